@@ -1,0 +1,769 @@
+// The grammar of the .deid language (docs/language.md), as one Chevrotain
+// CstParser. There is a single instance, `deidParser`; callers reset it by
+// assigning `deidParser.input = tokens` and then call `deidParser.deidFile()`.
+//
+// Error recovery works on two levels:
+//   - inside a statement, Chevrotain's single-token insertion and deletion and
+//     its re-synchronisation on the follow sets of small rules (an argument
+//     list, a pixel block) repair local mistakes;
+//   - between statements, this parser does its own re-synchronisation: a
+//     statement that cannot be repaired is abandoned, and parsing resumes at
+//     the next token that starts a statement at the beginning of a line.
+//     Chevrotain's own statement-level re-synchronisation would resume at the
+//     next name anywhere, even in the middle of the broken line, and report a
+//     cascade of errors for one mistake.
+
+import {
+  CstParser,
+  EOF,
+  getLookaheadPaths,
+  isRecognitionException,
+  tokenLabel,
+  tokenMatcher,
+  type CstNode,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
+import * as T from "./tokens";
+
+/** Where a run of tokens that starts no statement was found. */
+export type StatementContext = "file" | "option";
+
+/** Syntax problems the parser notices itself, beside Chevrotain's `errors`. */
+export type ParseFinding =
+  | {
+      /** tokens that cannot start a statement; `token` is the first, the rest of its statement was skipped */
+      kind: "unexpected-token";
+      token: IToken;
+      context: StatementContext;
+    }
+  | {
+      /** `=` used as a comparison operator (`when Modality = "US"`); parsed as `==` */
+      kind: "assignment-in-condition";
+      token: IToken;
+    };
+
+// Messages for the places where a generic "expected X" says too little. They
+// are exported so parse.ts can attach the matching help.
+export const EXPECTED_ARROW = "expected `->` after the selector";
+export const EXPECTED_ACTION = "an action";
+export const EXPECTED_VALUE = "a value";
+export const EXPECTED_SELECTOR = "a selector";
+
+/** Tokens that close something; only these may be inserted across a line break. */
+const CLOSING_TOKENS: ReadonlySet<TokenType> = new Set([T.RParen, T.RBracket, T.RBrace]);
+
+/** Tokens that carry a value: inserting one would invent a name, a number or a string. */
+const VALUE_TOKENS: ReadonlySet<TokenType> = new Set([
+  T.Name,
+  T.QualifiedName,
+  T.StringLiteral,
+  T.NumberLiteral,
+  T.RegexLiteral,
+  T.Tag,
+  T.PrivateTag,
+  T.VrCode,
+  T.ActionCode,
+]);
+
+function describeAlternatives(paths: TokenType[][][]): string {
+  const labels: string[] = [];
+  for (const alternative of paths) {
+    for (const path of alternative) {
+      const first = path[0];
+      if (first !== undefined && !labels.includes(tokenLabel(first))) labels.push(tokenLabel(first));
+    }
+  }
+  if (labels.length === 0) return "something else";
+  if (labels.length === 1) return labels[0]!;
+  return `${labels.slice(0, -1).join(", ")} or ${labels[labels.length - 1]}`;
+}
+
+/**
+ * Messages say what was expected; parse.ts adds what was found, because it
+ * knows where the found token is relative to the line.
+ */
+const errorMessages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected }) => `expected ${tokenLabel(expected)}`,
+  buildNotAllInputParsedMessage: () => "expected the end of the file",
+  buildNoViableAltMessage: ({ expectedPathsPerAlt, customUserDescription }) =>
+    `expected ${customUserDescription ?? describeAlternatives(expectedPathsPerAlt)}`,
+  buildEarlyExitMessage: ({ expectedIterationPaths, customUserDescription }) =>
+    `expected ${customUserDescription ?? describeAlternatives([expectedIterationPaths])}`,
+};
+
+function startsLaterLine(token: IToken, previous: IToken): boolean {
+  // EOF and tokens inserted by recovery have NaN positions: the comparison is false.
+  return token.startLine! > previous.endLine!;
+}
+
+class DeidParser extends CstParser {
+  findings: ParseFinding[] = [];
+  private itemStarts: TokenType[] = [];
+  private statementStarts: TokenType[] = [];
+
+  constructor() {
+    super(T.parserTokens, {
+      recoveryEnabled: true,
+      maxLookahead: 2,
+      nodeLocationTracking: "onlyOffset",
+      errorMessageProvider: errorMessages,
+    });
+    this.performSelfAnalysis();
+    this.itemStarts = this.firstTokensOf("item");
+    this.statementStarts = this.firstTokensOf("statement");
+  }
+
+  override reset(): void {
+    super.reset();
+    this.findings = [];
+  }
+
+  // ---------------------------------------------------------------- file and items
+
+  deidFile = this.RULE("deidFile", () => {
+    this.OPTION(() => this.SUBRULE(this.versionLine));
+    this.MANY({
+      GATE: () => this.skipUnexpectedTokens("file"),
+      DEF: () => this.parseStatementOrResync("file", () => this.SUBRULE(this.item)),
+    });
+  });
+
+  versionLine = this.RULE("versionLine", () => {
+    this.CONSUME(T.Deid);
+    this.CONSUME(T.NumberLiteral);
+  });
+
+  item = this.RULE(
+    "item",
+    () => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.importDeclaration) },
+        { ALT: () => this.SUBRULE(this.profileHeader) },
+        { ALT: () => this.SUBRULE(this.optionUnit) },
+        { ALT: () => this.SUBRULE(this.secretDeclaration) },
+        { ALT: () => this.SUBRULE(this.paramDeclaration) },
+        { ALT: () => this.SUBRULE(this.letDeclaration) },
+        { ALT: () => this.SUBRULE(this.statement) },
+      ]);
+    },
+    { resyncEnabled: false },
+  );
+
+  statement = this.RULE(
+    "statement",
+    () => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.rule) },
+        { ALT: () => this.SUBRULE(this.filterStatement) },
+        { ALT: () => this.SUBRULE(this.pixelBlock) },
+      ]);
+    },
+    { resyncEnabled: false },
+  );
+
+  qualifiedName = this.RULE("qualifiedName", () => {
+    this.OR({
+      DEF: [{ ALT: () => this.CONSUME(T.QualifiedName) }, { ALT: () => this.CONSUME(T.Name) }],
+      ERR_MSG: "a name",
+    });
+  });
+
+  importDeclaration = this.RULE(
+    "importDeclaration",
+    () => {
+      this.CONSUME(T.Import);
+      this.CONSUME(T.StringLiteral, { LABEL: "path" });
+    },
+    { resyncEnabled: false },
+  );
+
+  profileHeader = this.RULE(
+    "profileHeader",
+    () => {
+      this.CONSUME(T.Profile);
+      this.SUBRULE(this.qualifiedName, { LABEL: "name" });
+      this.OPTION(() => this.CONSUME(T.StringLiteral, { LABEL: "title" }));
+      this.MANY(() => {
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(T.Based);
+              this.CONSUME(T.On);
+              this.SUBRULE2(this.qualifiedName, { LABEL: "basedOn" });
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(T.With);
+              this.SUBRULE3(this.qualifiedName, { LABEL: "options" });
+              this.MANY2(() => {
+                this.CONSUME(T.Comma);
+                this.SUBRULE4(this.qualifiedName, { LABEL: "options" });
+              });
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(T.Code);
+              this.CONSUME(T.NumberLiteral, { LABEL: "code" });
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(T.Release);
+              this.CONSUME2(T.StringLiteral, { LABEL: "release" });
+            },
+          },
+        ]);
+      });
+    },
+    { resyncEnabled: false },
+  );
+
+  optionUnit = this.RULE(
+    "optionUnit",
+    () => {
+      this.CONSUME(T.Option);
+      this.SUBRULE(this.qualifiedName, { LABEL: "name" });
+      this.OPTION(() => this.CONSUME(T.StringLiteral, { LABEL: "title" }));
+      this.OPTION2(() => {
+        this.CONSUME(T.Code);
+        this.CONSUME(T.NumberLiteral, { LABEL: "code" });
+      });
+      this.CONSUME(T.LBrace);
+      this.MANY({
+        GATE: () => this.skipUnexpectedTokens("option"),
+        DEF: () => this.parseStatementOrResync("option", () => this.SUBRULE(this.statement)),
+      });
+      this.CONSUME(T.RBrace);
+    },
+    { resyncEnabled: false },
+  );
+
+  secretDeclaration = this.RULE(
+    "secretDeclaration",
+    () => {
+      this.CONSUME(T.Secret);
+      this.CONSUME(T.Name, { LABEL: "name" });
+      this.CONSUME(T.From);
+      this.OR({
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.Env);
+              this.CONSUME2(T.Name, { LABEL: "variable" });
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(T.File);
+              this.CONSUME(T.StringLiteral, { LABEL: "path" });
+            },
+          },
+        ],
+        ERR_MSG: "`env` or `file`",
+      });
+    },
+    { resyncEnabled: false },
+  );
+
+  paramDeclaration = this.RULE(
+    "paramDeclaration",
+    () => {
+      this.CONSUME(T.Param);
+      this.CONSUME(T.Name, { LABEL: "name" });
+      this.CONSUME(T.Colon);
+      this.CONSUME2(T.Name, { LABEL: "type" });
+      this.OPTION(() => {
+        this.CONSUME(T.Equals);
+        this.SUBRULE(this.expression, { LABEL: "default" });
+      });
+    },
+    { resyncEnabled: false },
+  );
+
+  letDeclaration = this.RULE(
+    "letDeclaration",
+    () => {
+      this.CONSUME(T.Let);
+      this.CONSUME(T.Name, { LABEL: "name" });
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expression, { LABEL: "value" });
+    },
+    { resyncEnabled: false },
+  );
+
+  // ---------------------------------------------------------------- rules
+
+  rule = this.RULE(
+    "rule",
+    () => {
+      this.SUBRULE(this.selector);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.selector);
+      });
+      this.CONSUME(T.Arrow, { ERR_MSG: EXPECTED_ARROW });
+      this.SUBRULE(this.action);
+      this.OPTION(() => {
+        this.CONSUME(T.When);
+        this.SUBRULE(this.expression, { LABEL: "condition" });
+      });
+      this.OPTION2(() => {
+        this.CONSUME(T.Because);
+        this.CONSUME(T.StringLiteral, { LABEL: "reason" });
+      });
+    },
+    { resyncEnabled: false },
+  );
+
+  selector = this.RULE("selector", () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.SUBRULE(this.pathSelector) },
+        { ALT: () => this.SUBRULE(this.vrSelector) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Private);
+            this.CONSUME(T.Star, { LABEL: "privateStar" });
+          },
+        },
+        { ALT: () => this.CONSUME2(T.Star, { LABEL: "allStar" }) },
+      ],
+      ERR_MSG: EXPECTED_SELECTOR,
+    });
+  });
+
+  vrSelector = this.RULE("vrSelector", () => {
+    this.CONSUME(T.Vr);
+    this.CONSUME(T.VrCode);
+    // `vr DA, DT, PatientName`: a comma continues the VR list only when a VR follows it.
+    this.MANY({
+      GATE: () => tokenMatcher(this.LA(2), T.VrCode),
+      DEF: () => {
+        this.CONSUME(T.Comma);
+        this.CONSUME2(T.VrCode);
+      },
+    });
+  });
+
+  pathSelector = this.RULE("pathSelector", () => {
+    this.OPTION(() => this.CONSUME(T.Slash, { LABEL: "anchor" }));
+    this.SUBRULE(this.pathStep);
+    this.MANY(() => {
+      this.CONSUME2(T.Slash);
+      this.SUBRULE2(this.pathStep);
+    });
+  });
+
+  pathStep = this.RULE("pathStep", () => {
+    this.OR({
+      DEF: [{ ALT: () => this.CONSUME(T.DoubleStar) }, { ALT: () => this.SUBRULE(this.elementStep) }],
+      ERR_MSG: "an attribute keyword, a tag or `**`",
+    });
+  });
+
+  elementStep = this.RULE("elementStep", () => {
+    this.OR({
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.Tag, { LABEL: "rangeFrom" });
+            this.CONSUME(T.DotDot);
+            this.CONSUME2(T.Tag, { LABEL: "rangeTo" });
+          },
+        },
+        { ALT: () => this.CONSUME3(T.Tag) },
+        { ALT: () => this.CONSUME(T.PrivateTag) },
+        { ALT: () => this.CONSUME(T.Name, { LABEL: "keyword" }) },
+      ],
+      ERR_MSG: "an attribute keyword or a tag",
+    });
+    this.OPTION(() => {
+      this.CONSUME(T.LBracket);
+      this.OR2({
+        DEF: [
+          { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: "itemIndex" }) },
+          { ALT: () => this.CONSUME(T.Star, { LABEL: "anyItem" }) },
+        ],
+        ERR_MSG: "an item index or `*`",
+      });
+      this.CONSUME(T.RBracket);
+    });
+  });
+
+  // ---------------------------------------------------------------- actions
+
+  action = this.RULE("action", () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.CONSUME(T.ActionCode) },
+        { ALT: () => this.CONSUME(T.Keep, { LABEL: "word" }) },
+        { ALT: () => this.CONSUME(T.Remove, { LABEL: "word" }) },
+        { ALT: () => this.CONSUME(T.Dummy, { LABEL: "word" }) },
+        { ALT: () => this.CONSUME(T.Clean, { LABEL: "word" }) },
+        { ALT: () => this.CONSUME(T.Uid, { LABEL: "word" }) },
+        { ALT: () => this.SUBRULE(this.shiftAction) },
+        { ALT: () => this.SUBRULE(this.lookupAction) },
+        { ALT: () => this.SUBRULE(this.coarsenAction) },
+        { ALT: () => this.SUBRULE(this.replaceAction) },
+        {
+          // Before the `empty` word: `empty(Attribute)` is a call, a value to set.
+          ALT: () => {
+            this.OPTION(() => this.CONSUME(T.Set));
+            this.SUBRULE(this.expression, { LABEL: "value" });
+          },
+        },
+        { ALT: () => this.CONSUME(T.Empty, { LABEL: "word" }) },
+      ],
+      ERR_MSG: EXPECTED_ACTION,
+    });
+  });
+
+  shiftAction = this.RULE("shiftAction", () => {
+    this.CONSUME(T.Shift);
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression, { LABEL: "days" });
+    this.CONSUME(T.RParen);
+  });
+
+  lookupAction = this.RULE("lookupAction", () => {
+    this.CONSUME(T.Lookup);
+    this.CONSUME(T.LParen);
+    this.CONSUME(T.StringLiteral, { LABEL: "table" });
+    this.AT_LEAST_ONE({
+      DEF: () => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE(this.expression, { LABEL: "keys" });
+      },
+      ERR_MSG: "`,` and a lookup key after the table",
+    });
+    this.CONSUME(T.RParen);
+    this.CONSUME(T.Else);
+    this.SUBRULE(this.action, { LABEL: "otherwise" });
+  });
+
+  coarsenAction = this.RULE("coarsenAction", () => {
+    this.CONSUME(T.Coarsen);
+    this.CONSUME(T.LParen);
+    this.CONSUME(T.Name, { LABEL: "unit" });
+    this.CONSUME(T.RParen);
+  });
+
+  replaceAction = this.RULE("replaceAction", () => {
+    this.CONSUME(T.Replace);
+    this.CONSUME(T.LParen);
+    this.CONSUME(T.RegexLiteral, { LABEL: "pattern" });
+    this.CONSUME(T.Comma);
+    this.CONSUME(T.StringLiteral, { LABEL: "replacement" });
+    this.CONSUME(T.RParen);
+  });
+
+  // ---------------------------------------------------------------- filters and pixels
+
+  filterStatement = this.RULE(
+    "filterStatement",
+    () => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Reject, { LABEL: "outcome" }) },
+        { ALT: () => this.CONSUME(T.Quarantine, { LABEL: "outcome" }) },
+      ]);
+      this.OPTION(() => {
+        this.CONSUME(T.When);
+        this.SUBRULE(this.expression, { LABEL: "condition" });
+      });
+      this.OPTION2(() => {
+        this.CONSUME(T.Because);
+        this.CONSUME(T.StringLiteral, { LABEL: "reason" });
+      });
+    },
+    { resyncEnabled: false },
+  );
+
+  pixelBlock = this.RULE(
+    "pixelBlock",
+    () => {
+      this.CONSUME(T.Pixels);
+      this.OPTION(() => {
+        this.CONSUME(T.When);
+        this.SUBRULE(this.expression, { LABEL: "condition" });
+      });
+      this.OPTION2(() => {
+        this.CONSUME(T.Because);
+        this.CONSUME(T.StringLiteral, { LABEL: "reason" });
+      });
+      this.CONSUME(T.LBrace);
+      this.MANY(() => this.SUBRULE(this.blankRegion));
+      this.CONSUME(T.RBrace);
+    },
+    { resyncEnabled: false },
+  );
+
+  blankRegion = this.RULE("blankRegion", () => {
+    this.CONSUME(T.Blank);
+    this.CONSUME(T.LParen);
+    this.CONSUME(T.NumberLiteral, { LABEL: "x" });
+    this.CONSUME(T.Comma);
+    this.CONSUME2(T.NumberLiteral, { LABEL: "y" });
+    this.CONSUME2(T.Comma);
+    this.CONSUME3(T.NumberLiteral, { LABEL: "width" });
+    this.CONSUME3(T.Comma);
+    this.CONSUME4(T.NumberLiteral, { LABEL: "height" });
+    this.CONSUME(T.RParen);
+    this.OPTION(() => {
+      this.CONSUME(T.Frames);
+      this.SUBRULE(this.frameRange);
+      this.MANY(() => {
+        this.CONSUME4(T.Comma);
+        this.SUBRULE2(this.frameRange);
+      });
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Fill);
+      this.CONSUME5(T.NumberLiteral, { LABEL: "fill" });
+    });
+  });
+
+  frameRange = this.RULE("frameRange", () => {
+    this.CONSUME(T.NumberLiteral, { LABEL: "from" });
+    this.OPTION(() => {
+      this.CONSUME(T.DotDot);
+      this.CONSUME2(T.NumberLiteral, { LABEL: "to" });
+    });
+  });
+
+  // ---------------------------------------------------------------- expressions
+  // Precedence, loosest first: or, and, not, comparison, `+`, primary.
+
+  expression = this.RULE("expression", () => {
+    this.SUBRULE(this.andExpression, { LABEL: "operands" });
+    this.MANY(() => {
+      this.CONSUME(T.Or);
+      this.SUBRULE2(this.andExpression, { LABEL: "operands" });
+    });
+  });
+
+  andExpression = this.RULE("andExpression", () => {
+    this.SUBRULE(this.notExpression, { LABEL: "operands" });
+    this.MANY(() => {
+      this.CONSUME(T.And);
+      this.SUBRULE2(this.notExpression, { LABEL: "operands" });
+    });
+  });
+
+  notExpression = this.RULE("notExpression", () => {
+    this.OR({
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.Not);
+            this.SUBRULE(this.notExpression, { LABEL: "operand" });
+          },
+        },
+        { ALT: () => this.SUBRULE(this.comparison) },
+      ],
+      ERR_MSG: EXPECTED_VALUE,
+    });
+  });
+
+  comparison = this.RULE("comparison", () => {
+    this.SUBRULE(this.sum, { LABEL: "left" });
+    this.OPTION(() => {
+      this.SUBRULE(this.comparisonOperator, { LABEL: "operator" });
+      this.SUBRULE2(this.sum, { LABEL: "right" });
+    });
+  });
+
+  comparisonOperator = this.RULE("comparisonOperator", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.EqualEqual) },
+      { ALT: () => this.CONSUME(T.NotEqual) },
+      { ALT: () => this.CONSUME(T.LessEqual) },
+      { ALT: () => this.CONSUME(T.GreaterEqual) },
+      { ALT: () => this.CONSUME(T.Less) },
+      { ALT: () => this.CONSUME(T.Greater) },
+      { ALT: () => this.CONSUME(T.In) },
+      { ALT: () => this.CONSUME(T.Contains) },
+      { ALT: () => this.CONSUME(T.Tilde) },
+      { ALT: () => this.CONSUME(T.NotTilde) },
+      {
+        // A common slip; accepted here so the condition still parses, and reported.
+        ALT: () => {
+          const equals = this.CONSUME(T.Equals);
+          this.ACTION(() => this.findings.push({ kind: "assignment-in-condition", token: equals }));
+        },
+      },
+    ]);
+  });
+
+  sum = this.RULE("sum", () => {
+    this.SUBRULE(this.primary, { LABEL: "operands" });
+    this.MANY(() => {
+      this.CONSUME(T.Plus);
+      this.SUBRULE2(this.primary, { LABEL: "operands" });
+    });
+  });
+
+  primary = this.RULE("primary", () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.CONSUME(T.StringLiteral) },
+        { ALT: () => this.CONSUME(T.NumberLiteral) },
+        { ALT: () => this.CONSUME(T.RegexLiteral) },
+        { ALT: () => this.CONSUME(T.Tag) },
+        { ALT: () => this.CONSUME(T.PrivateTag) },
+        { ALT: () => this.SUBRULE(this.call) },
+        { ALT: () => this.CONSUME(T.Name) },
+        { ALT: () => this.SUBRULE(this.parenthesized) },
+        { ALT: () => this.SUBRULE(this.list) },
+      ],
+      ERR_MSG: EXPECTED_VALUE,
+    });
+  });
+
+  call = this.RULE("call", () => {
+    // `empty` is both an action word and the function `empty(Attribute)`.
+    this.OR([
+      { ALT: () => this.CONSUME(T.Name, { LABEL: "callee" }) },
+      { ALT: () => this.CONSUME(T.Empty, { LABEL: "callee" }) },
+    ]);
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.argument, { LABEL: "arguments" });
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.argument, { LABEL: "arguments" });
+      });
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  argument = this.RULE("argument", () => {
+    this.SUBRULE(this.expression, { LABEL: "value" });
+    this.OPTION(() => {
+      this.CONSUME(T.DotDot);
+      this.SUBRULE2(this.expression, { LABEL: "rangeTo" });
+    });
+  });
+
+  parenthesized = this.RULE("parenthesized", () => {
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression, { LABEL: "inner" });
+    this.CONSUME(T.RParen);
+  });
+
+  list = this.RULE("list", () => {
+    this.CONSUME(T.LBracket);
+    this.OPTION(() => {
+      this.SUBRULE(this.expression, { LABEL: "items" });
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.expression, { LABEL: "items" });
+      });
+    });
+    this.CONSUME(T.RBracket);
+  });
+
+  // ---------------------------------------------------------------- recovery between statements
+
+  /** The tokens that can start the given rule's single alternation, from the grammar itself. */
+  private firstTokensOf(ruleName: string): TokenType[] {
+    const rule = this.getGAstProductions()[ruleName];
+    if (rule === undefined) throw new Error(`the grammar has no rule \`${ruleName}\``);
+    const paths = getLookaheadPaths({ occurrence: 0, rule, prodType: "Alternation", maxLookahead: 1 });
+    const first = new Set<TokenType>();
+    for (const alternative of paths) for (const path of alternative) if (path[0]) first.add(path[0]);
+    return [...first];
+  }
+
+  private startsStatement(token: IToken, context: StatementContext): boolean {
+    const starts = context === "file" ? this.itemStarts : this.statementStarts;
+    return starts.some((type) => tokenMatcher(token, type));
+  }
+
+  /**
+   * Skips to where the next statement can begin: a token that starts one and
+   * is the first on its line, the `}` closing the option being parsed, or the
+   * end of the file. A `{ ... }` block met on the way is skipped whole.
+   */
+  private resynchronise(context: StatementContext): void {
+    let depth = 0;
+    for (;;) {
+      const next = this.LA(1);
+      if (tokenMatcher(next, EOF)) return;
+      if (depth === 0) {
+        if (context === "option" && tokenMatcher(next, T.RBrace)) return;
+        if (this.startsStatement(next, context) && startsLaterLine(next, this.LA(0))) return;
+      }
+      if (tokenMatcher(next, T.LBrace)) depth++;
+      else if (tokenMatcher(next, T.RBrace) && depth > 0) depth--;
+      this.SKIP_TOKEN();
+    }
+  }
+
+  /**
+   * GATE of the statement loops. Tokens that cannot start a statement would
+   * end the loop and leave the rest of the file unparsed; they are recorded
+   * and skipped here instead. Returns true so the loop's own lookahead decides.
+   */
+  private skipUnexpectedTokens(context: StatementContext): boolean {
+    const next = this.LA(1);
+    if (tokenMatcher(next, EOF) || this.startsStatement(next, context)) return true;
+    if (context === "option" && tokenMatcher(next, T.RBrace)) return true;
+    this.findings.push({ kind: "unexpected-token", token: next, context });
+    this.SKIP_TOKEN();
+    this.resynchronise(context);
+    return true;
+  }
+
+  /**
+   * Parses one statement; if it cannot be repaired, abandons it (Chevrotain
+   * has recorded the error) and resumes at the next statement.
+   */
+  private parseStatementOrResync(context: StatementContext, parseStatement: () => CstNode): void {
+    const first = this.LA(1);
+    try {
+      parseStatement();
+    } catch (error) {
+      if (!(error instanceof Error) || !isRecognitionException(error)) throw error;
+      // A statement that failed on its first token consumed nothing: skip that token so the loop moves on.
+      if (this.LA(1) === first) this.SKIP_TOKEN();
+      this.resynchronise(context);
+    }
+  }
+
+  // ---------------------------------------------------------------- recovery inside statements
+
+  /** Never invent a token that carries a value: a name, a number, a string. */
+  protected override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {
+    return !VALUE_TOKENS.has(tokType);
+  }
+
+  /**
+   * Replaces Chevrotain's rule for single-token insertion. Deletion is
+   * preferred when it fits (`A, B C -> X` drops `C` rather than inventing
+   * `->` before it), and only a closing bracket may be inserted before a token
+   * on a later line: anything else would glue the next statement to this one.
+   */
+  canRecoverWithSingleTokenInsertion(expectedTokType: TokenType, follows: TokenType[]): boolean {
+    if (!this.canTokenTypeBeInsertedInRecovery(expectedTokType)) return false;
+    const next = this.LA(1);
+    if (!follows.some((type) => tokenMatcher(next, type))) return false;
+    if (this.canRecoverWithSingleTokenDeletion(expectedTokType)) return false;
+    return CLOSING_TOKENS.has(expectedTokType) || !startsLaterLine(next, this.LA(0));
+  }
+
+  /** Replaces Chevrotain's rule for single-token deletion: never delete the first token of a line. */
+  canRecoverWithSingleTokenDeletion(expectedTokType: TokenType): boolean {
+    if (!this.canTokenTypeBeDeletedInRecovery(expectedTokType)) return false;
+    if (!tokenMatcher(this.LA(2), expectedTokType)) return false;
+    return !startsLaterLine(this.LA(1), this.LA(0));
+  }
+}
+
+/** The one parser instance; Chevrotain parsers are expensive to build and cheap to reuse. */
+export const deidParser = new DeidParser();
+
+export type { DeidParser };

@@ -1,0 +1,41 @@
+// The checker: runs every lint rule over a file in one traversal. What it
+// guarantees when it reports no error: every attribute keyword resolves in
+// the data dictionary, every name resolves to a declaration, every function
+// exists and gets its arguments, every action is legal for the VR of the
+// attributes it names statically, every condition is boolean and compares
+// values of one type, every regular expression compiles, every unit named
+// exists and is of the right kind. test/check/guarantees.test.ts tests that.
+
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import { sortDiagnostics } from "../diagnostics/diagnostic";
+import type { Program } from "../program/program";
+import type { ParsedFile } from "../program/units";
+import { unitsOfFile } from "../program/units";
+import { visitInParallel } from "../syntax/visitor";
+import { makeContext } from "./context";
+import { specifiedRules, type LintRule } from "./rules";
+import { buildScope } from "./scope";
+
+export const MAX_DIAGNOSTICS_PER_FILE = 500;
+
+export function checkFile(file: ParsedFile, program: Program, rules: readonly LintRule[] = specifiedRules): Diagnostic[] {
+  const sink: Diagnostic[] = [];
+  const units = unitsOfFile(file).map((u) => program.units.get(u.name) ?? u);
+  const ctx = makeContext(file, program, buildScope(file.ast), units, sink);
+  visitInParallel(file.ast, rules.map((rule) => rule(ctx)));
+  return sink.slice(0, MAX_DIAGNOSTICS_PER_FILE);
+}
+
+/**
+ * All diagnostics of a program's entry file: syntax, loading, then checks.
+ * Files reached through imports or the standard library are checked when
+ * they are linted themselves.
+ */
+export function checkProgram(program: Program): Diagnostic[] {
+  const out: Diagnostic[] = [...program.entry.diagnostics, ...program.diagnostics.filter((d) => d.file === program.entry.path)];
+  const syntaxErrors = program.entry.diagnostics.some((d) => d.severity === "error");
+  // A file that does not parse has a partial AST; checking it would pile
+  // follow-on errors onto the syntax errors, so only syntax is reported.
+  if (!syntaxErrors) out.push(...checkFile(program.entry, program));
+  return sortDiagnostics(out);
+}

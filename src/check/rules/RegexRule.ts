@@ -1,0 +1,18 @@
+// Regular expressions compile (JavaScript syntax and flags) before anything
+// runs, so a typo never silently matches nothing.
+
+import type { Visitor } from "../../syntax/visitor";
+import type { CheckContext } from "../context";
+
+export function RegexRule(ctx: CheckContext): Visitor {
+  return {
+    Regex(node) {
+      try {
+        new RegExp(node.pattern, node.flags);
+      } catch (e) {
+        const reason = (e as Error).message.replace(/^Invalid regular expression: /, "").replace(/^\/.*\/[a-z]*: /, "");
+        ctx.report("DEID1005", node.span, `regular expression does not compile: ${reason}`, { help: "the syntax is JavaScript's; flags are i, g, m, s, u" });
+      }
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// Within one unit, two rules that select the same attribute in the same way
+// are a duplicate (same action) or a conflict (different actions); a rule
+// behind an unconditional rule with the same selector can never decide.
+
+import { lookupKeyword } from "../../dicom/dictionary";
+import type { Action, Expr, Rule, Selector } from "../../syntax/ast";
+import type { Visitor } from "../../syntax/visitor";
+import type { CheckContext } from "../context";
+
+/** Canonical keys of what a selector selects; keyword and tag spellings of one attribute agree. */
+export function selectorKeys(sel: Selector): string[] {
+  switch (sel.kind) {
+    case "AllSelector":
+      return ["*"];
+    case "PrivateAllSelector":
+      return ["private *"];
+    case "VrSelector":
+      return sel.vrs.map((v) => `vr ${v.text}`);
+    case "PathSelector":
+      return [
+        (sel.anchored ? "/" : "") +
+          sel.steps
+            .map((s) => {
+              if (s.kind === "DeepStep") return "**";
+              const el = s.element;
+              const item = s.item ? `[${s.item.value}]` : "";
+              switch (el.kind) {
+                case "KeywordRef": {
+                  const e = lookupKeyword(el.keyword);
+                  return (e ? e.tag.toUpperCase() : el.keyword) + item;
+                }
+                case "TagRef":
+                  return (el.mask === 0xffffffff ? el.value.toString(16).toUpperCase().padStart(8, "0") : el.text.toUpperCase()) + item;
+                case "TagRangeRef":
+                  return `${el.from.value}..${el.to.value}` + item;
+                case "PrivateRef":
+                  return `${el.group}:${el.creator.trim()}:${el.element ?? "xx"}` + item;
+              }
+            })
+            .join("/"),
+      ];
+  }
+}
+
+/** Structural text of a node without spans, to compare actions and conditions. */
+function shape(node: Action | Expr | null): string {
+  return JSON.stringify(node, (k, v) => (k === "span" || k === "written" || k === "raw" ? undefined : v));
+}
+
+export function RuleOverlapRule(ctx: CheckContext): Visitor {
+  return {
+    File: {
+      leave() {
+        for (const unit of ctx.unitsHere) {
+          const seen = new Map<string, Rule[]>();
+          for (const st of unit.statements) {
+            if (st.kind !== "Rule") continue;
+            for (const sel of st.selectors) {
+              for (const key of selectorKeys(sel)) {
+                const earlier = seen.get(key) ?? [];
+                for (const prev of earlier) {
+                  if (prev === st) continue;
+                  const sameWhen = shape(prev.when) === shape(st.when);
+                  const related = [{ file: ctx.file.path, span: prev.span, message: "the earlier rule" }];
+                  if (sameWhen && shape(prev.action) === shape(st.action)) {
+                    ctx.report("DEID3001", sel.span, "this rule repeats an earlier rule", { help: "remove one of them", related });
+                  } else if (sameWhen) {
+                    ctx.report("DEID3002", sel.span, "this rule gives the same attribute another action than an earlier rule", {
+                      help: "keep one; if both are meant, give them different `when` conditions",
+                      related,
+                    });
+                  } else if (prev.when === null) {
+                    ctx.report("DEID3003", sel.span, "this rule can never decide: an earlier rule for the same attribute applies unconditionally", {
+                      help: "move the conditional rule above the unconditional one",
+                      related,
+                    });
+                  } else continue;
+                  break;
+                }
+                earlier.push(st);
+                seen.set(key, earlier);
+              }
+            }
+          }
+        }
+      },
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// `based on` names a profile and `with` names options that some loaded file
+// or the standard library defines.
+
+import { editDistance } from "../../dicom/dictionary";
+import type { Name } from "../../syntax/ast";
+import type { Visitor } from "../../syntax/visitor";
+import type { CheckContext } from "../context";
+import { findStdlib } from "../../program/stdlib-index";
+
+export function UnitReferenceRule(ctx: CheckContext): Visitor {
+  const known = (): string[] => [...new Set([...ctx.program.units.keys(), ...Object.keys(findStdlib()?.units ?? {})])].filter((n) => !n.startsWith("<"));
+  const check = (name: Name, want: "profile" | "option"): void => {
+    const unit = ctx.program.units.get(name.text);
+    if (!unit) {
+      const candidates = known()
+        .map((n) => [editDistance(n, name.text, 6), n] as const)
+        .filter(([d]) => d <= Math.max(3, Math.floor(name.text.length / 3)))
+        .sort((a, b) => a[0] - b[0]);
+      const best = candidates[0]?.[1];
+      ctx.report("DEID2007", name.span, `unknown ${want} \`${name.text}\``, {
+        help: best ? `did you mean \`${best}\`?` : `import the file that defines it, or use a standard-library ${want} (\`deidc explain --list\`)`,
+        ...(best ? { fix: { description: `replace with \`${best}\``, file: ctx.file.path, span: name.span, text: best } } : {}),
+      });
+      return;
+    }
+    if (unit.kind !== want) {
+      ctx.report("DEID3007", name.span, `\`${name.text}\` is ${unit.kind === "profile" ? "a profile" : "an option"}, not ${want === "profile" ? "a profile" : "an option"}`, {
+        help: want === "option" ? "a profile extends another with `based on`; `with` switches options on" : "switch options on with `with`",
+      });
+    }
+  };
+  return {
+    Profile(node) {
+      if (node.basedOn) check(node.basedOn, "profile");
+      for (const o of node.options) check(o, "option");
+      const seen = new Set<string>();
+      for (const o of node.options) {
+        if (seen.has(o.text)) ctx.report("DEID3001", o.span, `option \`${o.text}\` is listed twice`);
+        seen.add(o.text);
+      }
+    },
+  };
+}

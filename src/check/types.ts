@@ -1,0 +1,99 @@
+// Static types of condition and value expressions, and name resolution.
+// The language is small on purpose: every expression's type is known before
+// anything runs, so ill-typed conditions are errors, not surprises.
+
+import type { Expr, Ident } from "../syntax/ast";
+import { lookupKeyword, lookupTag, type DictEntry } from "../dicom/dictionary";
+import { NUMERIC_VRS } from "../dicom/vr";
+import type { Declaration, Scope } from "./scope";
+
+export type ExprType = "string" | "number" | "bool" | "regex" | "list" | "range" | "secret" | "sequence" | "bytes" | "unknown";
+
+export type Resolved =
+  | { kind: "decl"; decl: Declaration }
+  | { kind: "attr"; entry: DictEntry }
+  | { kind: "value" }
+  | null;
+
+/** `value` inside an action is the element's own value. */
+export const CURRENT_VALUE = "value";
+
+export function resolveIdent(node: Ident, scope: Scope): Resolved {
+  const decl = scope.declarations.get(node.name);
+  if (decl) return { kind: "decl", decl };
+  if (node.name === CURRENT_VALUE) return { kind: "value" };
+  const entry = lookupKeyword(node.name);
+  return entry ? { kind: "attr", entry } : null;
+}
+
+export function typeOfVrs(vrs: readonly string[]): ExprType {
+  const vr = vrs[0] ?? "UN";
+  if (vr === "SQ") return "sequence";
+  if (NUMERIC_VRS.has(vr)) return "number";
+  if (["OB", "OD", "OF", "OL", "OV", "OW", "UN"].includes(vr)) return "bytes";
+  if (vr === "AT") return "number";
+  return "string";
+}
+
+export interface FunctionSignature {
+  params: ExprType[];
+  returns: ExprType;
+  /** does the first argument have to be a secret? */
+  keyed: boolean;
+  /** are arguments attributes (not values)? */
+  attributeArgs: boolean;
+}
+
+export const FUNCTIONS: Readonly<Record<string, FunctionSignature>> = {
+  hash: { params: ["secret", "unknown", "number"], returns: "string", keyed: true, attributeArgs: false },
+  days: { params: ["secret", "unknown", "range"], returns: "number", keyed: true, attributeArgs: false },
+  upper: { params: ["string"], returns: "string", keyed: false, attributeArgs: false },
+  lower: { params: ["string"], returns: "string", keyed: false, attributeArgs: false },
+  exists: { params: ["unknown"], returns: "bool", keyed: false, attributeArgs: true },
+  empty: { params: ["unknown"], returns: "bool", keyed: false, attributeArgs: true },
+};
+
+export function typeOf(expr: Expr, scope: Scope): ExprType {
+  switch (expr.kind) {
+    case "String":
+      return "string";
+    case "Number":
+      return "number";
+    case "Regex":
+      return "regex";
+    case "List":
+      return "list";
+    case "Range":
+      return "range";
+    case "Paren":
+      return typeOf(expr.inner, scope);
+    case "Unary":
+      return "bool";
+    case "TagRef": {
+      const entry = expr.mask === 0xffffffff ? lookupTag(expr.value) : undefined;
+      return entry ? typeOfVrs(entry.vrs) : "unknown";
+    }
+    case "PrivateRef":
+      return "unknown";
+    case "Call":
+      return FUNCTIONS[expr.callee.text]?.returns ?? "unknown";
+    case "Binary":
+      if (expr.op === "+") {
+        const l = typeOf(expr.left, scope);
+        const r = typeOf(expr.right, scope);
+        return l === "number" && r === "number" ? "number" : "string";
+      }
+      return "bool";
+    case "Ident": {
+      const r = resolveIdent(expr, scope);
+      if (!r) return "unknown";
+      if (r.kind === "attr") return typeOfVrs(r.entry.vrs);
+      if (r.kind === "value") return "unknown";
+      const d = r.decl;
+      if (d.kind === "Secret") return "secret";
+      if (d.kind === "Let") return typeOf(d.value, scope);
+      const t = d.type.text;
+      return t === "number" ? "number" : t === "bool" ? "bool" : "string";
+    }
+  }
+}

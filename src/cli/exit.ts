@@ -1,0 +1,8 @@
+// Exit codes, documented in docs/cli.md and `deidc --help`.
+export const EXIT_OK = 0;
+/** lint found problems; run: some objects failed, were rejected or quarantined */
+export const EXIT_FINDINGS = 1;
+/** bad command line, unreadable entry file, or an internal error */
+export const EXIT_USAGE = 2;
+
+export class UsageError extends Error {}

@@ -1,0 +1,69 @@
+// `deidc explain <profile>`: the effective action for every attribute the
+// profile names, and the rule (file:line) it came from, as Markdown a data
+// release can publish, or as JSON.
+
+import { compileProfile } from "../compile";
+import { explainProgram, type ExplainRow } from "../ir/explain";
+import type { IrProgram } from "../ir/types";
+import { findStdlib } from "../program/stdlib-index";
+import type { SourceText } from "../syntax/source";
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit";
+import { renderDiagnostics } from "./output";
+
+export interface ExplainOptions {
+  with?: string[];
+  format: string;
+  list?: boolean;
+}
+
+function escapeCell(s: string): string {
+  return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+export function renderExplainMarkdown(ir: IrProgram, rows: ExplainRow[]): string {
+  const out: string[] = [];
+  out.push(`# De-identification: ${ir.profile.title ?? ir.profile.name}`, "");
+  out.push(`- Profile: \`${ir.profile.name}\``);
+  out.push(`- DICOM standard release: ${ir.profile.release ? `PS3.15 ${ir.profile.release}` : "not pinned"}`);
+  out.push(`- Compiled by deidc ${ir.compiler}`, "");
+  out.push("## Profile and options applied", "", "| # | unit | kind | CID 7050 code |", "|---|---|---|---|");
+  for (const l of ir.profile.layers) out.push(`| ${l.index} | \`${l.name}\` | ${l.kind} | ${l.code ? `(${l.code.value}, ${l.code.scheme}, "${escapeCell(l.code.meaning)}")` : ""} |`);
+  out.push("", "## Attributes", "", `${rows.length} attributes or attribute families. Action codes are PS3.15 Table E.1-1a's.`, "");
+  out.push("| tag | keyword | action | decided by | reason | rule |", "|---|---|---|---|---|---|");
+  for (const r of rows) {
+    const action = escapeCell(r.action) + (r.conditional.length ? ` (but: ${escapeCell(r.conditional.join("; "))})` : "");
+    out.push(`| ${escapeCell(r.tag)} | ${r.keyword ?? ""} | ${action} | \`${r.unit}\` | ${escapeCell(r.because ?? "")} | ${r.source} |`);
+  }
+  if (ir.filters.length) {
+    out.push("", "## Objects rejected or quarantined", "");
+    for (const f of ir.filters) out.push(`- ${f.outcome}: ${escapeCell(f.reason)} (${f.source.file}:${f.source.line})`);
+  }
+  if (ir.pixels.length) {
+    out.push("", "## Pixel regions blanked", "");
+    for (const p of ir.pixels) out.push(`- ${p.regions.length} region(s)${p.because ? `: ${escapeCell(p.because)}` : ""} (${p.source.file}:${p.source.line})`);
+  }
+  out.push("", `Generated from DICOM PS3.15${ir.profile.release ? ` ${ir.profile.release}` : ""}, © NEMA, where standard-library units are used.`, "");
+  return out.join("\n");
+}
+
+export function explainCommand(entry: string | undefined, opts: ExplainOptions): number {
+  if (opts.list) {
+    const index = findStdlib();
+    if (!index) throw new UsageError("no standard library found beside this deidc");
+    process.stdout.write(`standard library: DICOM PS3.15 ${index.release}\n`);
+    for (const name of Object.keys(index.units).sort()) process.stdout.write(`  ${name}\n`);
+    return EXIT_OK;
+  }
+  if (!entry) throw new UsageError("explain needs a profile: a rule file or a name such as `ps315.basic`");
+  if (opts.format !== "md" && opts.format !== "json") throw new UsageError(`--format must be md or json, not \`${opts.format}\``);
+  const result = compileProfile(entry, { withOptions: opts.with ?? [] });
+  const sources = new Map<string, SourceText>(result.program.files.map((f) => [f.path, f.source]));
+  const errors = result.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0 || !result.ir) {
+    process.stderr.write(renderDiagnostics(errors, sources, "pretty", process.stderr) + "\n");
+    return EXIT_FINDINGS;
+  }
+  const rows = explainProgram(result.ir);
+  process.stdout.write(opts.format === "json" ? JSON.stringify(rows, null, 2) + "\n" : renderExplainMarkdown(result.ir, rows));
+  return EXIT_OK;
+}

@@ -1,0 +1,71 @@
+// The compiler facade: load -> check -> IR. Everything but loading is pure.
+
+import type { Diagnostic } from "./diagnostics/diagnostic";
+import { hasErrors, sortDiagnostics } from "./diagnostics/diagnostic";
+import { checkProgram } from "./check";
+import { buildIr } from "./ir/build";
+import type { IrProgram } from "./ir/types";
+import { loadProgram } from "./program/load";
+import { entryProfile, type Program } from "./program/program";
+import { validateIr } from "./ir/validate";
+import type { Unit } from "./program/units";
+import type { Name, ProfileHeader } from "./syntax/ast";
+
+export interface CompileResult {
+  program: Program;
+  diagnostics: Diagnostic[];
+  /** null when there were errors */
+  ir: IrProgram | null;
+}
+
+export interface CompileOptions {
+  /** options switched on for this run, after the profile's own `with` */
+  withOptions?: readonly string[];
+}
+
+/** Compiles a rule file path or a standard-library unit name to IR. Throws LoadError if the entry cannot be read. */
+export function compileProfile(entry: string, options: CompileOptions = {}): CompileResult {
+  const program = loadProgram(entry, options.withOptions ?? []);
+  const diagnostics = checkProgram(program);
+  if (hasErrors(diagnostics)) return { program, diagnostics, ir: null };
+  let profile = entryProfile(program);
+  if (!profile) {
+    diagnostics.push({
+      code: "DEID2007",
+      severity: "error",
+      file: program.entry.path,
+      span: { start: 0, end: 0 },
+      message: "this file defines no profile to compile",
+      help: "add a `profile NAME` line with `based on ps315.basic`, or compile a file that has one",
+    });
+    return { program, diagnostics, ir: null };
+  }
+  if (options.withOptions && options.withOptions.length > 0) {
+    profile = withExtraOptions(program, profile, options.withOptions, diagnostics);
+  }
+  const { ir, diagnostics: buildDiagnostics } = buildIr(program, profile);
+  diagnostics.push(...buildDiagnostics);
+  if (hasErrors(diagnostics)) return { program, diagnostics: sortDiagnostics(diagnostics), ir: null };
+  validateIr(ir);
+  return { program, diagnostics: sortDiagnostics(diagnostics), ir };
+}
+
+
+/** `--with` on the command line: a derived profile whose options follow the profile's own. */
+function withExtraOptions(program: Program, profile: Unit, names: readonly string[], diagnostics: Diagnostic[]): Unit {
+  const extra: Name[] = [];
+  for (const name of names) {
+    const unit = program.units.get(name);
+    if (!unit || unit.kind !== "option") {
+      diagnostics.push({ code: "DEID2007", severity: "error", file: "<command line>", span: { start: 0, end: 0 }, message: `\`--with ${name}\` names no option`, help: "list the options with `deidc explain --list`" });
+      continue;
+    }
+    extra.push({ kind: "Name", text: name, span: { start: 0, end: 0 } });
+  }
+  const header = profile.header;
+  const base: ProfileHeader =
+    header && header.kind === "Profile"
+      ? header
+      : { kind: "Profile", span: { start: 0, end: 0 }, name: { kind: "Name", text: profile.name, span: { start: 0, end: 0 } }, title: null, basedOn: null, options: [], code: null, release: null };
+  return { ...profile, header: { ...base, options: [...base.options, ...extra] } };
+}

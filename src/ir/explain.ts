@@ -1,0 +1,190 @@
+// What a profile does to each attribute it names, read from the IR alone
+// (never from the source): the effective action and the rule it came from.
+
+import { lookupTag } from "../dicom/dictionary";
+import type { IrAction, IrExpr, IrProgram, IrRule, IrSelector } from "./types";
+
+/** An attribute as explain and the static checks see it: a standard tag, or a private element by creator. */
+export type AttributeKey =
+  | { kind: "tag"; tag: number; vrs: string[] }
+  | { kind: "private"; group: number; creator: string; element: number; vrs: string[] };
+
+/** Does `sel` select this attribute in the top-level dataset (and, unless anchored, at any depth)? */
+export function selectsAttribute(sel: IrSelector, key: AttributeKey): boolean {
+  switch (sel.kind) {
+    case "all":
+      return true;
+    case "privateAll":
+      return key.kind === "private";
+    case "vr":
+      return key.vrs.some((v) => sel.vrs.includes(v));
+    case "path": {
+      const elements = sel.steps.filter((s) => s.kind === "element");
+      if (elements.length !== 1) return false;
+      const step = elements[0]!;
+      if (step.kind !== "element" || step.item !== null) return false;
+      const m = step.match;
+      if (key.kind === "private") {
+        return m.kind === "private" && parseInt(m.group, 16) === key.group && m.creator === key.creator && (m.element === null || parseInt(m.element, 16) === key.element);
+      }
+      const tag = key.tag >>> 0;
+      switch (m.kind) {
+        case "tag":
+          return parseInt(m.tag, 16) === tag;
+        case "mask":
+          return ((tag & parseInt(m.mask, 16)) >>> 0) === parseInt(m.value, 16);
+        case "range":
+          return tag >= parseInt(m.from, 16) && tag <= parseInt(m.to, 16);
+        case "private":
+          return false;
+      }
+    }
+  }
+}
+
+/** The first unconditional rule deciding this attribute, optionally only among layers below `belowLayer`. */
+export function decidingRule(ir: IrProgram, key: AttributeKey, belowLayer = Infinity): IrRule | undefined {
+  return ir.rules.find((r) => r.layer < belowLayer && r.when === null && selectsAttribute(r.selector, key));
+}
+
+export function describeExpr(e: IrExpr): string {
+  switch (e.kind) {
+    case "str":
+      return JSON.stringify(e.value);
+    case "num":
+      return String(e.value);
+    case "bool":
+      return String(e.value);
+    case "regex":
+      return `/${e.pattern}/${e.flags}`;
+    case "attr":
+      return e.keyword ?? `(${e.tag.slice(0, 4)},${e.tag.slice(4)})`;
+    case "privateAttr":
+      return `(${e.group},${JSON.stringify(e.creator)},${e.element})`;
+    case "value":
+      return "value";
+    case "let":
+    case "param":
+    case "secret":
+      return e.name;
+    case "call":
+      return `${e.fn}(${e.args.map(describeExpr).join(", ")})`;
+    case "binary":
+      return `${describeExpr(e.left)} ${e.op} ${describeExpr(e.right)}`;
+    case "not":
+      return `not ${describeExpr(e.operand)}`;
+    case "list":
+      return `[${e.items.map(describeExpr).join(", ")}]`;
+    case "range":
+      return `${describeExpr(e.from)} .. ${describeExpr(e.to)}`;
+  }
+}
+
+export function describeAction(a: IrAction): string {
+  switch (a.kind) {
+    case "code":
+      return a.code;
+    case "set":
+      return describeExpr(a.value);
+    case "shift":
+      return `shift(${describeExpr(a.days)})`;
+    case "lookup":
+      return `lookup(${JSON.stringify(a.table)}, ${a.keys.map(describeExpr).join(", ")}) else ${describeAction(a.otherwise)}`;
+    case "coarsen":
+      return `coarsen(${a.unit})`;
+    case "replace":
+      return `replace(/${a.pattern}/${a.flags}, ${JSON.stringify(a.replacement)})`;
+  }
+}
+
+export interface ExplainRow {
+  /** "(0010,0010)", "(60xx,3000)", or "(0029,\"SIEMENS CSA HEADER\",10)" */
+  tag: string;
+  keyword: string | null;
+  /** the standard's attribute name, when the dictionary knows it */
+  name: string | null;
+  action: string;
+  /** unit that decided: "ps315.basic", "ps315.retain-uids", or the site profile */
+  unit: string;
+  because: string | null;
+  /** "file:line" of the deciding rule */
+  source: string;
+  /** conditional rules that come first and may decide instead, as "action when condition (file:line)" */
+  conditional: string[];
+}
+
+function selectorLabel(sel: IrSelector): { tag: string; keyword: string | null; name: string | null } | null {
+  if (sel.kind !== "path" || sel.steps.length !== 1) return null;
+  const step = sel.steps[0]!;
+  if (step.kind !== "element" || step.item !== null) return null;
+  const m = step.match;
+  switch (m.kind) {
+    case "tag": {
+      const entry = lookupTag(parseInt(m.tag, 16));
+      return { tag: `(${m.tag.slice(0, 4)},${m.tag.slice(4)})`, keyword: entry?.keyword ?? m.keyword, name: entry?.name ?? null };
+    }
+    case "mask": {
+      const hex = [...m.value].map((c, i) => (m.mask[i] === "0" ? "x" : c)).join("");
+      const entry = lookupTag(parseInt(m.value, 16));
+      return { tag: `(${hex.slice(0, 4)},${hex.slice(4)})`, keyword: entry?.keyword ?? null, name: entry?.name ?? null };
+    }
+    case "range":
+      return { tag: `(${m.from.slice(0, 4)},${m.from.slice(4)})..(${m.to.slice(0, 4)},${m.to.slice(4)})`, keyword: null, name: null };
+    case "private":
+      return { tag: `(${m.group},${JSON.stringify(m.creator)},${m.element ?? "xx"})`, keyword: null, name: null };
+  }
+}
+
+function keyOfSelector(sel: IrSelector): AttributeKey | null {
+  if (sel.kind !== "path" || sel.steps.length !== 1) return null;
+  const step = sel.steps[0]!;
+  if (step.kind !== "element") return null;
+  const m = step.match;
+  if (m.kind === "tag") {
+    const tag = parseInt(m.tag, 16);
+    return { kind: "tag", tag, vrs: lookupTag(tag)?.vrs ?? ["UN"] };
+  }
+  if (m.kind === "mask") {
+    const tag = parseInt(m.value, 16);
+    return { kind: "tag", tag, vrs: lookupTag(tag)?.vrs ?? ["UN"] };
+  }
+  if (m.kind === "private" && m.element !== null) {
+    return { kind: "private", group: parseInt(m.group, 16), creator: m.creator, element: parseInt(m.element, 16), vrs: ["UN"] };
+  }
+  return null;
+}
+
+/**
+ * One row per attribute that some rule names by tag, keyword, mask or private
+ * tag (plus one per other selector kind), in tag order, with the action that
+ * decides it when no condition intervenes.
+ */
+export function explainProgram(ir: IrProgram): ExplainRow[] {
+  const rows = new Map<string, ExplainRow>();
+  const at = (r: IrRule): string => `${r.source.file}:${r.source.line}`;
+  const unitOf = (r: IrRule): string => ir.profile.layers[r.layer]?.name ?? "?";
+  for (const rule of ir.rules) {
+    const label = selectorLabel(rule.selector);
+    const key = keyOfSelector(rule.selector);
+    const labelText = label?.tag ?? (rule.selector.kind === "vr" ? `vr ${rule.selector.vrs.join(", ")}` : rule.selector.kind === "privateAll" ? "private *" : rule.selector.kind === "all" ? "*" : null);
+    if (!labelText || rows.has(labelText)) continue;
+    const deciding = key ? decidingRule(ir, key) : ir.rules.find((r) => r.when === null && JSON.stringify(r.selector) === JSON.stringify(rule.selector));
+    if (!deciding) continue;
+    const conditional = ir.rules
+      .filter((r) => r.id < deciding.id && r.when !== null && (key ? selectsAttribute(r.selector, key) : JSON.stringify(r.selector) === JSON.stringify(rule.selector)))
+      .map((r) => `${describeAction(r.action)} when ${describeExpr(r.when!)} (${at(r)})`);
+    rows.set(labelText, {
+      tag: labelText,
+      keyword: label?.keyword ?? null,
+      name: label?.name ?? null,
+      action: describeAction(deciding.action),
+      unit: unitOf(deciding),
+      because: deciding.because,
+      source: at(deciding),
+      conditional,
+    });
+  }
+  const order = (t: string): string => (t.startsWith("(") ? "0" + t.toUpperCase().replace(/X/g, "0") : t === "private *" ? "2" : t === "*" ? "3" : "1" + t);
+  return [...rows.values()].sort((a, b) => (order(a.tag) < order(b.tag) ? -1 : order(a.tag) > order(b.tag) ? 1 : 0));
+}
+

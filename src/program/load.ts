@@ -1,0 +1,128 @@
+// The I/O edge of the compiler front end: reads the entry file, the files it
+// imports, and the standard-library files of the units it names; parses each
+// once. Everything after this is pure.
+
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import { parseDeid } from "../syntax/parse";
+import { SourceText } from "../syntax/source";
+import type { Span } from "../syntax/ast";
+import { buildUnitTable, type Program } from "./program";
+import { findStdlib } from "./stdlib-index";
+import type { ParsedFile } from "./units";
+
+export class LoadError extends Error {}
+
+/** Is `ref` a unit name (`ps315.basic`) rather than a file path? */
+export function looksLikeUnitName(ref: string): boolean {
+  return !ref.includes("/") && !ref.includes(sep) && !ref.endsWith(".deid");
+}
+
+function displayPath(absolute: string): string {
+  const rel = relative(process.cwd(), absolute);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : absolute;
+}
+
+/**
+ * Loads a program from a rule file path or a standard-library unit name.
+ * Throws LoadError only when the entry itself cannot be read; problems in
+ * imported files become diagnostics.
+ */
+export function loadProgram(entryRef: string, extraUnits: readonly string[] = [], entryText?: string): Program {
+  const diagnostics: Diagnostic[] = [];
+  const stdlib = findStdlib();
+  const byPath = new Map<string, ParsedFile>();
+  const files: ParsedFile[] = [];
+
+  const stdlibPathOf = (name: string): string | null => {
+    const rel = stdlib?.units[name];
+    return rel && stdlib ? resolve(stdlib.dir, rel) : null;
+  };
+
+  const readParsed = (absolute: string, from: { file: string; span: Span } | null): ParsedFile | null => {
+    const known = byPath.get(absolute);
+    if (known) return known;
+    let text: string;
+    try {
+      text = from === null && entryText !== undefined ? entryText : readFileSync(absolute, "utf8");
+    } catch (e) {
+      const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+      if (!from) throw new LoadError(`cannot read rule file ${displayPath(absolute)}: ${reason}`);
+      diagnostics.push({
+        code: "DEID4001",
+        severity: "error",
+        file: from.file,
+        span: from.span,
+        message: `cannot read \`${displayPath(absolute)}\`: ${reason}`,
+        help: "check the path; an import is relative to the importing file",
+      });
+      return null;
+    }
+    const path = displayPath(absolute);
+    const { file: ast, diagnostics: syntax } = parseDeid(text, path);
+    const parsed: ParsedFile = {
+      path,
+      source: new SourceText(path, text),
+      ast,
+      diagnostics: syntax,
+      fromStdlib: stdlib !== null && absolute.startsWith(stdlib.dir + sep),
+    };
+    byPath.set(absolute, parsed);
+    files.push(parsed);
+    return parsed;
+  };
+
+  const definedNames = (): Set<string> => {
+    const names = new Set<string>();
+    for (const f of files)
+      for (const item of f.ast.items) if (item.kind === "Profile" || item.kind === "Option") names.add(item.name.text);
+    return names;
+  };
+
+  let entryAbsolute: string;
+  if (entryText === undefined && looksLikeUnitName(entryRef)) {
+    const p = stdlibPathOf(entryRef);
+    if (!p) throw new LoadError(`\`${entryRef}\` is neither a rule file nor a standard-library unit (try \`deidc explain --list\`)`);
+    entryAbsolute = p;
+  } else {
+    entryAbsolute = resolve(entryRef);
+  }
+  const entry = readParsed(entryAbsolute, null)!;
+
+  // Follow imports and unit names until nothing new is reachable.
+  const queue: ParsedFile[] = [entry];
+  const wantedUnits: { name: string; file: string; span: Span }[] = extraUnits.map((name) => ({ name, file: entry.path, span: { start: 0, end: 0 } }));
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    const dir = dirname(resolve(file.path));
+    for (const item of file.ast.items) {
+      if (item.kind === "Import") {
+        const target = readParsed(resolve(dir, item.path.value), { file: file.path, span: item.path.span });
+        if (target && !queue.includes(target) && target !== file) queue.push(target);
+      } else if (item.kind === "Profile") {
+        if (item.basedOn) wantedUnits.push({ name: item.basedOn.text, file: file.path, span: item.basedOn.span });
+        for (const o of item.options) wantedUnits.push({ name: o.text, file: file.path, span: o.span });
+      }
+    }
+    if (queue.length === 0) {
+      const defined = definedNames();
+      for (const want of wantedUnits.splice(0)) {
+        if (defined.has(want.name)) continue;
+        const p = stdlibPathOf(want.name);
+        if (!p) continue; // reported by the checker as an unknown unit, with suggestions
+        const before = files.length;
+        const target = readParsed(p, want);
+        if (target && files.length > before) queue.push(target);
+      }
+    }
+  }
+
+  const units = buildUnitTable(files, diagnostics);
+  return { entry, files, units, diagnostics };
+}
+
+/** Loads one rule file on its own (for lint and fmt of many files). */
+export function loadFiles(paths: readonly string[]): Program[] {
+  return paths.map((p) => loadProgram(p));
+}

@@ -1,0 +1,93 @@
+// Atomic file writes: the bytes go to a hidden temporary name in the target's
+// own folder (same file system, so rename is atomic), then the temporary file
+// is renamed over the target. A reader sees the old file or the complete new
+// one, never a partial file, and a run killed half-way leaves at most a
+// hidden `.*.deidc-tmp` file that a later walk skips.
+
+import { open, rename, unlink, type FileHandle } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+
+let sequence = 0;
+
+/** A temporary name beside `path`: hidden, unique within this process and across processes. */
+export function temporaryPathFor(path: string): string {
+  sequence++;
+  return join(dirname(path), `.${basename(path)}.${process.pid}-${sequence}.deidc-tmp`);
+}
+
+export interface AtomicWriteOptions {
+  /** file mode of a new file (before the umask); 0o600 for files that identify people */
+  mode?: number;
+}
+
+export async function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
+  const temporary = temporaryPathFor(path);
+  try {
+    // "wx": never follow or reuse a file someone else put at the temporary name.
+    const handle = await open(temporary, "wx", options.mode ?? 0o666);
+    try {
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+  } catch (e) {
+    await unlink(temporary).catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * A file written in pieces (the report): appended to a temporary file and
+ * renamed into place by `commit`, or removed by `discard`.
+ */
+export class AtomicStreamWriter {
+  private pending: string[] = [];
+  private pendingLength = 0;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly temporary: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  /** Lines are buffered up to this many characters before a write, so a large batch costs few system calls. */
+  static readonly FLUSH_AT = 1 << 20;
+
+  static async create(path: string, options: AtomicWriteOptions = {}): Promise<AtomicStreamWriter> {
+    const temporary = temporaryPathFor(path);
+    const handle = await open(temporary, "wx", options.mode ?? 0o666);
+    return new AtomicStreamWriter(path, temporary, handle);
+  }
+
+  async write(text: string): Promise<void> {
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength >= AtomicStreamWriter.FLUSH_AT) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const text = this.pending.join("");
+    this.pending = [];
+    this.pendingLength = 0;
+    await this.handle.write(text);
+  }
+
+  async commit(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    await this.handle.close();
+    await rename(this.temporary, this.path);
+  }
+
+  /** Removes the temporary file; safe to call after a failed commit or twice. */
+  async discard(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      await this.handle.close().catch(() => undefined);
+    }
+    await unlink(this.temporary).catch(() => undefined);
+  }
+}

@@ -1,0 +1,144 @@
+// Expanding the command line's inputs into the files to process, in a fixed
+// order: inputs in command-line order, the files below each folder sorted by
+// their path relative to it (code-unit order, so the result does not depend
+// on the locale or the file system's listing order). Output, report line
+// order and crosswalks follow this order, which makes a run reproducible.
+
+import type { Dirent } from "node:fs";
+import { readdir, realpath, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { fsReason } from "./paths";
+
+export interface InputFile {
+  kind: "file";
+  /** the path as the report and messages show it: the argument joined with the path below it */
+  display: string;
+  /** the absolute path with symbolic links resolved: what "never overwrite an input" compares */
+  canonical: string;
+  /** "/"-separated path relative to its input folder, or the file name for a file argument */
+  mirrorPath: string;
+  /** index of the command-line input it came from */
+  root: number;
+  size: number;
+}
+
+/** An input path that yields no object to process: missing, unreadable, an empty folder. */
+export interface InputProblem {
+  kind: "problem";
+  display: string;
+  reason: string;
+  root: number;
+}
+
+export type InputEntry = InputFile | InputProblem;
+
+export interface InputRoot {
+  argument: string;
+  folder: boolean;
+}
+
+export interface CollectedInputs {
+  entries: InputEntry[];
+  roots: InputRoot[];
+}
+
+export interface CollectOptions {
+  /** canonical paths of folders and files never to treat as input: the output, quarantine and crosswalk folders and the report */
+  exclude: readonly string[];
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Hidden files and folders (a leading dot) are skipped: editor backups, `.DS_Store`, and this tool's own temporary files. */
+function isHidden(name: string): boolean {
+  return name.startsWith(".");
+}
+
+export async function collectInputs(args: readonly string[], options: CollectOptions): Promise<CollectedInputs> {
+  const excluded = new Set(options.exclude);
+  const seenFiles = new Set<string>();
+  const entries: InputEntry[] = [];
+  const roots: InputRoot[] = [];
+
+  for (const [root, argument] of args.entries()) {
+    let info;
+    try {
+      info = await stat(argument);
+    } catch (e) {
+      roots.push({ argument, folder: false });
+      entries.push({ kind: "problem", display: argument, reason: fsReason(e), root });
+      continue;
+    }
+    if (info.isFile()) {
+      roots.push({ argument, folder: false });
+      const canonical = await realpath(argument);
+      if (seenFiles.has(canonical) || excluded.has(canonical)) continue;
+      seenFiles.add(canonical);
+      entries.push({ kind: "file", display: argument, canonical, mirrorPath: basename(argument), root, size: info.size });
+      continue;
+    }
+    if (!info.isDirectory()) {
+      roots.push({ argument, folder: false });
+      entries.push({ kind: "problem", display: argument, reason: "not a regular file or folder", root });
+      continue;
+    }
+    roots.push({ argument, folder: true });
+
+    // Each folder's entries sorted by relative path; problems are placed where their path sorts.
+    const found: { rel: string; entry: InputEntry }[] = [];
+    const visitedFolders = new Set<string>();
+    const walk = async (folder: string, rel: string): Promise<void> => {
+      const canonicalFolder = await realpath(folder);
+      // A symbolic link back up the tree would loop forever; a folder reached twice is walked once.
+      if (visitedFolders.has(canonicalFolder) || excluded.has(canonicalFolder)) return;
+      visitedFolders.add(canonicalFolder);
+      let children: Dirent[];
+      try {
+        children = await readdir(folder, { withFileTypes: true });
+      } catch (e) {
+        found.push({ rel, entry: { kind: "problem", display: folder, reason: `cannot list the folder: ${fsReason(e)}`, root } });
+        return;
+      }
+      // Sorted, so which of two paths to one folder is walked does not depend on the listing order.
+      children.sort((a, b) => byCodeUnits(a.name, b.name));
+      for (const child of children) {
+        if (isHidden(child.name)) continue;
+        const path = join(folder, child.name);
+        const childRel = rel === "" ? child.name : `${rel}/${child.name}`;
+        let childInfo;
+        try {
+          childInfo = await stat(path);
+        } catch (e) {
+          // A dangling symbolic link, or a file removed while walking.
+          found.push({ rel: childRel, entry: { kind: "problem", display: path, reason: fsReason(e), root } });
+          continue;
+        }
+        if (childInfo.isDirectory()) await walk(path, childRel);
+        else if (childInfo.isFile()) {
+          const canonical = await realpath(path);
+          if (excluded.has(canonical)) continue;
+          found.push({ rel: childRel, entry: { kind: "file", display: path, canonical, mirrorPath: childRel, root, size: childInfo.size } });
+        } else {
+          found.push({ rel: childRel, entry: { kind: "problem", display: path, reason: "not a regular file (a device, socket or pipe)", root } });
+        }
+      }
+    };
+    await walk(argument, "");
+    if (found.length === 0) {
+      entries.push({ kind: "problem", display: argument, reason: "the folder holds no files (hidden files are skipped)", root });
+      continue;
+    }
+    found.sort((a, b) => byCodeUnits(a.rel, b.rel));
+    for (const { entry } of found) {
+      // One file reached by two paths (a link, or an argument naming a file inside another argument) is processed once, under its first path.
+      if (entry.kind === "file") {
+        if (seenFiles.has(entry.canonical)) continue;
+        seenFiles.add(entry.canonical);
+      }
+      entries.push(entry);
+    }
+  }
+  return { entries, roots };
+}

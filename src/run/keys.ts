@@ -1,0 +1,120 @@
+// Loading the secrets a profile needs. The bytes go into the executor's
+// environment and nowhere else: no message, report line or file written here
+// ever contains them, so every error below names only where a key was looked
+// for (an environment variable's name, a file's path), never what was found.
+
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { IrAction, IrProgram, IrSecret } from "../ir/types";
+import { RunSetupError } from "./errors";
+import { displayPath, fsReason } from "./paths";
+
+/** The environment variable read when the profile declares no secret but replaces UIDs. */
+export const FALLBACK_KEY_ENV = "DEID_KEY";
+
+/**
+ * The secret name under which that fallback key is handed to the executor.
+ * It is the name the documentation's examples use (`secret key from env
+ * DEID_KEY`), so a profile that declares that line and one that declares
+ * nothing give the executor the same environment.
+ */
+export const FALLBACK_KEY_NAME = "key";
+
+/** Keys shorter than this are accepted with a warning: HMAC under a short key can be brute-forced. */
+export const MIN_KEY_BYTES = 16;
+
+export interface KeySources {
+  /** `--key-file F`: overrides the source of every secret */
+  keyFile?: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** called for advice that does not stop the run (a short key); never given the key */
+  warn?: (message: string) => void;
+}
+
+function actionReplacesUids(action: IrAction): boolean {
+  if (action.kind === "code") return action.code === "U" || action.code === "X/Z/U*";
+  if (action.kind === "lookup") return actionReplacesUids(action.otherwise);
+  return false;
+}
+
+/** Does any rule replace UIDs (U, or X/Z/U* which may choose U)? The executor needs a key for that. */
+export function replacesUids(ir: IrProgram): boolean {
+  return ir.rules.some((rule) => actionReplacesUids(rule.action));
+}
+
+/** A key file's bytes without the one line ending an editor or `echo` adds, so a file and an env var holding the same text give the same key. */
+function withoutFinalLineEnd(bytes: Uint8Array): Uint8Array {
+  let end = bytes.length;
+  if (end > 0 && bytes[end - 1] === 0x0a) {
+    end--;
+    if (end > 0 && bytes[end - 1] === 0x0d) end--;
+  }
+  return bytes.subarray(0, end);
+}
+
+function readKeyFile(path: string, what: string): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new RunSetupError(`cannot read the key file ${displayPath(path)} (${what}): ${fsReason(e)}`);
+  }
+  const key = withoutFinalLineEnd(bytes);
+  if (key.length === 0) throw new RunSetupError(`the key file ${displayPath(path)} (${what}) is empty`);
+  return key;
+}
+
+function declaredAt(secret: IrSecret): string {
+  return `secret \`${secret.name}\` declared at ${secret.source.file}:${secret.source.line}`;
+}
+
+/**
+ * Every secret the executor needs, by secret name:
+ * - with `--key-file F`, every declared secret is read from F;
+ * - otherwise `from env X` reads variable X, and `from file P` reads P
+ *   (a relative P is relative to the rule file that declares the secret,
+ *   like imports and lookup tables);
+ * - a profile that declares no secret but replaces UIDs gets the key from
+ *   `--key-file` or DEID_KEY, under the name FALLBACK_KEY_NAME.
+ * Throws RunSetupError when a needed key is missing, unreadable or empty.
+ */
+export function loadSecrets(ir: IrProgram, sources: KeySources): Map<string, Uint8Array> {
+  const secrets = new Map<string, Uint8Array>();
+  let keyFileBytes: Uint8Array | null = null;
+  const fromKeyFile = (what: string): Uint8Array => (keyFileBytes ??= readKeyFile(resolve(sources.keyFile!), what));
+  const fromEnv = (variable: string): Uint8Array | null => {
+    const text = sources.env[variable];
+    return text === undefined || text === "" ? null : new Uint8Array(Buffer.from(text, "utf8"));
+  };
+
+  for (const secret of ir.secrets) {
+    let key: Uint8Array;
+    if (sources.keyFile !== undefined) key = fromKeyFile(`--key-file, for ${declaredAt(secret)}`);
+    else if (secret.from === "env") {
+      const value = fromEnv(secret.ref);
+      if (!value) throw new RunSetupError(`${declaredAt(secret)} reads environment variable ${secret.ref}, which is not set or empty; set it or pass --key-file <file>`);
+      key = value;
+    } else {
+      key = readKeyFile(resolve(dirname(resolve(secret.source.file)), secret.ref), declaredAt(secret));
+    }
+    secrets.set(secret.name, key);
+  }
+
+  if (ir.secrets.length === 0 && replacesUids(ir)) {
+    const key = sources.keyFile !== undefined ? fromKeyFile("--key-file") : fromEnv(FALLBACK_KEY_ENV);
+    if (!key) {
+      throw new RunSetupError(
+        `profile \`${ir.profile.name}\` replaces UIDs (action U), and replacement UIDs are derived from a secret key; ` +
+          `the profile declares no secret, so set ${FALLBACK_KEY_ENV} or pass --key-file <file>`,
+      );
+    }
+    secrets.set(FALLBACK_KEY_NAME, key);
+  }
+
+  if (sources.warn) {
+    for (const [name, key] of secrets) {
+      if (key.length < MIN_KEY_BYTES) sources.warn(`secret \`${name}\` is shorter than ${MIN_KEY_BYTES} bytes; pseudonyms made with a short key can be recovered by trying every key`);
+    }
+  }
+  return secrets;
+}

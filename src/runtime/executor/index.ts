@@ -1,0 +1,97 @@
+// createExecutor: plans an IR once (dispatch tables, compiled conditions and
+// values) and returns an executor that processes objects one at a time.
+// `deidc run`, the compiled bundle and the tests all go through here, so
+// there is one semantics.
+
+import type { IrProgram, IrSource } from "../../ir/types";
+import { compileExpr, collectAttributeTags, type Compiled, type Value } from "./expr";
+import { RulePlan } from "./plan";
+import { IDENTIFYING_TAGS, processObject } from "./process";
+import type { CrosswalkSink, Executor, ExecutorEnvironment } from "./types";
+
+export type { Executor, ExecutorEnvironment, ObjectRecord, ObjectResult, Outcome, TouchedElement, CrosswalkSink } from "./types";
+
+/** deidc's implementation class UID (under the 2.25 UUID arc) and version name, written into every File Meta. */
+export const IMPLEMENTATION_CLASS_UID = "2.25.302398374935240916530574416359012876557";
+export const IMPLEMENTATION_VERSION_NAME = "DEIDC_0_1_0";
+
+export interface ExecutionPlan {
+  rules: RulePlan;
+  filters: { outcome: "reject" | "quarantine"; when: Compiled | null; reason: string; source: IrSource }[];
+  lets: Map<string, Compiled>;
+  params: Map<string, Value>;
+  wantedTags: ReadonlySet<number>;
+  tables: ExecutorEnvironment["tables"];
+  crosswalk: CrosswalkSink | undefined;
+  /** key for UID replacement and the default date shift */
+  runKey: Uint8Array;
+  secret(name: string): Uint8Array;
+  defaultDateShift: { from: number; to: number };
+  methodDescription: string[];
+  methodCodes: { value: string; scheme: string; meaning: string }[];
+  implementationClassUid: string;
+  implementationVersionName: string;
+}
+
+export class MissingSecretError extends Error {}
+
+/** The default per-patient shift for C on dates when the profile defines no `let dateShift`. */
+export const DEFAULT_DATE_SHIFT = { from: -3650, to: -1 };
+
+export function createExecutor(ir: IrProgram, env: ExecutorEnvironment & { runKey?: Uint8Array }): Executor {
+  const secretValues = env.secrets;
+  const runKey = env.runKey ?? (ir.secrets[0] ? secretValues.get(ir.secrets[0].name) : undefined) ?? secretValues.values().next().value;
+  if (!runKey || runKey.length === 0) {
+    throw new MissingSecretError("no key: UID replacement and date shifts need a secret key (set DEID_KEY or pass --key-file)");
+  }
+  for (const s of ir.secrets) {
+    if (!secretValues.get(s.name)) throw new MissingSecretError(`secret \`${s.name}\` has no value (${s.from === "env" ? `environment variable ${s.ref}` : `file ${s.ref}`})`);
+  }
+
+  const wanted = new Set<number>(IDENTIFYING_TAGS);
+  wanted.add(0x00100020);
+  const lets = new Map<string, Compiled>();
+  for (const l of ir.lets) {
+    lets.set(l.name, compileExpr(l.value));
+    collectAttributeTags(l.value, wanted);
+  }
+  const params = new Map<string, Value>();
+  for (const p of ir.params) {
+    const given = env.params.get(p.name);
+    params.set(p.name, given !== undefined ? given : p.default ? compileExpr(p.default)({} as never) : undefined);
+  }
+  for (const r of ir.rules) {
+    if (r.when) collectAttributeTags(r.when, wanted);
+    const a = r.action;
+    if (a.kind === "set") collectAttributeTags(a.value, wanted);
+    if (a.kind === "shift") collectAttributeTags(a.days, wanted);
+    if (a.kind === "lookup") a.keys.forEach((k) => collectAttributeTags(k, wanted));
+  }
+  for (const f of ir.filters) if (f.when) collectAttributeTags(f.when, wanted);
+  for (const p of ir.pixels) if (p.when) collectAttributeTags(p.when, wanted);
+
+  const options = ir.profile.layers.filter((l) => l.kind === "option").map((l) => l.name);
+  const methodDescription = [
+    `deidc ${ir.compiler}${ir.profile.release ? ` DICOM PS3.15 ${ir.profile.release}` : ""}`,
+    `profile ${ir.profile.name}`,
+    ...options.map((o) => `option ${o}`),
+  ];
+
+  const plan: ExecutionPlan = {
+    rules: new RulePlan(ir),
+    filters: ir.filters.map((f) => ({ outcome: f.outcome, when: f.when ? compileExpr(f.when) : null, reason: f.reason, source: f.source })),
+    lets,
+    params,
+    wantedTags: wanted,
+    tables: env.tables,
+    crosswalk: env.crosswalk,
+    runKey,
+    secret: (name) => secretValues.get(name) ?? runKey,
+    defaultDateShift: DEFAULT_DATE_SHIFT,
+    methodDescription,
+    methodCodes: ir.profile.methodCodes.map((c) => ({ value: c.value, scheme: c.scheme, meaning: c.meaning })),
+    implementationClassUid: IMPLEMENTATION_CLASS_UID,
+    implementationVersionName: IMPLEMENTATION_VERSION_NAME,
+  };
+  return { process: (bytes, inputPath) => processObject(plan, bytes, inputPath) };
+}

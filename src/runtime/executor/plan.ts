@@ -1,0 +1,174 @@
+// Rules planned for fast lookup: a dispatch table from tag (or private
+// creator slot) to the candidate rules in precedence order, built lazily
+// and memoised, so the per-element path is a map lookup and a short loop.
+
+import type { IrAction, IrElementMatch, IrProgram, IrRule, IrSource, IrStep } from "../../ir/types";
+import { compileExpr, type Compiled } from "./expr";
+
+export interface PlannedAction {
+  ir: IrAction;
+  /** compiled value (set), offset (shift), keys (lookup) */
+  value?: Compiled;
+  keys?: Compiled[];
+  regex?: RegExp;
+  otherwise?: PlannedAction;
+}
+
+export interface PlannedRule {
+  id: number;
+  source: IrSource;
+  /** null: no VR restriction; else the VRs a `vr` selector names */
+  vrs: readonly string[] | null;
+  /** ancestors to match, when the selector is a path of more than one element or is anchored */
+  ancestors: AncestorMatcher | null;
+  when: Compiled | null;
+  action: PlannedAction;
+  /** a catch-all (`private *` or `*`) */
+  catchAll: boolean;
+}
+
+/** An enclosing sequence of the element being decided. */
+export interface Ancestor {
+  tag: number;
+  item: number;
+  /** private creator of the sequence element, if private */
+  creator: string | undefined;
+}
+
+export type AncestorMatcher = (ancestors: readonly Ancestor[], depth: number) => boolean;
+
+function elementTest(m: IrElementMatch): (tag: number, creator: string | undefined) => boolean {
+  switch (m.kind) {
+    case "tag": {
+      const t = parseInt(m.tag, 16);
+      return (tag) => tag === t;
+    }
+    case "mask": {
+      const value = parseInt(m.value, 16);
+      const mask = parseInt(m.mask, 16);
+      return (tag) => ((tag & mask) >>> 0) === value;
+    }
+    case "range": {
+      const from = parseInt(m.from, 16);
+      const to = parseInt(m.to, 16);
+      return (tag) => tag >= from && tag <= to;
+    }
+    case "private": {
+      const group = parseInt(m.group, 16);
+      const element = m.element === null ? -1 : parseInt(m.element, 16);
+      const creator = m.creator;
+      return (tag, c) => tag >>> 16 === group && (tag & 0xff00) >= 0x1000 && c === creator && (element < 0 || (tag & 0xff) === element);
+    }
+  }
+}
+
+/**
+ * Matches the steps before the last against the enclosing sequences,
+ * innermost last. `**` matches zero or more levels; an unanchored path may
+ * start at any depth.
+ */
+function ancestorMatcher(steps: IrStep[], anchored: boolean): AncestorMatcher | null {
+  const before = steps.slice(0, -1);
+  if (before.length === 0 && !anchored) return null;
+  const tests = before.map((s) => (s.kind === "deep" ? null : { test: elementTest(s.match), item: s.item }));
+  const matchFrom = (si: number, ai: number, ancestors: readonly Ancestor[], depth: number): boolean => {
+    if (si === tests.length) return ai === depth;
+    const t = tests[si];
+    if (t === null) {
+      for (let k = ai; k <= depth; k++) if (matchFrom(si + 1, k, ancestors, depth)) return true;
+      return false;
+    }
+    if (ai >= depth) return false;
+    const a = ancestors[ai]!;
+    if (!t!.test(a.tag, a.creator)) return false;
+    if (t!.item !== null && t!.item !== a.item) return false;
+    return matchFrom(si + 1, ai + 1, ancestors, depth);
+  };
+  return (ancestors, depth) => {
+    if (anchored) return matchFrom(0, 0, ancestors, depth);
+    for (let start = 0; start <= depth; start++) if (matchFrom(0, start, ancestors, depth)) return true;
+    return false;
+  };
+}
+
+function planAction(a: IrAction): PlannedAction {
+  switch (a.kind) {
+    case "set":
+      return { ir: a, value: compileExpr(a.value) };
+    case "shift":
+      return { ir: a, value: compileExpr(a.days) };
+    case "lookup":
+      return { ir: a, keys: a.keys.map(compileExpr), otherwise: planAction(a.otherwise) };
+    case "replace":
+      return { ir: a, regex: new RegExp(a.pattern, a.flags) };
+    default:
+      return { ir: a };
+  }
+}
+
+interface Candidate {
+  rule: PlannedRule;
+  test: (tag: number, creator: string | undefined) => boolean;
+  /** the rule names a private slot, so it never matches a standard attribute */
+  privateOnly: boolean;
+}
+
+export class RulePlan {
+  private readonly candidates: Candidate[] = [];
+  private readonly byTag = new Map<number, PlannedRule[]>();
+  private readonly byPrivateSlot = new Map<string, PlannedRule[]>();
+
+  constructor(ir: IrProgram) {
+    for (const rule of ir.rules) this.candidates.push(this.plan(rule));
+  }
+
+  private plan(rule: IrRule): Candidate {
+    const base = {
+      id: rule.id,
+      source: rule.source,
+      when: rule.when ? compileExpr(rule.when) : null,
+      action: planAction(rule.action),
+    };
+    const sel = rule.selector;
+    switch (sel.kind) {
+      case "all":
+        return { rule: { ...base, vrs: null, ancestors: null, catchAll: true }, test: () => true, privateOnly: false };
+      case "privateAll":
+        return { rule: { ...base, vrs: null, ancestors: null, catchAll: true }, test: (tag) => ((tag >>> 16) & 1) === 1, privateOnly: true };
+      case "vr":
+        return { rule: { ...base, vrs: sel.vrs, ancestors: null, catchAll: false }, test: () => true, privateOnly: false };
+      case "path": {
+        const last = sel.steps[sel.steps.length - 1];
+        const match = last && last.kind === "element" ? last.match : null;
+        const test = match ? elementTest(match) : () => false;
+        const itemOfLast = last && last.kind === "element" ? last.item : null;
+        const ancestors = ancestorMatcher(sel.steps, sel.anchored);
+        // An item index on the last step selects the element inside that item of its parent.
+        const withItem: AncestorMatcher | null =
+          itemOfLast === null ? ancestors : (anc, depth) => depth > 0 && anc[depth - 1]!.item === itemOfLast && (ancestors === null || ancestors(anc, depth));
+        return { rule: { ...base, vrs: null, ancestors: withItem, catchAll: false }, test, privateOnly: match?.kind === "private" };
+      }
+    }
+  }
+
+  /** Candidate rules for a standard (even-group) tag, in precedence order. */
+  forTag(tag: number): PlannedRule[] {
+    let list = this.byTag.get(tag);
+    if (!list) {
+      list = this.candidates.filter((c) => !c.privateOnly && c.test(tag, undefined)).map((c) => c.rule);
+      this.byTag.set(tag, list);
+    }
+    return list;
+  }
+
+  /** Candidate rules for a private element of `creator`, in precedence order. */
+  forPrivate(tag: number, creator: string | undefined): PlannedRule[] {
+    const key = `${tag}|${creator ?? ""}`;
+    let list = this.byPrivateSlot.get(key);
+    if (!list) {
+      list = this.candidates.filter((c) => c.test(tag, creator)).map((c) => c.rule);
+      this.byPrivateSlot.set(key, list);
+    }
+    return list;
+  }
+}

@@ -1,0 +1,548 @@
+// One object through the executor: read the top level once for the values
+// conditions need, apply the filters, then stream every element of every
+// depth into the output, copying kept bytes through unchanged.
+//
+// Semantics of each action are in docs/executor.md; the choices that the
+// standard leaves open (compound codes, C by VR, sequences) are made here,
+// once, in `applyCode`.
+
+import { DatasetWriter, DicomReadError, TokenKind, openCursor, readPart10, writePart10, type DicomCursor } from "../dicom";
+import { TextEncodeError } from "../dicom/text";
+import {
+  coarsenTemporal,
+  dateRenderings,
+  daysOffset,
+  dummyValue,
+  makeCleaner,
+  personNameTokens,
+  replaceInValues,
+  replacementUids,
+  shiftTemporal,
+  truncateToVrLength,
+  type Cleaner,
+} from "../actions";
+import type { IrActionCode } from "../../ir/types";
+import { asText, type EvalContext, type Value } from "./expr";
+import type { Ancestor, PlannedAction, PlannedRule } from "./plan";
+import type { ExecutionPlan } from "./index";
+import type { ObjectRecord, ObjectResult } from "./types";
+
+const TAG_SOP_CLASS_UID = 0x00080016;
+const TAG_SOP_INSTANCE_UID = 0x00080018;
+const TAG_STUDY_UID = 0x0020000d;
+const TAG_SERIES_UID = 0x0020000e;
+const TAG_PATIENT_ID = 0x00100020;
+const TAG_PATIENT_IDENTITY_REMOVED = 0x00120062;
+const TAG_DEIDENTIFICATION_METHOD = 0x00120063;
+const TAG_DEIDENTIFICATION_METHOD_CODES = 0x00120064;
+const TAG_LONGITUDINAL_MODIFIED = 0x00280303;
+const TAG_CODE_VALUE = 0x00080100;
+const TAG_CODING_SCHEME = 0x00080102;
+const TAG_CODE_MEANING = 0x00080104;
+
+/** Top-level attributes whose values a text clean (C) removes wherever they appear (PS3.15 E.3.5). */
+export const IDENTIFYING_TAGS: readonly number[] = [
+  0x00100010, 0x00101001, 0x00100020, 0x00101000, 0x00100021, 0x00080050, 0x00100030, 0x00080080, 0x00080081, 0x00080090, 0x00081050,
+  0x00081070, 0x00081060, 0x00200010, 0x00101040, 0x00102154, 0x00101060, 0x00080092, 0x00080094, 0x00321032, 0x00400006, 0x00081048,
+];
+const PERSON_NAME_TAGS = new Set([0x00100010, 0x00101001, 0x00080090, 0x00081050, 0x00081070, 0x00081060, 0x00101060, 0x00321032, 0x00400006, 0x00081048]);
+
+/** Values read from the top-level dataset before the main pass. */
+interface TopLevel {
+  values: Map<number, string | number>;
+  present: Set<number>;
+  existingCodes: { value: string; scheme: string; meaning: string }[];
+  existingMethods: string[];
+}
+
+function readTopLevel(cursor: DicomCursor, wanted: ReadonlySet<number>): TopLevel {
+  const top: TopLevel = { values: new Map(), present: new Set(), existingCodes: [], existingMethods: [] };
+  while (cursor.next()) {
+    if (cursor.depth !== 0) continue;
+    const tag = cursor.tag;
+    top.present.add(tag);
+    if (cursor.kind === TokenKind.Sequence) {
+      if (tag === TAG_DEIDENTIFICATION_METHOD_CODES) readCodeItems(cursor, top.existingCodes);
+      else cursor.skip();
+      continue;
+    }
+    if (cursor.kind !== TokenKind.Element) continue;
+    if (tag === TAG_DEIDENTIFICATION_METHOD) top.existingMethods = cursor.readText().split("\\").filter((s) => s.trim() !== "");
+    if (!wanted.has(tag)) continue;
+    const vr = cursor.vr;
+    if (vr === "US" || vr === "SS" || vr === "UL" || vr === "SL" || vr === "FL" || vr === "FD" || vr === "SV" || vr === "UV" || vr === "AT" || vr === "IS" || vr === "DS") {
+      const n = cursor.readNumber(0);
+      if (!Number.isNaN(n)) top.values.set(tag, n);
+    } else {
+      top.values.set(tag, cursor.readText().replace(/^ +/, ""));
+    }
+  }
+  return top;
+}
+
+function readCodeItems(cursor: DicomCursor, out: { value: string; scheme: string; meaning: string }[]): void {
+  const depth = cursor.depth;
+  let current: { value: string; scheme: string; meaning: string } | null = null;
+  while (cursor.next()) {
+    if (cursor.kind === TokenKind.SequenceEnd && cursor.depth === depth) return;
+    if (cursor.kind === TokenKind.Item && cursor.depth === depth + 1) current = { value: "", scheme: "", meaning: "" };
+    else if (cursor.kind === TokenKind.ItemEnd && cursor.depth === depth + 1 && current) {
+      if (current.value) out.push(current);
+      current = null;
+    } else if (cursor.kind === TokenKind.Element && current && cursor.depth === depth + 1) {
+      if (cursor.tag === TAG_CODE_VALUE) current.value = cursor.readText();
+      else if (cursor.tag === TAG_CODING_SCHEME) current.scheme = cursor.readText();
+      else if (cursor.tag === TAG_CODE_MEANING) current.meaning = cursor.readText();
+    } else if (cursor.kind === TokenKind.Sequence) cursor.skip();
+  }
+}
+
+function hex(tag: number): string {
+  const h = (tag >>> 0).toString(16).toUpperCase().padStart(8, "0");
+  return `(${h.slice(0, 4)},${h.slice(4)})`;
+}
+
+/** A private group at one nesting level whose creators are written only if a block element stays. */
+interface PrivateFrame {
+  group: number;
+  depth: number;
+  /** output offset where the group's first element would go */
+  mark: number;
+  creators: { slot: number; start: number; end: number }[];
+  keptSlots: Set<number>;
+}
+
+/** Counts of what happened to DA/DT values, for Longitudinal Temporal Information Modified. */
+interface DateTally {
+  kept: number;
+  modified: number;
+  removed: number;
+}
+
+export function processObject(plan: ExecutionPlan, bytes: Uint8Array, inputPath: string): ObjectResult {
+  const record: ObjectRecord = { input: inputPath, outcome: "failed", touched: [], warnings: [] };
+  try {
+    return run(plan, bytes, record);
+  } catch (e) {
+    if (e instanceof DicomReadError) {
+      record.reason = e.message;
+      record.offset = e.offset;
+    } else if (e instanceof TextEncodeError) {
+      record.reason = `a replacement value cannot be written in the object's character set: ${e.message}`;
+    } else {
+      record.reason = `internal error: ${(e as Error).message}`;
+    }
+    record.outcome = "failed";
+    return { record, output: null };
+  }
+}
+
+function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): ObjectResult {
+  const file = readPart10(bytes);
+  for (const w of file.warnings) record.warnings.push(w.message);
+  const top = readTopLevel(openCursor(file), plan.wantedTags);
+
+  const lets = new Map<string, Value>();
+  let currentText: (() => string) | null = null;
+  const ctx: EvalContext = {
+    attr: (tag) => top.values.get(tag),
+    has: (tag) => top.present.has(tag),
+    letValue: (name) => {
+      if (!lets.has(name)) {
+        const compiled = plan.lets.get(name);
+        lets.set(name, compiled ? compiled(ctx) : undefined);
+      }
+      return lets.get(name);
+    },
+    param: (name) => plan.params.get(name),
+    secret: (name) => plan.secret(name),
+    current: () => (currentText ? currentText() : undefined),
+  };
+
+  for (const f of plan.filters) {
+    if (f.when === null || f.when(ctx) === true) {
+      record.outcome = f.outcome === "reject" ? "rejected" : "quarantined";
+      record.reason = f.reason;
+      record.rule = f.source;
+      return { record, output: null };
+    }
+  }
+
+  let cleaner: Cleaner | null = null;
+  const cleanText = (text: string): string => {
+    if (!cleaner) {
+      const identifiers: string[] = [];
+      for (const tag of IDENTIFYING_TAGS) {
+        const v = top.values.get(tag);
+        if (typeof v !== "string" || v === "") continue;
+        identifiers.push(v);
+        if (PERSON_NAME_TAGS.has(tag)) identifiers.push(...personNameTokens(v));
+        if (tag === 0x00100030) identifiers.push(...dateRenderings(v));
+        for (const part of v.split("\\")) identifiers.push(part);
+      }
+      cleaner = makeCleaner(identifiers);
+    }
+    return cleaner(text);
+  };
+  let dateShift: number | null = null;
+  const dateShiftDays = (): number => {
+    if (dateShift === null) {
+      const v = plan.lets.has("dateShift") ? ctx.letValue("dateShift") : undefined;
+      dateShift = typeof v === "number" ? v : daysOffset(plan.runKey, asText(top.values.get(TAG_PATIENT_ID)), plan.defaultDateShift.from, plan.defaultDateShift.to);
+    }
+    return dateShift;
+  };
+
+  const cursor = openCursor(file);
+  const out = new DatasetWriter(file.encoding.deflated ? { littleEndian: true, explicitVr: true } : file.encoding);
+  const ancestors: Ancestor[] = [];
+  const frames: PrivateFrame[] = [];
+  const dates: DateTally = { kept: 0, modified: 0, removed: 0 };
+  const outputTop = new Map<number, string>();
+  currentText = () => cursor.readText();
+
+  // Markers the executor writes into the top level (PS3.15 E.1.1), in tag order.
+  const methodValues = [...top.existingMethods];
+  for (const m of plan.methodDescription) if (!methodValues.includes(m)) methodValues.push(m);
+  const codes = [...top.existingCodes];
+  for (const c of plan.methodCodes) if (!codes.some((x) => x.value === c.value && (x.scheme === c.scheme || x.scheme === ""))) codes.push(c);
+  let longitudinalValueOffset = -1;
+  const markers: { tag: number; write: () => void }[] = [
+    { tag: TAG_PATIENT_IDENTITY_REMOVED, write: () => out.writeText(TAG_PATIENT_IDENTITY_REMOVED, "CS", "YES") },
+    { tag: TAG_DEIDENTIFICATION_METHOD, write: () => out.writeText(TAG_DEIDENTIFICATION_METHOD, "LO", methodValues.map((m) => truncateToVrLength(m.replace(/\\/g, "/"), "LO")).join("\\")) },
+    {
+      tag: TAG_DEIDENTIFICATION_METHOD_CODES,
+      write: () => {
+        out.beginSequence(TAG_DEIDENTIFICATION_METHOD_CODES, "SQ");
+        for (const c of codes) {
+          out.beginItem();
+          out.writeText(TAG_CODE_VALUE, "SH", c.value);
+          out.writeText(TAG_CODING_SCHEME, "SH", c.scheme || "DCM");
+          out.writeText(TAG_CODE_MEANING, "LO", truncateToVrLength(c.meaning, "LO"));
+          out.endItem();
+        }
+        out.endSequence();
+      },
+    },
+    {
+      tag: TAG_LONGITUDINAL_MODIFIED,
+      write: () => {
+        // The value depends on dates that may follow; reserve 10 bytes and patch at the end.
+        out.writeHeader(TAG_LONGITUDINAL_MODIFIED, "CS", 10);
+        longitudinalValueOffset = out.length;
+        out.copy(new TextEncoder().encode("UNMODIFIED"), 0, 10);
+      },
+    },
+  ];
+  let nextMarker = 0;
+  const flushMarkers = (beforeTag: number): void => {
+    while (nextMarker < markers.length && markers[nextMarker]!.tag < beforeTag) {
+      markers[nextMarker]!.write();
+      record.touched.push({ path: hex(markers[nextMarker]!.tag), action: "insert", rule: null });
+      nextMarker++;
+    }
+  };
+
+  const pathOf = (tag: number, creator: string | undefined): string => {
+    let p = "";
+    for (const a of ancestors) p += `${hex(a.tag)}[${a.item}]/`;
+    if (creator !== undefined) return `${p}(${hex(tag).slice(1, 5)},${JSON.stringify(creator)},${(tag & 0xff).toString(16).toUpperCase().padStart(2, "0")})`;
+    return p + hex(tag);
+  };
+
+  const closeFrames = (depth: number, group: number): void => {
+    while (frames.length > 0) {
+      const f = frames[frames.length - 1]!;
+      if (f.depth < depth || (f.depth === depth && f.group === group)) return;
+      frames.pop();
+      const keep = f.creators.filter((c) => f.keptSlots.has(c.slot));
+      if (keep.length === 0) {
+        if (f.creators.length > 0) record.touched.push({ path: `${pathOf(f.group << 16, undefined).slice(0, -11)}(${hex(f.group << 16).slice(1, 5)},00xx)`, action: "X", rule: null });
+        continue;
+      }
+      const sink = out.sink;
+      const tail = sink.bytes().slice(f.mark, sink.length);
+      sink.length = f.mark;
+      for (const c of keep) out.copy(cursor.bytes, c.start, c.end);
+      sink.writeBytes(tail);
+    }
+  };
+
+  const decide = (tag: number, vr: string, creator: string | undefined, isPrivate: boolean): PlannedRule | null => {
+    const list = isPrivate ? plan.rules.forPrivate(tag, creator) : plan.rules.forTag(tag);
+    const depth = ancestors.length;
+    for (let i = 0; i < list.length; i++) {
+      const rule = list[i]!;
+      if (rule.vrs !== null && !rule.vrs.includes(vr)) continue;
+      if (rule.ancestors !== null && !rule.ancestors(ancestors, depth)) continue;
+      if (rule.when !== null && rule.when(ctx) !== true) continue;
+      return rule;
+    }
+    return null;
+  };
+
+  const touch = (tag: number, creator: string | undefined, action: string, rule: PlannedRule | null): void => {
+    record.touched.push({ path: pathOf(tag, creator), action, rule: rule ? rule.source : null });
+  };
+
+  const writeTextValue = (tag: number, vr: string, text: string): void => {
+    if (vr === "US" || vr === "SS" || vr === "UL" || vr === "SL" || vr === "FL" || vr === "FD") {
+      const n = Number(text);
+      out.writeNumbers(tag, vr, Number.isFinite(n) && text.trim() !== "" ? [n] : []);
+    } else {
+      out.writeText(tag, vr, truncateToVrLength(text, vr), cursor.characterSet);
+    }
+    if (ancestors.length === 0) outputTop.set(tag, text);
+  };
+
+  const writeDummy = (tag: number, vr: string): void => {
+    const d = dummyValue(vr, 1);
+    if (d === null) out.writeHeader(tag, vr, 0);
+    else if (typeof d === "string") writeTextValue(tag, vr, d);
+    else if (d instanceof Uint8Array) out.writeElement(tag, vr, d);
+    else if (Array.isArray(d) && d.every((x) => typeof x === "number")) out.writeNumbers(tag, vr, d as number[]);
+    else out.writeElement(tag, vr, new Uint8Array(vr === "SV" || vr === "UV" ? 8 : 0));
+  };
+
+  const isDate = (vr: string): boolean => vr === "DA" || vr === "DT";
+
+  /** Applies a PS3.15 code to a non-sequence element. Returns whether the element stays in the output. */
+  const applyCode = (code: IrActionCode, tag: number, vr: string, creator: string | undefined, rule: PlannedRule | null): boolean => {
+    const isPrivateElement = creator !== undefined || ((tag >>> 16) & 1) === 1;
+    switch (code) {
+      case "K":
+        out.copy(cursor.bytes, cursor.headerOffset, cursor.endOffset);
+        if (isDate(vr)) dates.kept++;
+        if (ancestors.length === 0 && (tag === TAG_SOP_INSTANCE_UID || tag === TAG_SOP_CLASS_UID || tag === TAG_STUDY_UID || tag === TAG_SERIES_UID || tag === TAG_PATIENT_ID)) outputTop.set(tag, cursor.readText());
+        return true;
+      case "X":
+        touch(tag, creator, "X", rule);
+        if (isDate(vr)) dates.removed++;
+        return false;
+      case "Z":
+      case "X/Z":
+        out.writeHeader(tag, vr, 0);
+        touch(tag, creator, "Z", rule);
+        if (isDate(vr)) dates.removed++;
+        return true;
+      case "D":
+      case "Z/D":
+      case "X/D":
+      case "X/Z/D":
+        writeDummy(tag, vr);
+        touch(tag, creator, "D", rule);
+        if (isDate(vr)) dates.removed++;
+        return true;
+      case "U":
+      case "X/Z/U*": {
+        if (vr !== "UI") return applyCode(code === "U" ? "D" : "Z", tag, vr, creator, rule);
+        const original = cursor.readText();
+        const replaced = original === "" ? "" : replacementUids(plan.runKey, original);
+        writeTextValue(tag, vr, replaced);
+        if (plan.crosswalk && original !== "") {
+          const a = original.split("\\");
+          const b = replaced.split("\\");
+          a.forEach((o, i) => plan.crosswalk!.uid(o.trim(), b[i] ?? ""));
+        }
+        touch(tag, creator, "U", rule);
+        return true;
+      }
+      case "C": {
+        if (isPrivateElement) return applyCode("X", tag, vr, creator, rule);
+        if (isDate(vr)) {
+          const shifted = shiftTemporal(vr, cursor.readText(), dateShiftDays());
+          if (shifted === null) return applyCode("X", tag, vr, creator, rule);
+          writeTextValue(tag, vr, shifted);
+          dates.modified++;
+          touch(tag, creator, "C", rule);
+          return true;
+        }
+        if (vr === "TM") return applyCode("K", tag, vr, creator, rule);
+        if (vr === "AE" || vr === "AS" || vr === "CS" || vr === "LO" || vr === "LT" || vr === "PN" || vr === "SH" || vr === "ST" || vr === "UC" || vr === "UT") {
+          const original = cursor.readText();
+          const cleaned = cleanText(original);
+          if (cleaned === original) return applyCode("K", tag, vr, creator, rule);
+          writeTextValue(tag, vr, cleaned);
+          touch(tag, creator, "C", rule);
+          return true;
+        }
+        // Binary and numeric content cannot be cleaned in place: remove it (fail safe).
+        return applyCode("X", tag, vr, creator, rule);
+      }
+    }
+  };
+
+  const applyAction = (pa: PlannedAction, tag: number, vr: string, creator: string | undefined, rule: PlannedRule | null): boolean => {
+    const a = pa.ir;
+    switch (a.kind) {
+      case "code":
+        return applyCode(a.code, tag, vr, creator, rule);
+      case "set": {
+        const text = asText(pa.value!(ctx));
+        writeTextValue(tag, vr, text);
+        if (isDate(vr)) dates.modified++;
+        if (tag === TAG_PATIENT_ID && ancestors.length === 0 && plan.crosswalk) plan.crosswalk.patientId(cursor.readText(), text);
+        touch(tag, creator, "set", rule);
+        return true;
+      }
+      case "shift": {
+        if (!isDate(vr)) return applyCode("K", tag, vr, creator, rule);
+        const days = pa.value!(ctx);
+        const shifted = typeof days === "number" ? shiftTemporal(vr, cursor.readText(), days) : null;
+        if (shifted === null) {
+          record.warnings.push(`${pathOf(tag, creator)}: value is not a date that can be shifted; removed`);
+          return applyCode("X", tag, vr, creator, rule);
+        }
+        writeTextValue(tag, vr, shifted);
+        dates.modified++;
+        touch(tag, creator, "shift", rule);
+        return true;
+      }
+      case "coarsen": {
+        const coarse = isDate(vr) ? coarsenTemporal(vr, cursor.readText(), a.unit) : null;
+        if (coarse === null) return applyCode("X", tag, vr, creator, rule);
+        writeTextValue(tag, vr, coarse);
+        dates.modified++;
+        touch(tag, creator, "coarsen", rule);
+        return true;
+      }
+      case "replace": {
+        const original = cursor.readText();
+        const replaced = replaceInValues(original, vr, pa.regex!, a.replacement);
+        if (replaced === original) return applyCode("K", tag, vr, creator, rule);
+        writeTextValue(tag, vr, replaced);
+        touch(tag, creator, "replace", rule);
+        return true;
+      }
+      case "lookup": {
+        const key = pa.keys!.map((k) => asText(k(ctx)).trim()).join("\u0000");
+        const hit = plan.tables.get(a.table)?.get(key);
+        if (hit === undefined) {
+          const before = record.touched.length;
+          const kept = applyAction(pa.otherwise!, tag, vr, creator, rule);
+          const last = record.touched[before];
+          if (last) last.action = `lookup-miss/${last.action}`;
+          else touch(tag, creator, "lookup-miss/K", rule);
+          return kept;
+        }
+        if (tag === TAG_PATIENT_ID && ancestors.length === 0 && plan.crosswalk) plan.crosswalk.patientId(cursor.readText(), hit);
+        writeTextValue(tag, vr, hit);
+        touch(tag, creator, "lookup", rule);
+        return true;
+      }
+    }
+  };
+
+  while (cursor.next()) {
+    const kind = cursor.kind;
+    if (kind === TokenKind.Item) {
+      const a = ancestors[ancestors.length - 1];
+      if (a) a.item++;
+      out.beginItem();
+      continue;
+    }
+    if (kind === TokenKind.ItemEnd) {
+      closeFrames(ancestors.length, -1);
+      out.endItem();
+      continue;
+    }
+    if (kind === TokenKind.SequenceEnd) {
+      ancestors.pop();
+      out.endSequence();
+      continue;
+    }
+    const tag = cursor.tag;
+    const vr = cursor.vr;
+    const depth = ancestors.length;
+    const group = tag >>> 16;
+    closeFrames(depth, group);
+    if (depth === 0) {
+      flushMarkers(tag);
+      if (nextMarker < markers.length && markers[nextMarker]!.tag === tag) {
+        // The input's own marker is replaced by ours.
+        if (kind === TokenKind.Sequence) cursor.skip();
+        continue;
+      }
+    }
+    if ((tag & 0xffff) === 0) {
+      // Group lengths (retired) would be wrong once elements are removed.
+      if (kind === TokenKind.Sequence) cursor.skip();
+      continue;
+    }
+    const isPrivate = (group & 1) === 1;
+    let frame: PrivateFrame | undefined;
+    if (isPrivate) {
+      frame = frames[frames.length - 1];
+      if (!frame || frame.depth !== depth || frame.group !== group) {
+        frame = { group, depth, mark: out.length, creators: [], keptSlots: new Set() };
+        frames.push(frame);
+      }
+      const element = tag & 0xffff;
+      if (element >= 0x0010 && element <= 0x00ff && kind === TokenKind.Element) {
+        frame.creators.push({ slot: element, start: cursor.headerOffset, end: cursor.endOffset });
+        continue;
+      }
+    }
+    const creator = isPrivate ? cursor.privateCreator() : undefined;
+    const rule = decide(tag, vr, creator, isPrivate);
+
+    if (kind === TokenKind.Sequence) {
+      const code = rule ? (rule.action.ir.kind === "code" ? rule.action.ir.code : "K") : isPrivate ? "X" : "K";
+      if (code === "X" || (rule && rule.action.ir.kind !== "code")) {
+        cursor.skip();
+        touch(tag, creator, "X", rule);
+        continue;
+      }
+      if (code === "Z" || code === "X/Z" || code === "Z/D") {
+        out.beginSequence(tag, vr === "UN" ? "UN" : "SQ");
+        out.endSequence();
+        cursor.skip();
+        touch(tag, creator, "Z", rule);
+      } else {
+        // K keeps a sequence with its items cleaned (PS3.15 E.1-1a); D, C, U and X/Z/U* on a
+        // sequence likewise keep its structure and let the rules decide its content.
+        out.beginSequence(tag, vr === "UN" ? "UN" : "SQ");
+        ancestors.push({ tag, item: -1, creator });
+      }
+      if (frame) frame.keptSlots.add((tag >>> 8) & 0xff);
+      continue;
+    }
+
+    let kept: boolean;
+    if (rule) kept = applyAction(rule.action, tag, vr, creator, rule);
+    else kept = applyCode(isPrivate ? "X" : "K", tag, vr, creator, null);
+    if (kept && frame) frame.keptSlots.add((tag >>> 8) & 0xff);
+  }
+  closeFrames(0, -1);
+  flushMarkers(0x100000000);
+
+  const dataset = out.finish();
+  if (longitudinalValueOffset >= 0) {
+    const value = dates.modified > 0 ? "MODIFIED  " : dates.kept > 0 ? "UNMODIFIED" : "REMOVED   ";
+    dataset.set(new TextEncoder().encode(value), longitudinalValueOffset);
+  }
+
+  const sopClass = outputTop.get(TAG_SOP_CLASS_UID) ?? file.meta?.mediaStorageSopClassUid ?? "";
+  const sopInstance = outputTop.get(TAG_SOP_INSTANCE_UID) ?? "";
+  if (!sopClass || !sopInstance) throw new DicomReadError("the object has no SOP Class UID or SOP Instance UID, so no File Meta can be written", 0);
+  const output = writePart10(
+    {
+      transferSyntaxUid: file.transferSyntaxUid,
+      mediaStorageSopClassUid: sopClass,
+      mediaStorageSopInstanceUid: sopInstance,
+      implementationClassUid: plan.implementationClassUid,
+      implementationVersionName: plan.implementationVersionName,
+    },
+    dataset,
+  );
+  record.outcome = "written";
+  record.sopClassUid = sopClass;
+  record.newSopInstanceUid = sopInstance;
+  const study = outputTop.get(TAG_STUDY_UID);
+  const series = outputTop.get(TAG_SERIES_UID);
+  const patient = outputTop.get(TAG_PATIENT_ID);
+  if (study) record.newStudyUid = study;
+  if (series) record.newSeriesUid = series;
+  if (patient !== undefined) record.newPatientId = patient;
+  return { record, output };
+}

@@ -1,0 +1,707 @@
+// Lowering: the concrete syntax tree from grammar/parser.ts to the AST of
+// src/syntax/ast.ts. Pure; reports nothing.
+//
+// After error recovery the CST may lack children the grammar requires, or
+// contain nodes Chevrotain marked `recoveredNode`. The parser has already
+// reported those places, so lowering drops any construct it cannot build
+// completely (it returns null, and the enclosing list skips it) rather than
+// inventing values.
+
+import type { CstNode, IToken } from "chevrotain";
+import type {
+  ActionCstNode,
+  AndExpressionCstNode,
+  ArgumentCstNode,
+  BlankRegionCstNode,
+  CallCstNode,
+  ComparisonCstNode,
+  DeidFileCstNode,
+  ElementStepCstNode,
+  ExpressionCstNode,
+  FilterStatementCstNode,
+  FrameRangeCstNode,
+  ImportDeclarationCstNode,
+  ItemCstNode,
+  LetDeclarationCstNode,
+  ListCstNode,
+  NotExpressionCstNode,
+  OptionUnitCstNode,
+  ParamDeclarationCstNode,
+  PathSelectorCstNode,
+  PathStepCstNode,
+  PixelBlockCstNode,
+  PrimaryCstNode,
+  ProfileHeaderCstNode,
+  QualifiedNameCstNode,
+  RuleCstNode,
+  SecretDeclarationCstNode,
+  SelectorCstNode,
+  StatementCstNode,
+  SumCstNode,
+  VersionLineCstNode,
+  VrSelectorCstNode,
+} from "../../grammar/cst";
+import type {
+  Action,
+  ActionCode,
+  BinaryOp,
+  BlankRegion,
+  CodeAction,
+  Comment,
+  DeidFile,
+  ElementRef,
+  ElementStep,
+  Expr,
+  Filter,
+  FrameRange,
+  Import,
+  Item,
+  LetDecl,
+  Name,
+  NumberLit,
+  OptionUnit,
+  ParamDecl,
+  PathSelector,
+  PathStep,
+  PixelBlock,
+  PrivateRef,
+  ProfileHeader,
+  RegexLit,
+  Rule,
+  SecretDecl,
+  Selector,
+  Span,
+  Statement,
+  StringLit,
+  TagRef,
+  Version,
+  VrSelector,
+} from "./ast";
+
+// ---------------------------------------------------------------- literal decoding (shared with parse.ts)
+
+/** A problem inside a string literal; offsets are relative to the start of the raw text. */
+export interface EscapeProblem {
+  offset: number;
+  length: number;
+  message: string;
+}
+
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { '"': '"', "\\": "\\", n: "\n", t: "\t" };
+
+/**
+ * Decodes a string literal as written (with its quotes). Tolerates a missing
+ * closing quote and unknown escapes (kept as written), which parse.ts reports
+ * from `problems`.
+ */
+export function decodeStringLiteral(raw: string): { value: string; problems: EscapeProblem[] } {
+  const quote = raw.charAt(0);
+  const problems: EscapeProblem[] = [];
+  let value = "";
+  let i = 1;
+  while (i < raw.length) {
+    const c = raw.charAt(i);
+    if (c === quote) break;
+    if (c !== "\\") {
+      value += c;
+      i++;
+      continue;
+    }
+    const next = raw.charAt(i + 1);
+    const simple = SIMPLE_ESCAPES[next];
+    if (simple !== undefined) {
+      value += simple;
+      i += 2;
+      continue;
+    }
+    if (next === "u") {
+      const match = /^\\u\{([0-9A-Fa-f]{1,6})\}/.exec(raw.slice(i));
+      const codePoint = match ? parseInt(match[1]!, 16) : NaN;
+      if (match && codePoint <= 0x10ffff) {
+        value += String.fromCodePoint(codePoint);
+        i += match[0].length;
+        continue;
+      }
+      const length = match ? match[0].length : 2;
+      problems.push({
+        offset: i,
+        length,
+        message: `invalid unicode escape \`${raw.slice(i, i + length)}\``,
+      });
+      value += raw.slice(i, i + length);
+      i += length;
+      continue;
+    }
+    const length = next === "" ? 1 : 2;
+    problems.push({ offset: i, length, message: `unknown escape \`${raw.slice(i, i + length)}\` in a string` });
+    value += raw.slice(i, i + length);
+    i += length;
+  }
+  return { value, problems };
+}
+
+function hexNibble(c: string): number | null {
+  const n = parseInt(c, 16);
+  return Number.isNaN(n) ? null : n;
+}
+
+/** Value and mask of a tag or mask: `x` (or, in a malformed tag, any non-hex character) matches any digit. */
+export function tagValueAndMask(text: string): { value: number; mask: number } {
+  const [groupPart = "", elementPart = ""] = text.replace(/[()\s]/g, "").split(",");
+  const digits = groupPart.padStart(4, "0").slice(-4) + elementPart.padStart(4, "0").slice(-4);
+  let value = 0;
+  let mask = 0;
+  for (const c of digits) {
+    const nibble = hexNibble(c);
+    value = value * 16 + (nibble ?? 0);
+    mask = mask * 16 + (nibble === null ? 0 : 0xf);
+  }
+  return { value, mask };
+}
+
+/** Group, creator and element offset of `(gggg,"CREATOR",ee)`; `xx` gives a null element. */
+export function privateTagParts(text: string): { group: number; creator: string; element: number | null } {
+  const open = text.indexOf('"');
+  const close = text.lastIndexOf('"');
+  const groupText = text.slice(1, text.indexOf(",")).trim();
+  const creatorRaw = close > open ? text.slice(open, close + 1) : text.slice(open);
+  const elementText = close > open ? text.slice(close + 1).replace(/[,)\s]/g, "") : "";
+  const group = parseInt(groupText, 16);
+  const element = /^[0-9A-Fa-f]{1,2}$/.test(elementText) ? parseInt(elementText, 16) : null;
+  return {
+    group: Number.isNaN(group) ? 0 : group,
+    creator: open >= 0 ? decodeStringLiteral(creatorRaw).value : "",
+    element,
+  };
+}
+
+/** Pattern and flags of `/pattern/flags`; without a closing `/` the rest is the pattern. */
+export function regexParts(image: string): { pattern: string; flags: string } {
+  const close = image.lastIndexOf("/");
+  if (close <= 0) return { pattern: image.slice(1), flags: "" };
+  return { pattern: image.slice(1, close), flags: image.slice(close + 1) };
+}
+
+// ---------------------------------------------------------------- spans and tokens
+
+function isReal(token: IToken | undefined): token is IToken {
+  return token !== undefined && token.isInsertedInRecovery !== true && !Number.isNaN(token.startOffset);
+}
+
+/** The first token of a CST child list, unless absent or inserted by error recovery. */
+function tokenOf(tokens: readonly IToken[] | undefined): IToken | null {
+  const token = tokens?.[0];
+  return isReal(token) ? token : null;
+}
+
+function tokenSpan(token: IToken): Span {
+  return { start: token.startOffset, end: token.endOffset! + 1 };
+}
+
+function nodeSpan(node: CstNode): Span | null {
+  const location = node.location;
+  if (location === undefined || Number.isNaN(location.startOffset) || Number.isNaN(location.endOffset)) return null;
+  return { start: location.startOffset, end: location.endOffset! + 1 };
+}
+
+function joinSpans(first: Span, last: Span): Span {
+  return { start: first.start, end: last.end };
+}
+
+/** A CST node that is usable: present and not cut short by error recovery. */
+function complete<N extends CstNode>(nodes: readonly N[] | undefined): N | null {
+  const node = nodes?.[0];
+  return node !== undefined && node.recoveredNode !== true ? node : null;
+}
+
+/** Lowers every node of a list; null if any of them cannot be lowered. */
+function allOrNothing<N, R>(nodes: readonly N[], lower: (node: N) => R | null): R[] | null {
+  const result: R[] = [];
+  for (const node of nodes) {
+    const lowered = lower(node);
+    if (lowered === null) return null;
+    result.push(lowered);
+  }
+  return result;
+}
+
+function present<T>(value: T | null): value is T {
+  return value !== null;
+}
+
+// ---------------------------------------------------------------- literals
+
+function stringLit(token: IToken | null): StringLit | null {
+  if (token === null) return null;
+  return { kind: "String", span: tokenSpan(token), value: decodeStringLiteral(token.image).value };
+}
+
+function numberLit(token: IToken | null): NumberLit | null {
+  if (token === null) return null;
+  return { kind: "Number", span: tokenSpan(token), value: Number(token.image), raw: token.image };
+}
+
+function nameOf(token: IToken | null): Name | null {
+  if (token === null) return null;
+  return { kind: "Name", span: tokenSpan(token), text: token.image };
+}
+
+function tagRef(token: IToken | null): TagRef | null {
+  if (token === null) return null;
+  return { kind: "TagRef", span: tokenSpan(token), text: token.image, ...tagValueAndMask(token.image) };
+}
+
+function privateRef(token: IToken | null): PrivateRef | null {
+  if (token === null) return null;
+  return { kind: "PrivateRef", span: tokenSpan(token), text: token.image, ...privateTagParts(token.image) };
+}
+
+function regexLit(token: IToken | null): RegexLit | null {
+  if (token === null) return null;
+  return { kind: "Regex", span: tokenSpan(token), ...regexParts(token.image) };
+}
+
+function qualifiedName(node: QualifiedNameCstNode | null): Name | null {
+  if (node === null) return null;
+  return nameOf(tokenOf(node.children.QualifiedName) ?? tokenOf(node.children.Name));
+}
+
+// ---------------------------------------------------------------- file and items
+
+export function lowerFile(cst: DeidFileCstNode, comments: readonly IToken[], path: string, textLength: number): DeidFile {
+  return {
+    kind: "File",
+    span: { start: 0, end: textLength },
+    path,
+    version: version(complete(cst.children.versionLine)),
+    items: (cst.children.item ?? []).map(item).filter(present),
+    comments: comments.map(comment),
+  };
+}
+
+function comment(token: IToken): Comment {
+  return { kind: "Comment", span: tokenSpan(token), text: token.image.slice(2) };
+}
+
+function version(node: VersionLineCstNode | null): Version | null {
+  if (node === null) return null;
+  const keyword = tokenOf(node.children.Deid);
+  const number = tokenOf(node.children.NumberLiteral);
+  if (keyword === null || number === null) return null;
+  return { kind: "Version", span: joinSpans(tokenSpan(keyword), tokenSpan(number)), value: Number(number.image) };
+}
+
+function item(node: ItemCstNode): Item | null {
+  if (node.recoveredNode === true) return null;
+  const c = node.children;
+  if (c.importDeclaration) return importDeclaration(complete(c.importDeclaration));
+  if (c.profileHeader) return profileHeader(complete(c.profileHeader));
+  if (c.optionUnit) return optionUnit(complete(c.optionUnit));
+  if (c.secretDeclaration) return secretDeclaration(complete(c.secretDeclaration));
+  if (c.paramDeclaration) return paramDeclaration(complete(c.paramDeclaration));
+  if (c.letDeclaration) return letDeclaration(complete(c.letDeclaration));
+  return statement(complete(c.statement));
+}
+
+function statement(node: StatementCstNode | null): Statement | null {
+  if (node === null) return null;
+  const c = node.children;
+  if (c.rule) return rule(complete(c.rule));
+  if (c.filterStatement) return filterStatement(complete(c.filterStatement));
+  return pixelBlock(complete(c.pixelBlock));
+}
+
+function importDeclaration(node: ImportDeclarationCstNode | null): Import | null {
+  if (node === null) return null;
+  const path = stringLit(tokenOf(node.children.path));
+  const span = nodeSpan(node);
+  if (path === null || span === null) return null;
+  return { kind: "Import", span, path };
+}
+
+function profileHeader(node: ProfileHeaderCstNode | null): ProfileHeader | null {
+  if (node === null) return null;
+  const c = node.children;
+  const name = qualifiedName(complete(c.name));
+  const span = nodeSpan(node);
+  if (name === null || span === null) return null;
+  // A repeated `based on`, `code` or `release` is reported by parse.ts; the first one counts.
+  return {
+    kind: "Profile",
+    span,
+    name,
+    title: stringLit(tokenOf(c.title)),
+    basedOn: c.basedOn ? qualifiedName(complete(c.basedOn)) : null,
+    options: (c.options ?? []).map((option) => qualifiedName(option.recoveredNode ? null : option)).filter(present),
+    code: numberLit(tokenOf(c.code)),
+    release: stringLit(tokenOf(c.release)),
+  };
+}
+
+function optionUnit(node: OptionUnitCstNode | null): OptionUnit | null {
+  if (node === null) return null;
+  const c = node.children;
+  const name = qualifiedName(complete(c.name));
+  const span = nodeSpan(node);
+  if (name === null || span === null) return null;
+  return {
+    kind: "Option",
+    span,
+    name,
+    title: stringLit(tokenOf(c.title)),
+    code: numberLit(tokenOf(c.code)),
+    body: (c.statement ?? []).map((s) => statement(s.recoveredNode ? null : s)).filter(present),
+  };
+}
+
+function secretDeclaration(node: SecretDeclarationCstNode | null): SecretDecl | null {
+  if (node === null) return null;
+  const c = node.children;
+  const name = nameOf(tokenOf(c.name));
+  const span = nodeSpan(node);
+  if (name === null || span === null) return null;
+  if (c.Env) {
+    const variable = nameOf(tokenOf(c.variable));
+    return variable === null ? null : { kind: "Secret", span, name, source: "env", ref: variable };
+  }
+  const path = stringLit(tokenOf(c.path));
+  return path === null ? null : { kind: "Secret", span, name, source: "file", ref: path };
+}
+
+function paramDeclaration(node: ParamDeclarationCstNode | null): ParamDecl | null {
+  if (node === null) return null;
+  const c = node.children;
+  const name = nameOf(tokenOf(c.name));
+  const type = nameOf(tokenOf(c.type));
+  const span = nodeSpan(node);
+  if (name === null || type === null || span === null) return null;
+  let defaultValue: Expr | null = null;
+  if (c.Equals) {
+    defaultValue = expression(complete(c.default));
+    if (defaultValue === null) return null;
+  }
+  return { kind: "Param", span, name, type, default: defaultValue };
+}
+
+function letDeclaration(node: LetDeclarationCstNode | null): LetDecl | null {
+  if (node === null) return null;
+  const c = node.children;
+  const name = nameOf(tokenOf(c.name));
+  const value = expression(complete(c.value));
+  const span = nodeSpan(node);
+  if (name === null || value === null || span === null) return null;
+  return { kind: "Let", span, name, value };
+}
+
+// ---------------------------------------------------------------- rules
+
+/** `when` and `because`, shared by rules, filters and pixel blocks; null when either is broken. */
+function conditionAndReason(c: {
+  When?: IToken[];
+  condition?: ExpressionCstNode[];
+  Because?: IToken[];
+  reason?: IToken[];
+}): { when: Expr | null; because: StringLit | null } | null {
+  const when = c.When ? expression(complete(c.condition)) : null;
+  if (c.When && when === null) return null;
+  const because = c.Because ? stringLit(tokenOf(c.reason)) : null;
+  if (c.Because && because === null) return null;
+  return { when, because };
+}
+
+function rule(node: RuleCstNode | null): Rule | null {
+  if (node === null) return null;
+  const c = node.children;
+  const selectors = allOrNothing(c.selector ?? [], (s) => selector(s.recoveredNode ? null : s));
+  const action = actionOf(complete(c.action));
+  const tail = conditionAndReason(c);
+  const span = nodeSpan(node);
+  if (selectors === null || selectors.length === 0 || action === null || tail === null || span === null) return null;
+  return { kind: "Rule", span, selectors, action, ...tail };
+}
+
+function selector(node: SelectorCstNode | null): Selector | null {
+  if (node === null) return null;
+  const c = node.children;
+  const span = nodeSpan(node);
+  if (span === null) return null;
+  if (c.pathSelector) return pathSelector(complete(c.pathSelector));
+  if (c.vrSelector) return vrSelector(complete(c.vrSelector));
+  if (c.Private) return tokenOf(c.privateStar) === null ? null : { kind: "PrivateAllSelector", span };
+  return tokenOf(c.allStar) === null ? null : { kind: "AllSelector", span };
+}
+
+function vrSelector(node: VrSelectorCstNode | null): VrSelector | null {
+  if (node === null) return null;
+  const vrs = allOrNothing(node.children.VrCode ?? [], (t) => nameOf(isReal(t) ? t : null));
+  const span = nodeSpan(node);
+  if (vrs === null || vrs.length === 0 || span === null) return null;
+  return { kind: "VrSelector", span, vrs };
+}
+
+function pathSelector(node: PathSelectorCstNode | null): PathSelector | null {
+  if (node === null) return null;
+  const steps = allOrNothing(node.children.pathStep ?? [], (s) => pathStep(s.recoveredNode ? null : s));
+  const span = nodeSpan(node);
+  if (steps === null || steps.length === 0 || span === null) return null;
+  return { kind: "PathSelector", span, anchored: tokenOf(node.children.anchor) !== null, steps };
+}
+
+function pathStep(node: PathStepCstNode | null): PathStep | null {
+  if (node === null) return null;
+  const deep = tokenOf(node.children.DoubleStar);
+  if (deep !== null) return { kind: "DeepStep", span: tokenSpan(deep) };
+  return elementStep(complete(node.children.elementStep));
+}
+
+function elementStep(node: ElementStepCstNode | null): ElementStep | null {
+  if (node === null) return null;
+  const c = node.children;
+  const element = elementRef(node);
+  const span = nodeSpan(node);
+  if (element === null || span === null) return null;
+  let item: NumberLit | null = null;
+  if (c.LBracket) {
+    item = numberLit(tokenOf(c.itemIndex));
+    if (item === null && tokenOf(c.anyItem) === null) return null;
+  }
+  return { kind: "ElementStep", span, element, item };
+}
+
+function elementRef(node: ElementStepCstNode): ElementRef | null {
+  const c = node.children;
+  if (c.rangeFrom) {
+    const from = tagRef(tokenOf(c.rangeFrom));
+    const to = tagRef(tokenOf(c.rangeTo));
+    if (from === null || to === null) return null;
+    return { kind: "TagRangeRef", span: joinSpans(from.span, to.span), from, to };
+  }
+  if (c.Tag) return tagRef(tokenOf(c.Tag));
+  if (c.PrivateTag) return privateRef(tokenOf(c.PrivateTag));
+  const keyword = tokenOf(c.keyword);
+  return keyword === null ? null : { kind: "KeywordRef", span: tokenSpan(keyword), keyword: keyword.image };
+}
+
+// ---------------------------------------------------------------- actions
+
+/** The action words and the PS3.15 code each stands for. */
+export const ACTION_WORDS: Readonly<Record<string, ActionCode>> = {
+  keep: "K",
+  remove: "X",
+  empty: "Z",
+  dummy: "D",
+  clean: "C",
+  uid: "U",
+};
+
+function codeAction(token: IToken | null, code: ActionCode | undefined): CodeAction | null {
+  if (token === null || code === undefined) return null;
+  return { kind: "CodeAction", span: tokenSpan(token), code, written: token.image };
+}
+
+function actionOf(node: ActionCstNode | null): Action | null {
+  if (node === null) return null;
+  const c = node.children;
+  const span = nodeSpan(node);
+  if (span === null) return null;
+  if (c.ActionCode) {
+    const token = tokenOf(c.ActionCode);
+    return codeAction(token, token?.image as ActionCode | undefined);
+  }
+  if (c.word) {
+    const token = tokenOf(c.word);
+    return codeAction(token, token === null ? undefined : ACTION_WORDS[token.image]);
+  }
+  if (c.shiftAction) {
+    const shift = complete(c.shiftAction);
+    const days = shift && expression(complete(shift.children.days));
+    return days ? { kind: "ShiftAction", span, days } : null;
+  }
+  if (c.lookupAction) {
+    const lookup = complete(c.lookupAction);
+    if (lookup === null) return null;
+    const table = stringLit(tokenOf(lookup.children.table));
+    const keys = allOrNothing(lookup.children.keys ?? [], (k) => expression(k.recoveredNode ? null : k));
+    const otherwise = actionOf(complete(lookup.children.otherwise));
+    if (table === null || keys === null || keys.length === 0 || otherwise === null) return null;
+    return { kind: "LookupAction", span, table, keys, otherwise };
+  }
+  if (c.coarsenAction) {
+    const coarsen = complete(c.coarsenAction);
+    const unit = coarsen && nameOf(tokenOf(coarsen.children.unit));
+    return unit ? { kind: "CoarsenAction", span, unit } : null;
+  }
+  if (c.replaceAction) {
+    const replace = complete(c.replaceAction);
+    if (replace === null) return null;
+    const pattern = regexLit(tokenOf(replace.children.pattern));
+    const replacement = stringLit(tokenOf(replace.children.replacement));
+    if (pattern === null || replacement === null) return null;
+    return { kind: "ReplaceAction", span, pattern, replacement };
+  }
+  const value = expression(complete(c.value));
+  return value ? { kind: "SetAction", span, value } : null;
+}
+
+// ---------------------------------------------------------------- filters and pixels
+
+function filterStatement(node: FilterStatementCstNode | null): Filter | null {
+  if (node === null) return null;
+  const outcome = tokenOf(node.children.outcome);
+  const tail = conditionAndReason(node.children);
+  const span = nodeSpan(node);
+  if (outcome === null || tail === null || span === null) return null;
+  return { kind: "Filter", span, outcome: outcome.image === "reject" ? "reject" : "quarantine", ...tail };
+}
+
+function pixelBlock(node: PixelBlockCstNode | null): PixelBlock | null {
+  if (node === null) return null;
+  const tail = conditionAndReason(node.children);
+  const span = nodeSpan(node);
+  if (tail === null || span === null) return null;
+  // A region cut short by recovery is dropped; the others are kept.
+  const regions = (node.children.blankRegion ?? []).map((r) => blankRegion(r.recoveredNode ? null : r)).filter(present);
+  return { kind: "PixelBlock", span, ...tail, regions };
+}
+
+function blankRegion(node: BlankRegionCstNode | null): BlankRegion | null {
+  if (node === null) return null;
+  const c = node.children;
+  const x = numberLit(tokenOf(c.x));
+  const y = numberLit(tokenOf(c.y));
+  const width = numberLit(tokenOf(c.width));
+  const height = numberLit(tokenOf(c.height));
+  const span = nodeSpan(node);
+  if (x === null || y === null || width === null || height === null || span === null) return null;
+  let frames: FrameRange[] | null = null;
+  if (c.Frames) {
+    frames = allOrNothing(c.frameRange ?? [], (f) => frameRange(f.recoveredNode ? null : f));
+    if (frames === null || frames.length === 0) return null;
+  }
+  const fill = c.Fill ? numberLit(tokenOf(c.fill)) : null;
+  if (c.Fill && fill === null) return null;
+  return { kind: "BlankRegion", span, x, y, width, height, frames, fill };
+}
+
+function frameRange(node: FrameRangeCstNode | null): FrameRange | null {
+  if (node === null) return null;
+  const from = numberLit(tokenOf(node.children.from));
+  const to = node.children.DotDot ? numberLit(tokenOf(node.children.to)) : null;
+  const span = nodeSpan(node);
+  if (from === null || span === null || (node.children.DotDot && to === null)) return null;
+  return { kind: "FrameRange", span, from, to };
+}
+
+// ---------------------------------------------------------------- expressions
+
+/** `a op b op c` as a left-leaning tree of Binary nodes. */
+function leftFold(operands: (Expr | null)[] | null, operators: readonly IToken[], op: (token: IToken) => BinaryOp): Expr | null {
+  if (operands === null || operands.length !== operators.length + 1) return null;
+  let result = operands[0] ?? null;
+  for (let i = 0; i < operators.length && result !== null; i++) {
+    const right = operands[i + 1] ?? null;
+    const operator = operators[i]!;
+    result = right === null ? null : { kind: "Binary", span: joinSpans(result.span, right.span), op: op(operator), left: result, right };
+  }
+  return result;
+}
+
+export function expression(node: ExpressionCstNode | null): Expr | null {
+  if (node === null) return null;
+  const operands = allOrNothing(node.children.operands ?? [], (n) => andExpression(n.recoveredNode ? null : n));
+  return leftFold(operands, node.children.Or ?? [], () => "or");
+}
+
+function andExpression(node: AndExpressionCstNode | null): Expr | null {
+  if (node === null) return null;
+  const operands = allOrNothing(node.children.operands ?? [], (n) => notExpression(n.recoveredNode ? null : n));
+  return leftFold(operands, node.children.And ?? [], () => "and");
+}
+
+function notExpression(node: NotExpressionCstNode | null): Expr | null {
+  if (node === null) return null;
+  const not = tokenOf(node.children.Not);
+  if (not === null) return comparison(complete(node.children.comparison));
+  const operand = notExpression(complete(node.children.operand));
+  return operand === null ? null : { kind: "Unary", span: joinSpans(tokenSpan(not), operand.span), op: "not", operand };
+}
+
+const COMPARISON_OPERATORS: Readonly<Record<string, BinaryOp>> = {
+  EqualEqual: "==",
+  // `=` in a condition is reported by parse.ts and read as the `==` the author meant.
+  Equals: "==",
+  NotEqual: "!=",
+  Less: "<",
+  LessEqual: "<=",
+  Greater: ">",
+  GreaterEqual: ">=",
+  In: "in",
+  Contains: "contains",
+  Tilde: "~",
+  NotTilde: "!~",
+};
+
+function comparison(node: ComparisonCstNode | null): Expr | null {
+  if (node === null) return null;
+  const left = sum(complete(node.children.left));
+  const operatorNode = node.children.operator?.[0];
+  if (operatorNode === undefined) return left;
+  const operatorToken = Object.values(operatorNode.children).flat()[0];
+  const op = isReal(operatorToken) ? COMPARISON_OPERATORS[operatorToken.tokenType.name] : undefined;
+  const right = sum(complete(node.children.right));
+  if (left === null || right === null || op === undefined) return null;
+  return { kind: "Binary", span: joinSpans(left.span, right.span), op, left, right };
+}
+
+function sum(node: SumCstNode | null): Expr | null {
+  if (node === null) return null;
+  const operands = allOrNothing(node.children.operands ?? [], (n) => primary(n.recoveredNode ? null : n));
+  return leftFold(operands, node.children.Plus ?? [], () => "+");
+}
+
+function primary(node: PrimaryCstNode | null): Expr | null {
+  if (node === null) return null;
+  const c = node.children;
+  if (c.StringLiteral) return stringLit(tokenOf(c.StringLiteral));
+  if (c.NumberLiteral) return numberLit(tokenOf(c.NumberLiteral));
+  if (c.RegexLiteral) return regexLit(tokenOf(c.RegexLiteral));
+  if (c.Tag) return tagRef(tokenOf(c.Tag));
+  if (c.PrivateTag) return privateRef(tokenOf(c.PrivateTag));
+  if (c.call) return call(complete(c.call));
+  if (c.Name) {
+    const name = tokenOf(c.Name);
+    return name === null ? null : { kind: "Ident", span: tokenSpan(name), name: name.image };
+  }
+  if (c.parenthesized) {
+    const paren = complete(c.parenthesized);
+    const inner = paren && expression(complete(paren.children.inner));
+    const span = paren && nodeSpan(paren);
+    return inner && span ? { kind: "Paren", span, inner } : null;
+  }
+  return list(complete(c.list));
+}
+
+function call(node: CallCstNode | null): Expr | null {
+  if (node === null) return null;
+  const callee = nameOf(tokenOf(node.children.callee));
+  const args = allOrNothing(node.children.arguments ?? [], (a) => argument(a.recoveredNode ? null : a));
+  const span = nodeSpan(node);
+  if (callee === null || args === null || span === null) return null;
+  return { kind: "Call", span, callee, args };
+}
+
+function argument(node: ArgumentCstNode | null): Expr | null {
+  if (node === null) return null;
+  const value = expression(complete(node.children.value));
+  if (value === null || !node.children.DotDot) return value;
+  const to = expression(complete(node.children.rangeTo));
+  return to === null ? null : { kind: "Range", span: joinSpans(value.span, to.span), from: value, to };
+}
+
+function list(node: ListCstNode | null): Expr | null {
+  if (node === null) return null;
+  const items = allOrNothing(node.children.items ?? [], (n) => expression(n.recoveredNode ? null : n));
+  const span = nodeSpan(node);
+  if (items === null || span === null) return null;
+  return { kind: "List", span, items };
+}

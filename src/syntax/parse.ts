@@ -1,0 +1,416 @@
+// Text to AST: lexing, parsing with error recovery, lowering, and the
+// diagnostics of all three. `parseDeid` never throws: whatever the text, it
+// returns a DeidFile (possibly with fewer items than the text meant) and the
+// diagnostics that explain what was left out.
+
+import { EOF, tokenMatcher, type ILexingError, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import type { DeidFileCstNode, ProfileHeaderCstNode } from "../../grammar/cst";
+import { EXPECTED_ARROW, deidParser, type ParseFinding } from "../../grammar/parser";
+import * as T from "../../grammar/tokens";
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import type { DeidFile, Span } from "./ast";
+import { decodeStringLiteral, lowerFile } from "./lower";
+import { SourceText } from "./source";
+
+export interface ParseResult {
+  file: DeidFile;
+  diagnostics: Diagnostic[];
+}
+
+/** The language version this parser reads. */
+export const LANGUAGE_VERSION = 1;
+
+/**
+ * Brackets nested deeper than this are not parsed: the recursive-descent
+ * parser would exhaust the stack long before a person writes such a file.
+ */
+export const MAX_NESTING = 64;
+
+export function parseDeid(text: string, path: string): ParseResult {
+  try {
+    return parseText(text, path);
+  } catch (error) {
+    // Every input should parse (the fuzz tests hold this); this keeps a bug
+    // from taking down a whole lint run.
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      file: emptyFile(text, path),
+      diagnostics: [
+        {
+          code: "DEID1001",
+          severity: "error",
+          file: path,
+          span: { start: 0, end: 0 },
+          message: "the parser failed on this file",
+          help: `this is a bug in deidc; please report it with the file (${reason})`,
+        },
+      ],
+    };
+  }
+}
+
+function emptyFile(text: string, path: string): DeidFile {
+  return { kind: "File", span: { start: 0, end: text.length }, path, version: null, items: [], comments: [] };
+}
+
+function parseText(text: string, path: string): ParseResult {
+  const report = new Reporter(path);
+  const lexed = T.deidLexer.tokenize(text);
+  for (const error of lexed.errors) reportLexingError(report, text, error);
+  const tokens = limitNesting(repairMistakes(lexed.tokens, report), report);
+  checkStringEscapes(tokens, report);
+
+  deidParser.input = tokens;
+  const cst = deidParser.deidFile() as DeidFileCstNode;
+  const parseErrors = deidParser.errors;
+  const findings = deidParser.findings;
+
+  const file = lowerFile(cst, lexed.groups.comments ?? [], path, text.length);
+
+  const lexicalSpans = report.diagnostics.map((d) => d.span);
+  for (const error of parseErrors) reportParseError(report, tokens, error, lexicalSpans);
+  for (const finding of findings) reportFinding(report, finding);
+  checkVersion(report, file, tokens);
+  for (const item of cst.children.item ?? []) {
+    const profile = item.children.profileHeader?.[0];
+    if (profile) checkRepeatedProfileClauses(report, profile);
+  }
+
+  return { file, diagnostics: onePerLine(report.diagnostics, new SourceText(path, text)) };
+}
+
+class Reporter {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(private readonly path: string) {}
+
+  error(code: string, span: Span, message: string, extra: Pick<Diagnostic, "help" | "fix"> = {}): void {
+    this.diagnostics.push({ code, severity: "error", file: this.path, span, message, ...extra });
+  }
+
+  warning(code: string, span: Span, message: string, extra: Pick<Diagnostic, "help" | "fix"> = {}): void {
+    this.diagnostics.push({ code, severity: "warning", file: this.path, span, message, ...extra });
+  }
+
+  fix(description: string, span: Span, text: string): Diagnostic["fix"] {
+    return { description, file: this.path, span, text };
+  }
+}
+
+function tokenSpan(token: IToken): Span {
+  return { start: token.startOffset, end: token.endOffset! + 1 };
+}
+
+/** Shows user text in a message: in backticks, shortened, with invisible characters made visible. */
+function quote(text: string): string {
+  const visible = text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+  const short = visible.length > 40 ? `${visible.slice(0, 37)}...` : visible;
+  return `\`${short}\``;
+}
+
+// ---------------------------------------------------------------- lexical problems
+
+function reportLexingError(report: Reporter, text: string, error: ILexingError): void {
+  const span = { start: error.offset, end: error.offset + error.length };
+  const characters = text.slice(span.start, span.end);
+  const first = characters.charAt(0);
+  const noun = [...characters].length === 1 ? "character" : "characters";
+  let help: string | undefined;
+  if (first === "&") help = "write `and` to combine conditions";
+  else if (first === "|") help = "write `or` to combine conditions";
+  else if (first === "'") help = "strings are written in double quotes";
+  else if (/\p{L}/u.test(first)) help = "names use the letters A to Z, digits and `_`; other text belongs in a string";
+  report.error("DEID1002", span, `unexpected ${noun} ${quote(characters)}`, help === undefined ? {} : { help });
+}
+
+function retype(token: IToken, type: TokenType): IToken {
+  return { ...token, tokenType: type, tokenTypeIdx: type.tokenTypeIdx! };
+}
+
+/** What is wrong with a tag-like text the lexer could not read as a tag. */
+function describeMalformedTag(image: string): string {
+  const inner = image.slice(1, -1);
+  const isPrivate = inner.includes('"');
+  const group = inner.slice(0, inner.indexOf(",")).trim();
+  if (!/^[0-9A-Fa-f]{4}$/.test(group) && !(!isPrivate && /^[0-9A-Fa-fxX]{4}$/.test(group))) {
+    return `malformed tag ${quote(image)}: the group must be 4 hexadecimal digits`;
+  }
+  if (isPrivate) {
+    const afterCreator = inner.slice(inner.lastIndexOf('"') + 1).replace(/^\s*,?\s*/, "").trim();
+    if (afterCreator === "") return `malformed private tag ${quote(image)}: the element offset is missing`;
+    return `malformed private tag ${quote(image)}: the element offset must be 2 hexadecimal digits or \`xx\``;
+  }
+  const element = inner.slice(inner.indexOf(",") + 1).trim();
+  const bad = [...element].find((c) => !/[0-9A-Fa-fxX]/.test(c));
+  if (bad !== undefined) return `malformed tag ${quote(image)}: \`${bad}\` is not a hexadecimal digit`;
+  return `malformed tag ${quote(image)}: the element must be 4 hexadecimal digits`;
+}
+
+/**
+ * Reports the tokens that exist only to recognise a mistake and replaces
+ * each with the token the author meant, so the parser carries on as if the
+ * text were right and the mistake yields exactly one diagnostic.
+ */
+function repairMistakes(tokens: IToken[], report: Reporter): IToken[] {
+  const repaired: IToken[] = [];
+  for (const token of tokens) {
+    const replacement = repairMistake(token, report);
+    if (replacement !== null) repaired.push(replacement);
+  }
+  return repaired;
+}
+
+/** The token the author meant, or null when the text means nothing to the parser. */
+function repairMistake(token: IToken, report: Reporter): IToken | null {
+  const span = tokenSpan(token);
+  switch (token.tokenType) {
+    case T.HashComment: {
+      const hash = { start: span.start, end: span.start + 1 };
+      report.error("DEID1002", hash, "unexpected character `#`", {
+        help: "comments start with `//`",
+        fix: report.fix("write `//`", hash, "//"),
+      });
+      return null;
+    }
+    case T.UnterminatedString:
+      report.error("DEID1004", span, "unterminated string", { help: 'close the string with `"` on the same line' });
+      return retype(token, T.StringLiteral);
+    case T.SingleQuotedString:
+      report.error("DEID1004", span, `strings are written in double quotes, found ${quote(token.image)}`, {
+        fix: report.fix("use double quotes", span, `"${token.image.slice(1, -1).replace(/["\\]/g, (c) => `\\${c}`)}"`),
+      });
+      return retype(token, T.StringLiteral);
+    case T.MalformedTag:
+      report.error("DEID1003", span, describeMalformedTag(token.image), {
+        help: 'a tag is written `(gggg,eeee)` in hexadecimal, a private tag `(gggg,"CREATOR",ee)`',
+      });
+      return retype(token, token.image.includes('"') ? T.PrivateTag : T.Tag);
+    case T.UnterminatedRegex:
+      report.error("DEID1005", span, "unterminated regular expression", { help: "end the pattern with `/`, then any flags" });
+      return retype(token, T.RegexLiteral);
+    case T.FatArrow:
+      report.error("DEID1002", span, "expected `->`, found `=>`", { fix: report.fix("write `->`", span, "->") });
+      return retype(token, T.Arrow);
+    case T.AmpAmp:
+      report.error("DEID1002", span, "expected `and`, found `&&`", { fix: report.fix("write `and`", span, "and") });
+      return retype(token, T.And);
+    case T.PipePipe:
+      report.error("DEID1002", span, "expected `or`, found `||`", { fix: report.fix("write `or`", span, "or") });
+      return retype(token, T.Or);
+    case T.Bang:
+      report.error("DEID1002", span, "expected `not`, found `!`", {
+        help: "`!` is only part of `!=` and `!~`",
+        fix: report.fix("write `not `", span, "not "),
+      });
+      return retype(token, T.Not);
+    default:
+      return token;
+  }
+}
+
+const OPENING: ReadonlySet<TokenType> = new Set([T.LParen, T.LBracket, T.LBrace]);
+const CLOSING: ReadonlySet<TokenType> = new Set([T.RParen, T.RBracket, T.RBrace]);
+
+/**
+ * Keeps the parser's recursion within the stack, whatever the input. Three
+ * things nest: brackets, `not`s (the `not`s enclosing a token, across
+ * brackets: `not (not (not ...))`) and `else` actions in one rule
+ * (`lookup(...) else lookup(...) else ...`). Past MAX_NESTING, the excess is
+ * dropped (for `else`, the rest of the line) and reported once; the parse
+ * then goes on as usual.
+ */
+function limitNesting(tokens: IToken[], report: Reporter): IToken[] {
+  let brackets = 0;
+  let nots = 0;
+  /** for each open bracket, the `not`s that enclose it */
+  const notsOutside: number[] = [];
+  let elsesInRule = 0;
+  let droppedLine = -1;
+  let reported = false;
+  const kept: IToken[] = [];
+  const tooDeep = (token: IToken, what: string) => {
+    if (reported) return;
+    reported = true;
+    report.error("DEID1001", tokenSpan(token), `${what} nested more than ${MAX_NESTING} deep`, {
+      help: "split the expression into `let` declarations",
+    });
+  };
+  for (const token of tokens) {
+    const type = token.tokenType;
+    if (token.startLine === droppedLine) continue;
+    let drop = false;
+    if (type === T.Not) {
+      drop = ++nots > MAX_NESTING;
+      if (drop) tooDeep(token, "`not`s");
+    } else if (OPENING.has(type)) {
+      notsOutside.push(nots);
+      drop = ++brackets > MAX_NESTING;
+      if (drop) tooDeep(token, "brackets");
+    } else if (CLOSING.has(type) && brackets > 0) {
+      drop = brackets-- > MAX_NESTING;
+      nots = notsOutside.pop() ?? 0;
+    } else {
+      // Any other token ends the current run of `not`s: their operand has begun.
+      drop = brackets > MAX_NESTING;
+      nots = notsOutside[notsOutside.length - 1] ?? 0;
+      if (type === T.Arrow) elsesInRule = 0;
+      if (type === T.Else && ++elsesInRule > MAX_NESTING) {
+        tooDeep(token, "`else` actions");
+        droppedLine = token.startLine!;
+        drop = true;
+      }
+    }
+    if (!drop) kept.push(token);
+  }
+  return kept;
+}
+
+function checkStringEscapes(tokens: IToken[], report: Reporter): void {
+  for (const token of tokens) {
+    let raw: string;
+    let base: number;
+    if (token.tokenType === T.StringLiteral && token.image.startsWith('"')) {
+      raw = token.image;
+      base = token.startOffset;
+    } else if (token.tokenType === T.PrivateTag) {
+      const open = token.image.indexOf('"');
+      if (open < 0) continue;
+      raw = token.image.slice(open);
+      base = token.startOffset + open;
+    } else continue;
+    for (const problem of decodeStringLiteral(raw).problems) {
+      report.error("DEID1004", { start: base + problem.offset, end: base + problem.offset + problem.length }, problem.message, {
+        help: 'the escapes are `\\"`, `\\\\`, `\\n`, `\\t` and `\\u{HEX}`',
+      });
+    }
+  }
+}
+
+// ---------------------------------------------------------------- parse errors
+
+/** The last token before `token` in the vector (tokens are sorted by offset); null at the start. */
+function tokenBefore(tokens: readonly IToken[], token: IToken): IToken | null {
+  if (tokenMatcher(token, EOF) || Number.isNaN(token.startOffset)) return tokens[tokens.length - 1] ?? null;
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.startOffset < token.startOffset) lo = mid + 1;
+    else hi = mid;
+  }
+  return tokens[lo - 1] ?? null;
+}
+
+function describeFound(token: IToken): string {
+  return tokenMatcher(token, EOF) ? "the end of the file" : quote(token.image);
+}
+
+function helpFor(message: string, found: IToken): string | undefined {
+  if (message === EXPECTED_ARROW) return "a rule is written `selector -> action`, as in `PatientName -> remove`";
+  if (message.startsWith("expected a name") && T.keywordTokens.includes(found.tokenType)) {
+    return `\`${found.image}\` is a reserved word; choose another name`;
+  }
+  if (message.startsWith("expected a VR") && (T.VR_CODES as readonly string[]).includes(found.image.toUpperCase())) {
+    return `VR names are upper case: \`${found.image.toUpperCase()}\``;
+  }
+  if (message === "expected `=`" && tokenMatcher(found, T.EqualEqual)) return "a declaration gives its value with a single `=`";
+  return undefined;
+}
+
+function reportParseError(report: Reporter, tokens: readonly IToken[], error: IRecognitionException, lexicalSpans: Span[]): void {
+  const found = error.token;
+  const previous = tokenBefore(tokens, found);
+  const previousEnd = previous === null ? 0 : previous.endOffset! + 1;
+  const previousStart = previous === null ? 0 : previous.startOffset;
+  const foundStart = tokenMatcher(found, EOF) || Number.isNaN(found.startOffset) ? Infinity : found.startOffset;
+  // The parser tripped over a lexical error (in the previous token or in the gap
+  // before the found one): that error already says what is wrong.
+  if (lexicalSpans.some((s) => s.end > previousStart && s.start <= foundStart)) return;
+  // When what was found starts a later line, the mistake is at the end of the previous one.
+  const atEndOfPrevious = foundStart === Infinity || (previous !== null && found.startLine! > previous.endLine!);
+  const span = atEndOfPrevious ? { start: previousEnd, end: previousEnd } : tokenSpan(found);
+  const help = helpFor(error.message, found);
+  report.error("DEID1001", span, `${error.message}, found ${describeFound(found)}`, help === undefined ? {} : { help });
+}
+
+function reportFinding(report: Reporter, finding: ParseFinding): void {
+  const span = tokenSpan(finding.token);
+  if (finding.kind === "assignment-in-condition") {
+    report.error("DEID1001", span, "expected a comparison operator, found `=`", {
+      help: "use `==` to compare; `=` only gives a `let` or a `param` its value",
+      fix: report.fix("write `==`", span, "=="),
+    });
+    return;
+  }
+  const token = finding.token;
+  if (tokenMatcher(token, T.Deid)) {
+    report.error("DEID1001", span, "the `deid` line must be the first line of the file, and the only one");
+  } else if (tokenMatcher(token, T.RBrace)) {
+    report.error("DEID1001", span, "unmatched `}`");
+  } else if (finding.context === "option") {
+    report.error("DEID1001", span, `expected a rule, a filter or a pixel block, found ${describeFound(token)}`, {
+      help: "an option holds rules, filters and pixel blocks; declarations go at the top level",
+    });
+  } else {
+    report.error("DEID1001", span, `expected a rule or a declaration, found ${describeFound(token)}`);
+  }
+}
+
+// ---------------------------------------------------------------- file-level checks
+
+function checkVersion(report: Reporter, file: DeidFile, tokens: readonly IToken[]): void {
+  if (file.version !== null) {
+    if (file.version.value !== LANGUAGE_VERSION) {
+      report.error("DEID1007", file.version.span, `unsupported language version \`${file.version.value}\``, {
+        help: `this deidc reads version ${LANGUAGE_VERSION}: start the file with \`deid ${LANGUAGE_VERSION}\``,
+      });
+    }
+    return;
+  }
+  // A `deid` line that did not parse has its own syntax error.
+  const first = tokens[0];
+  if (first !== undefined && tokenMatcher(first, T.Deid)) return;
+  report.warning("DEID1006", { start: 0, end: 0 }, "the file has no `deid 1` line", {
+    help: "start the file with `deid 1`, the language version it is written in",
+    fix: report.fix("add `deid 1`", { start: 0, end: 0 }, `deid ${LANGUAGE_VERSION}\n`),
+  });
+}
+
+/** The grammar allows profile clauses in any order; each may still appear only once. */
+function checkRepeatedProfileClauses(report: Reporter, profile: ProfileHeaderCstNode): void {
+  const clauses: [string, IToken[] | undefined][] = [
+    ["based on", profile.children.Based],
+    ["code", profile.children.Code],
+    ["release", profile.children.Release],
+  ];
+  for (const [clause, keywords] of clauses) {
+    const repeated = keywords?.[1];
+    if (repeated !== undefined && !Number.isNaN(repeated.startOffset)) {
+      const help = clause === "based on" ? "a profile extends one profile; options are switched on with `with`" : "keep one";
+      report.error("DEID1001", tokenSpan(repeated), `the profile has more than one \`${clause}\``, { help });
+    }
+  }
+}
+
+/**
+ * Keeps the first syntax error of each line: after a mistake, recovery often
+ * trips again on the same line, and those follow-on errors only add noise.
+ * Lexical errors and warnings are precise and are all kept.
+ */
+function onePerLine(diagnostics: Diagnostic[], source: SourceText): Diagnostic[] {
+  const sorted = [...diagnostics].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  const linesWithSyntaxError = new Set<number>();
+  const seen = new Set<string>();
+  const kept: Diagnostic[] = [];
+  for (const d of sorted) {
+    const key = `${d.code}:${d.span.start}:${d.span.end}:${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (d.code === "DEID1001") {
+      const line = source.position(d.span.start).line;
+      if (linesWithSyntaxError.has(line)) continue;
+      linesWithSyntaxError.add(line);
+    }
+    kept.push(d);
+  }
+  return kept;
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { ActionVrRule } from "../../src/check/rules/ActionVrRule";
+import { expectClean, lintText } from "./harness";
+
+const rules = [ActionVrRule];
+
+describe("ActionVrRule", () => {
+  it("accepts actions that fit the VR", () => {
+    expectClean('deid 1\nStudyInstanceUID -> U\nStudyDate -> coarsen(year)\nPatientID -> "P1"\nRows -> "512"\nStudyDescription -> replace(/x/g, "y")\n', rules);
+  });
+  it("rejects a UID replacement on a date", () => {
+    const [f] = lintText("deid 1\nStudyDate -> U\n", rules);
+    expect(f).toMatchObject({ code: "DEID2002", line: 2, column: 14 });
+    expect(f!.message).toContain("`StudyDate` is DA");
+  });
+  it("rejects a date shift on a non-date", () => {
+    const [f] = lintText("deid 1\nlet o = 3\nPatientName -> shift(o)\n", rules);
+    expect(f).toMatchObject({ code: "DEID2002", line: 3 });
+  });
+  it("rejects a text literal for a numeric VR", () => {
+    const [f] = lintText('deid 1\nRows -> "many"\n', rules);
+    expect(f!.message).toContain("holds a number");
+  });
+  it("rejects a literal longer than the VR allows", () => {
+    const [f] = lintText(`deid 1\nPatientID -> "${"A".repeat(65)}"\n`, rules);
+    expect(f!.message).toContain("LO allows 64");
+  });
+  it("rejects an invalid UID literal and an invalid date literal", () => {
+    const f = lintText('deid 1\nStudyInstanceUID -> "1.02.3"\nStudyDate -> "2024-01-01"\n', rules);
+    expect(f.map((x) => x.line)).toEqual([2, 3]);
+  });
+});

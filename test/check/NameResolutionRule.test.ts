@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { NameResolutionRule } from "../../src/check/rules/NameResolutionRule";
+import { expectClean, lintText } from "./harness";
+
+const rules = [NameResolutionRule];
+
+describe("NameResolutionRule", () => {
+  it("resolves lets, secrets and attributes", () => {
+    expectClean('deid 1\nsecret key from env DEID_KEY\nlet o = days(key, PatientID, -10 .. -1)\nPatientName -> hash(key, PatientID, 8)\nStudyDate -> shift(o)\n', rules);
+  });
+  it("reports an undefined variable with a suggestion", () => {
+    const [f] = lintText("deid 1\nlet offset = 3\nStudyDate -> shift(ofset)\n", rules);
+    expect(f).toMatchObject({ code: "DEID2004", line: 3, column: 20 });
+    expect(f!.help).toContain("`offset`");
+  });
+  it("reports an unknown function", () => {
+    const [f] = lintText('deid 1\nPatientName -> md5(PatientID)\n', rules);
+    expect(f).toMatchObject({ code: "DEID2005", line: 2 });
+  });
+  it("requires a declared secret as the key of hash and days", () => {
+    const [f] = lintText('deid 1\nPatientName -> hash("k", PatientID, 8)\n', rules);
+    expect(f).toMatchObject({ code: "DEID2006" });
+  });
+  it("forbids a secret used as a value", () => {
+    const [f] = lintText("deid 1\nsecret key from env DEID_KEY\nPatientName -> key\n", rules);
+    expect(f).toMatchObject({ code: "DEID2006", line: 3, message: "secret `key` cannot be used as a value" });
+  });
+  it("checks argument counts", () => {
+    const [f] = lintText("deid 1\nsecret key from env DEID_KEY\nPatientName -> hash(key, PatientID)\n", rules);
+    expect(f).toMatchObject({ code: "DEID2012" });
+  });
+});

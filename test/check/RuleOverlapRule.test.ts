@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { RuleOverlapRule } from "../../src/check/rules/RuleOverlapRule";
+import { expectClean, lintText } from "./harness";
+
+const rules = [RuleOverlapRule];
+
+describe("RuleOverlapRule", () => {
+  it("accepts distinct selectors", () => {
+    expectClean("deid 1\nPatientName -> X\nPatientID -> Z\n", rules);
+  });
+  it("reports a duplicate through keyword and tag spellings", () => {
+    const [f] = lintText("deid 1\nPatientName -> X\n(0010,0010) -> remove\n", rules);
+    expect(f).toMatchObject({ code: "DEID3001", line: 3 });
+  });
+  it("reports conflicting actions", () => {
+    const [f] = lintText("deid 1\nPatientName -> X\nPatientName -> Z\n", rules);
+    expect(f).toMatchObject({ code: "DEID3002", line: 3 });
+  });
+  it("reports a conditional rule shadowed by an unconditional one", () => {
+    const [f] = lintText('deid 1\nPatientName -> X\nPatientName -> Z when Modality == "CT"\n', rules);
+    expect(f).toMatchObject({ code: "DEID3003", line: 3 });
+  });
+  it("accepts a conditional rule before the unconditional one", () => {
+    expectClean('deid 1\nPatientName -> Z when Modality == "CT"\nPatientName -> X\n', rules);
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { DeclarationRule } from "../../src/check/rules/DeclarationRule";
+import { FilterReasonRule } from "../../src/check/rules/FilterReasonRule";
+import { PrivateTagRule } from "../../src/check/rules/PrivateTagRule";
+import { RegexRule } from "../../src/check/rules/RegexRule";
+import { UnitReferenceRule } from "../../src/check/rules/UnitReferenceRule";
+import { expectClean, lintText } from "./harness";
+
+describe("DeclarationRule", () => {
+  it("reports duplicates and unused declarations", () => {
+    const f = lintText("deid 1\nlet a = 1\nlet a = 2\nsecret k from env DEID_KEY\n", [DeclarationRule]);
+    expect(f.map((x) => x.code).sort()).toEqual(["DEID2010", "DEID2014", "DEID2014"]);
+  });
+});
+
+describe("FilterReasonRule", () => {
+  it("asks for a reason", () => {
+    const [f] = lintText('deid 1\nreject when Modality == "OT"\n', [FilterReasonRule]);
+    expect(f).toMatchObject({ code: "DEID3006", line: 2 });
+    expectClean('deid 1\nreject when Modality == "OT" because "screens"\n', [FilterReasonRule]);
+  });
+});
+
+describe("PrivateTagRule", () => {
+  it("rejects private tags in even groups", () => {
+    const [f] = lintText('deid 1\n(0010,"ACME",10) -> X\n', [PrivateTagRule]);
+    expect(f).toMatchObject({ code: "DEID2011", line: 2 });
+    expectClean('deid 1\n(0029,"SIEMENS CSA HEADER",10) -> K\n', [PrivateTagRule]);
+  });
+});
+
+describe("RegexRule", () => {
+  it("reports a regular expression that does not compile", () => {
+    const [f] = lintText("deid 1\nPatientName -> X when Manufacturer ~ /(GE/\n", [RegexRule]);
+    expect(f).toMatchObject({ code: "DEID1005", line: 2 });
+  });
+});
+
+describe("UnitReferenceRule", () => {
+  it("finds standard-library units and suggests close names", () => {
+    expectClean('deid 1\nprofile a.b "x"\n  based on ps315.basic\n  with ps315.retain-uids\n', [UnitReferenceRule]);
+    const [f] = lintText('deid 1\nprofile a.b "x"\n  based on ps315.basic\n  with ps315.retain-uid\n', [UnitReferenceRule]);
+    expect(f).toMatchObject({ code: "DEID2007", line: 4 });
+    expect(f!.help).toContain("ps315.retain-uids");
+  });
+  it("tells a profile from an option", () => {
+    const [f] = lintText('deid 1\nprofile a.b "x"\n  based on ps315.retain-uids\n', [UnitReferenceRule]);
+    expect(f).toMatchObject({ code: "DEID3007" });
+  });
+});

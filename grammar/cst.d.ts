@@ -372,19 +372,8 @@ export interface AndExpressionCstNode extends CstNode {
 }
 
 export type AndExpressionCstChildren = {
-  operands: (NotExpressionCstNode)[];
+  operands: (ComparisonCstNode)[];
   And?: IToken[];
-};
-
-export interface NotExpressionCstNode extends CstNode {
-  name: "notExpression";
-  children: NotExpressionCstChildren;
-}
-
-export type NotExpressionCstChildren = {
-  Not?: IToken[];
-  operand?: NotExpressionCstNode[];
-  comparison?: ComparisonCstNode[];
 };
 
 export interface ComparisonCstNode extends CstNode {
@@ -393,28 +382,10 @@ export interface ComparisonCstNode extends CstNode {
 }
 
 export type ComparisonCstChildren = {
+  Not?: IToken[];
   left: SumCstNode[];
-  operator?: ComparisonOperatorCstNode[];
+  operator?: (IToken)[];
   right?: SumCstNode[];
-};
-
-export interface ComparisonOperatorCstNode extends CstNode {
-  name: "comparisonOperator";
-  children: ComparisonOperatorCstChildren;
-}
-
-export type ComparisonOperatorCstChildren = {
-  EqualEqual?: IToken[];
-  NotEqual?: IToken[];
-  LessEqual?: IToken[];
-  GreaterEqual?: IToken[];
-  Less?: IToken[];
-  Greater?: IToken[];
-  In?: IToken[];
-  Contains?: IToken[];
-  Tilde?: IToken[];
-  NotTilde?: IToken[];
-  Equals?: IToken[];
 };
 
 export interface SumCstNode extends CstNode {

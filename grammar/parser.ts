@@ -546,56 +546,43 @@ class DeidParser extends CstParser {
   });
 
   andExpression = this.RULE("andExpression", () => {
-    this.SUBRULE(this.notExpression, { LABEL: "operands" });
+    this.SUBRULE(this.comparison, { LABEL: "operands" });
     this.MANY(() => {
       this.CONSUME(T.And);
-      this.SUBRULE2(this.notExpression, { LABEL: "operands" });
+      this.SUBRULE2(this.comparison, { LABEL: "operands" });
     });
   });
 
-  notExpression = this.RULE("notExpression", () => {
-    this.OR({
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.Not);
-            this.SUBRULE(this.notExpression, { LABEL: "operand" });
-          },
-        },
-        { ALT: () => this.SUBRULE(this.comparison) },
-      ],
-      ERR_MSG: EXPECTED_VALUE,
-    });
-  });
-
+  // `not` binds looser than a comparison (`not A == B` is `not (A == B)`) and
+  // tighter than `and`; a run of `not`s is a repetition rather than a recursion
+  // so no input can nest it beyond the stack.
   comparison = this.RULE("comparison", () => {
+    this.MANY(() => this.CONSUME(T.Not));
     this.SUBRULE(this.sum, { LABEL: "left" });
     this.OPTION(() => {
-      this.SUBRULE(this.comparisonOperator, { LABEL: "operator" });
+      this.OR({
+        DEF: [
+          { ALT: () => this.CONSUME(T.EqualEqual, { LABEL: "operator" }) },
+          { ALT: () => this.CONSUME(T.NotEqual, { LABEL: "operator" }) },
+          { ALT: () => this.CONSUME(T.LessEqual, { LABEL: "operator" }) },
+          { ALT: () => this.CONSUME(T.GreaterEqual, { LABEL: "operator" }) },
+          { ALT: () => this.CONSUME(T.Less, { LABEL: "operator" }) },
+          { ALT: () => this.CONSUME(T.Greater, { LABEL: "operator" }) },
+          { ALT: () => this.CONSUME(T.In, { LABEL: "operator" }) },
+          { ALT: () => this.CONSUME(T.Contains, { LABEL: "operator" }) },
+          { ALT: () => this.CONSUME(T.Tilde, { LABEL: "operator" }) },
+          { ALT: () => this.CONSUME(T.NotTilde, { LABEL: "operator" }) },
+          {
+            // A common slip; accepted here so the condition still parses, and reported.
+            ALT: () => {
+              const equals = this.CONSUME(T.Equals, { LABEL: "operator" });
+              this.ACTION(() => this.findings.push({ kind: "assignment-in-condition", token: equals }));
+            },
+          },
+        ],
+      });
       this.SUBRULE2(this.sum, { LABEL: "right" });
     });
-  });
-
-  comparisonOperator = this.RULE("comparisonOperator", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.EqualEqual) },
-      { ALT: () => this.CONSUME(T.NotEqual) },
-      { ALT: () => this.CONSUME(T.LessEqual) },
-      { ALT: () => this.CONSUME(T.GreaterEqual) },
-      { ALT: () => this.CONSUME(T.Less) },
-      { ALT: () => this.CONSUME(T.Greater) },
-      { ALT: () => this.CONSUME(T.In) },
-      { ALT: () => this.CONSUME(T.Contains) },
-      { ALT: () => this.CONSUME(T.Tilde) },
-      { ALT: () => this.CONSUME(T.NotTilde) },
-      {
-        // A common slip; accepted here so the condition still parses, and reported.
-        ALT: () => {
-          const equals = this.CONSUME(T.Equals);
-          this.ACTION(() => this.findings.push({ kind: "assignment-in-condition", token: equals }));
-        },
-      },
-    ]);
   });
 
   sum = this.RULE("sum", () => {

@@ -5,11 +5,15 @@
 
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import type { IrAction, IrProgram, IrSecret } from "../ir/types";
+import type { IrProgram, IrSecret } from "../ir/types";
 import { RunSetupError } from "./errors";
 import { displayPath, fsReason } from "./paths";
 
-/** The environment variable read when the profile declares no secret but replaces UIDs. */
+/**
+ * The environment variable read when the profile declares no secret. The
+ * executor always needs a key: replacement UIDs (action U) and the default
+ * per-patient date shift are HMACs under it, and ps315.basic replaces UIDs.
+ */
 export const FALLBACK_KEY_ENV = "DEID_KEY";
 
 /**
@@ -29,17 +33,6 @@ export interface KeySources {
   env: Readonly<Record<string, string | undefined>>;
   /** called for advice that does not stop the run (a short key); never given the key */
   warn?: (message: string) => void;
-}
-
-function actionReplacesUids(action: IrAction): boolean {
-  if (action.kind === "code") return action.code === "U" || action.code === "X/Z/U*";
-  if (action.kind === "lookup") return actionReplacesUids(action.otherwise);
-  return false;
-}
-
-/** Does any rule replace UIDs (U, or X/Z/U* which may choose U)? The executor needs a key for that. */
-export function replacesUids(ir: IrProgram): boolean {
-  return ir.rules.some((rule) => actionReplacesUids(rule.action));
 }
 
 /** A key file's bytes without the one line ending an editor or `echo` adds, so a file and an env var holding the same text give the same key. */
@@ -74,8 +67,9 @@ function declaredAt(secret: IrSecret): string {
  * - otherwise `from env X` reads variable X, and `from file P` reads P
  *   (a relative P is relative to the rule file that declares the secret,
  *   like imports and lookup tables);
- * - a profile that declares no secret but replaces UIDs gets the key from
- *   `--key-file` or DEID_KEY, under the name FALLBACK_KEY_NAME.
+ * - a profile that declares no secret still needs a key (for replacement
+ *   UIDs and date shifts): from `--key-file` or DEID_KEY, under the name
+ *   FALLBACK_KEY_NAME.
  * Throws RunSetupError when a needed key is missing, unreadable or empty.
  */
 export function loadSecrets(ir: IrProgram, sources: KeySources): Map<string, Uint8Array> {
@@ -100,12 +94,12 @@ export function loadSecrets(ir: IrProgram, sources: KeySources): Map<string, Uin
     secrets.set(secret.name, key);
   }
 
-  if (ir.secrets.length === 0 && replacesUids(ir)) {
+  if (ir.secrets.length === 0) {
     const key = sources.keyFile !== undefined ? fromKeyFile("--key-file") : fromEnv(FALLBACK_KEY_ENV);
     if (!key) {
       throw new RunSetupError(
-        `profile \`${ir.profile.name}\` replaces UIDs (action U), and replacement UIDs are derived from a secret key; ` +
-          `the profile declares no secret, so set ${FALLBACK_KEY_ENV} or pass --key-file <file>`,
+        `no secret key: replacement UIDs (action U) and date shifts are derived from a key, and profile \`${ir.profile.name}\` declares no secret of its own; ` +
+          `set ${FALLBACK_KEY_ENV} or pass --key-file <file>`,
       );
     }
     secrets.set(FALLBACK_KEY_NAME, key);

@@ -24,7 +24,6 @@ import type {
   ItemCstNode,
   LetDeclarationCstNode,
   ListCstNode,
-  NotExpressionCstNode,
   OptionUnitCstNode,
   ParamDeclarationCstNode,
   PathSelectorCstNode,
@@ -614,16 +613,8 @@ export function expression(node: ExpressionCstNode | null): Expr | null {
 
 function andExpression(node: AndExpressionCstNode | null): Expr | null {
   if (node === null) return null;
-  const operands = allOrNothing(node.children.operands ?? [], (n) => notExpression(n.recoveredNode ? null : n));
+  const operands = allOrNothing(node.children.operands ?? [], (n) => comparison(n.recoveredNode ? null : n));
   return leftFold(operands, node.children.And ?? [], () => "and");
-}
-
-function notExpression(node: NotExpressionCstNode | null): Expr | null {
-  if (node === null) return null;
-  const not = tokenOf(node.children.Not);
-  if (not === null) return comparison(complete(node.children.comparison));
-  const operand = notExpression(complete(node.children.operand));
-  return operand === null ? null : { kind: "Unary", span: joinSpans(tokenSpan(not), operand.span), op: "not", operand };
 }
 
 const COMPARISON_OPERATORS: Readonly<Record<string, BinaryOp>> = {
@@ -641,16 +632,24 @@ const COMPARISON_OPERATORS: Readonly<Record<string, BinaryOp>> = {
   NotTilde: "!~",
 };
 
+/** `not not A == B`: the comparison, then each `not` from the innermost out. */
 function comparison(node: ComparisonCstNode | null): Expr | null {
   if (node === null) return null;
-  const left = sum(complete(node.children.left));
-  const operatorNode = node.children.operator?.[0];
-  if (operatorNode === undefined) return left;
-  const operatorToken = Object.values(operatorNode.children).flat()[0];
-  const op = isReal(operatorToken) ? COMPARISON_OPERATORS[operatorToken.tokenType.name] : undefined;
-  const right = sum(complete(node.children.right));
-  if (left === null || right === null || op === undefined) return null;
-  return { kind: "Binary", span: joinSpans(left.span, right.span), op, left, right };
+  const c = node.children;
+  const left = sum(complete(c.left));
+  let result: Expr | null = left;
+  if (c.operator) {
+    const operator = tokenOf(c.operator);
+    const op = operator === null ? undefined : COMPARISON_OPERATORS[operator.tokenType.name];
+    const right = sum(complete(c.right));
+    result = left === null || right === null || op === undefined ? null : { kind: "Binary", span: joinSpans(left.span, right.span), op, left, right };
+  }
+  const nots = c.Not ?? [];
+  for (let i = nots.length - 1; i >= 0 && result !== null; i--) {
+    const not = nots[i]!;
+    result = { kind: "Unary", span: joinSpans(tokenSpan(not), result.span), op: "not", operand: result };
+  }
+  return result;
 }
 
 function sum(node: SumCstNode | null): Expr | null {

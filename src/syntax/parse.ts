@@ -211,18 +211,13 @@ const OPENING: ReadonlySet<TokenType> = new Set([T.LParen, T.LBracket, T.LBrace]
 const CLOSING: ReadonlySet<TokenType> = new Set([T.RParen, T.RBracket, T.RBrace]);
 
 /**
- * Keeps the parser's recursion within the stack, whatever the input. Three
- * things nest: brackets, `not`s (the `not`s enclosing a token, across
- * brackets: `not (not (not ...))`) and `else` actions in one rule
- * (`lookup(...) else lookup(...) else ...`). Past MAX_NESTING, the excess is
- * dropped (for `else`, the rest of the line) and reported once; the parse
- * then goes on as usual.
+ * Keeps the parser's recursion within the stack, whatever the input. Two
+ * things nest: brackets, and `else` actions in one rule (`lookup(...) else
+ * lookup(...) else ...`). Past MAX_NESTING the excess is dropped (for `else`,
+ * the rest of its line) and reported once; the parse then goes on as usual.
  */
 function limitNesting(tokens: IToken[], report: Reporter): IToken[] {
   let brackets = 0;
-  let nots = 0;
-  /** for each open bracket, the `not`s that enclose it */
-  const notsOutside: number[] = [];
   let elsesInRule = 0;
   let droppedLine = -1;
   let reported = false;
@@ -237,29 +232,17 @@ function limitNesting(tokens: IToken[], report: Reporter): IToken[] {
   for (const token of tokens) {
     const type = token.tokenType;
     if (token.startLine === droppedLine) continue;
-    let drop = false;
-    if (type === T.Not) {
-      drop = ++nots > MAX_NESTING;
-      if (drop) tooDeep(token, "`not`s");
-    } else if (OPENING.has(type)) {
-      notsOutside.push(nots);
-      drop = ++brackets > MAX_NESTING;
-      if (drop) tooDeep(token, "brackets");
-    } else if (CLOSING.has(type) && brackets > 0) {
-      drop = brackets-- > MAX_NESTING;
-      nots = notsOutside.pop() ?? 0;
-    } else {
-      // Any other token ends the current run of `not`s: their operand has begun.
-      drop = brackets > MAX_NESTING;
-      nots = notsOutside[notsOutside.length - 1] ?? 0;
-      if (type === T.Arrow) elsesInRule = 0;
-      if (type === T.Else && ++elsesInRule > MAX_NESTING) {
-        tooDeep(token, "`else` actions");
-        droppedLine = token.startLine!;
-        drop = true;
-      }
+    if (type === T.Arrow) elsesInRule = 0;
+    if (type === T.Else && ++elsesInRule > MAX_NESTING) {
+      tooDeep(token, "`else` actions");
+      droppedLine = token.startLine!;
+      continue;
     }
-    if (!drop) kept.push(token);
+    if (OPENING.has(type)) brackets++;
+    const tooDeepHere = brackets > MAX_NESTING;
+    if (CLOSING.has(type) && brackets > 0) brackets--;
+    if (tooDeepHere) tooDeep(token, "brackets");
+    else kept.push(token);
   }
   return kept;
 }

@@ -22,6 +22,9 @@ import {
   type Cleaner,
 } from "../actions";
 import type { IrActionCode } from "../../ir/types";
+import { createHash } from "node:crypto";
+import { lookupTag } from "../../dicom/dictionary";
+import { TEXT_VRS } from "../../dicom/vr";
 import { asText, type EvalContext, type Value } from "./expr";
 import type { Ancestor, PlannedAction, PlannedRule } from "./plan";
 import type { ExecutionPlan } from "./index";
@@ -452,8 +455,14 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
       continue;
     }
     const tag = cursor.tag;
-    const vr = cursor.vr;
     const depth = ancestors.length;
+    // A standard attribute written as UN (PS3.5 6.2.2) is acted on with its dictionary VR, so a
+    // UID stays a UID; only text VRs are reinterpreted, since their bytes do not depend on byte order.
+    let vr = cursor.vr;
+    if (vr === "UN" && kind === TokenKind.Element && ((tag >>> 16) & 1) === 0) {
+      const known = lookupTag(tag)?.vrs[0];
+      if (known && TEXT_VRS.has(known)) vr = known;
+    }
     const group = tag >>> 16;
     closeFrames(depth, group);
     if (depth === 0) {
@@ -522,9 +531,21 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     dataset.set(new TextEncoder().encode(value), longitudinalValueOffset);
   }
 
-  const sopClass = outputTop.get(TAG_SOP_CLASS_UID) ?? file.meta?.mediaStorageSopClassUid ?? "";
-  const sopInstance = outputTop.get(TAG_SOP_INSTANCE_UID) ?? "";
-  if (!sopClass || !sopInstance) throw new DicomReadError("the object has no SOP Class UID or SOP Instance UID, so no File Meta can be written", 0);
+  // Fragments without SOP UIDs in the dataset take them from the input's File Meta; the instance
+  // UID is an identifier like any other, so it is replaced with the keyed UID.
+  const metaInstance = file.meta?.mediaStorageSopInstanceUid;
+  const sopClass = outputTop.get(TAG_SOP_CLASS_UID) || file.meta?.mediaStorageSopClassUid || "";
+  let sopInstance = outputTop.get(TAG_SOP_INSTANCE_UID) || (metaInstance ? replacementUids(plan.runKey, metaInstance) : "");
+  if (!sopClass) {
+    throw new DicomReadError("the object has no SOP Class UID, in the dataset or the File Meta: it is not a storable SOP instance", 0);
+  }
+  if (!sopInstance) {
+    // Deterministic, keyed, and unique per content: the same input always gets the same name.
+    sopInstance = replacementUids(plan.runKey, `content:${createHash("sha256").update(file.dataset).digest("hex")}`);
+    record.warnings.push("no SOP Instance UID in the dataset or File Meta: a keyed UID derived from the content names the output");
+  } else if (!outputTop.get(TAG_SOP_INSTANCE_UID)) {
+    record.warnings.push("no SOP Instance UID in the dataset: the File Meta's, replaced, names the output");
+  }
   const output = writePart10(
     {
       transferSyntaxUid: file.transferSyntaxUid,

@@ -51,21 +51,32 @@ export function compileProfile(entry: string, options: CompileOptions = {}): Com
 }
 
 
-/** `--with` on the command line: a derived profile whose options follow the profile's own. */
+/**
+ * `--with` on the command line: a profile based on the entry profile that
+ * switches the options on, so they override the entry's own rules the way
+ * options override the profile they are listed in.
+ */
 function withExtraOptions(program: Program, profile: Unit, names: readonly string[], diagnostics: Diagnostic[]): Unit {
   const extra: Name[] = [];
+  const nowhere = { start: 0, end: 0 };
   for (const name of names) {
     const unit = program.units.get(name);
     if (!unit || unit.kind !== "option") {
-      diagnostics.push({ code: "DEID2007", severity: "error", file: "<command line>", span: { start: 0, end: 0 }, message: `\`--with ${name}\` names no option`, help: "list the options with `deidc explain --list`" });
+      diagnostics.push({ code: "DEID2007", severity: "error", file: "<command line>", span: nowhere, message: `\`--with ${name}\` names no option`, help: "list the options with `deidc explain --list`" });
       continue;
     }
-    extra.push({ kind: "Name", text: name, span: { start: 0, end: 0 } });
+    extra.push({ kind: "Name", text: name, span: nowhere });
   }
-  const header = profile.header;
-  const base: ProfileHeader =
-    header && header.kind === "Profile"
-      ? header
-      : { kind: "Profile", span: { start: 0, end: 0 }, name: { kind: "Name", text: profile.name, span: { start: 0, end: 0 } }, title: null, basedOn: null, options: [], code: null, release: null };
-  return { ...profile, header: { ...base, options: [...base.options, ...extra] } };
+  const name = `${profile.name} --with ${names.join(",")}`;
+  const header: ProfileHeader = {
+    kind: "Profile",
+    span: nowhere,
+    name: { kind: "Name", text: name, span: nowhere },
+    title: profile.header && profile.header.kind === "Profile" ? profile.header.title : null,
+    basedOn: { kind: "Name", text: profile.name, span: nowhere },
+    options: extra,
+    code: null,
+    release: null,
+  };
+  return { name, kind: "profile", file: profile.file, header, statements: [], code: null, title: profile.title, release: null };
 }

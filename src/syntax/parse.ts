@@ -296,6 +296,9 @@ function helpFor(message: string, found: IToken): string | undefined {
     return `VR names are upper case: \`${found.image.toUpperCase()}\``;
   }
   if (message === "expected `=`" && tokenMatcher(found, T.EqualEqual)) return "a declaration gives its value with a single `=`";
+  if (tokenMatcher(found, T.ActionCode) && !message.includes("action")) {
+    return `\`${found.image}\` is an action code, reserved; names have more than one letter`;
+  }
   return undefined;
 }
 

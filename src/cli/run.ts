@@ -1,0 +1,293 @@
+// `deidc run <profile> <input...> -o <dir>`: de-identifies a batch of DICOM
+// files with a profile. Everything that can be wrong with the command line,
+// the key, the parameters or the lookup tables is found before any input is
+// read (exit 2); after that, a bad object is a report line and a message, and
+// the batch goes on (exit 1 if any object was not written).
+//
+// The pieces live in src/run/; this file only wires them to argv, the
+// environment and stderr. docs/run.md describes the command for users.
+
+import { mkdir, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { Command, Option } from "commander";
+import { compileProfile } from "../compile";
+import { renderPretty } from "../diagnostics/render";
+import { COMPILER_VERSION } from "../ir/build";
+import type { IrProgram } from "../ir/types";
+import { createExecutor } from "../runtime/executor";
+import type { Executor, ExecutorEnvironment } from "../runtime/executor/types";
+import { runBatch } from "../run/batch";
+import { CrosswalkCollector, PATIENT_ID_CROSSWALK, UID_CROSSWALK } from "../run/crosswalk";
+import { RunSetupError } from "../run/errors";
+import { collectInputs } from "../run/inputs";
+import { loadSecrets } from "../run/keys";
+import { isLayoutName, LAYOUTS, type LayoutName } from "../run/layout";
+import { recordMessage, summaryMessage } from "../run/messages";
+import { parseParams } from "../run/params";
+import { canonicalPath, displayPath, isSameOrInside } from "../run/paths";
+import { ProgressLine, shouldShowProgress, type TextSink } from "../run/progress";
+import { ReportWriter, type RunSummary } from "../run/report";
+import { loadTables } from "../run/tables";
+import type { SourceText } from "../syntax/source";
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from "./exit";
+
+/** Options as commander parses them (camelCase of the long flags). */
+export interface RunCliOptions {
+  output?: string;
+  with?: string[];
+  report?: string;
+  crosswalk?: string;
+  quarantine?: string;
+  param?: string[];
+  keyFile?: string;
+  layout?: string;
+  jobs?: string | number;
+  /** false with --no-progress */
+  progress?: boolean;
+}
+
+/** What the command needs from the process; tests pass their own. */
+export interface RunDependencies {
+  createExecutor(ir: IrProgram, env: ExecutorEnvironment): Executor;
+  stderr: TextSink;
+  env: Readonly<Record<string, string | undefined>>;
+  /** reads an input file; defaults to the file system */
+  readInput?: (path: string) => Promise<Uint8Array>;
+  /** milliseconds, for the summary's timing; defaults to performance.now */
+  clock?: () => number;
+}
+
+/** Upper bound of --jobs: read-ahead beyond this only costs memory. */
+const MAX_JOBS = 256;
+
+const EXIT_CODES = `
+Exit codes:
+  0  every object was written
+  1  some objects failed, were rejected or quarantined (each is named on stderr and in the report)
+  2  usage error: bad options, missing key or lookup table, profile with errors; no input was read`;
+
+function parseJobs(value: string | number | undefined): number {
+  if (value === undefined) return 1;
+  const n = typeof value === "number" ? value : Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_JOBS) throw new RunSetupError(`--jobs must be a whole number from 1 to ${MAX_JOBS}, not \`${value}\``);
+  return n;
+}
+
+function parseLayout(value: string | undefined): LayoutName {
+  if (value === undefined) return "mirror";
+  if (!isLayoutName(value)) throw new RunSetupError(`--layout must be ${LAYOUTS.join(" or ")}, not \`${value}\``);
+  return value;
+}
+
+async function existingKind(path: string): Promise<"file" | "folder" | "other" | null> {
+  try {
+    const info = await stat(path);
+    return info.isDirectory() ? "folder" : info.isFile() ? "file" : "other";
+  } catch {
+    return null;
+  }
+}
+
+interface Destinations {
+  outputDir: string;
+  report: string | null;
+  crosswalk: string | null;
+  quarantine: string | null;
+}
+
+/**
+ * The safety rules on where things go, checked before anything is read:
+ * never write into an input folder's place, and never put identifying
+ * material (crosswalk, quarantined originals) inside the release.
+ */
+async function checkDestinations(inputs: readonly string[], opts: RunCliOptions): Promise<Destinations> {
+  if (!opts.output) throw new RunSetupError("run needs an output folder: -o <dir>");
+  const outputDir = resolve(opts.output);
+  const outputKind = await existingKind(outputDir);
+  if (outputKind !== null && outputKind !== "folder") throw new RunSetupError(`-o ${opts.output}: exists and is not a folder`);
+  const canonicalOutput = canonicalPath(outputDir);
+
+  const inputFolders: { argument: string; canonical: string }[] = [];
+  for (const input of inputs) if ((await existingKind(input)) === "folder") inputFolders.push({ argument: input, canonical: canonicalPath(input) });
+  for (const folder of inputFolders) {
+    if (folder.canonical === canonicalOutput) throw new RunSetupError(`-o ${opts.output} is the input folder ${folder.argument}; write the output to another folder`);
+  }
+
+  const identifyingFolder = async (flag: string, value: string | undefined, what: string): Promise<string | null> => {
+    if (value === undefined) return null;
+    const absolute = resolve(value);
+    const kind = await existingKind(absolute);
+    if (kind !== null && kind !== "folder") throw new RunSetupError(`${flag} ${value}: exists and is not a folder`);
+    const canonical = canonicalPath(absolute);
+    if (isSameOrInside(canonical, canonicalOutput)) {
+      throw new RunSetupError(`${flag} ${value} is inside the output folder ${opts.output}; ${what} would be released with the de-identified files, so keep it outside`);
+    }
+    for (const folder of inputFolders) {
+      if (folder.canonical === canonical) throw new RunSetupError(`${flag} ${value} is the input folder ${folder.argument}; choose another folder`);
+    }
+    return absolute;
+  };
+  const crosswalk = await identifyingFolder("--crosswalk", opts.crosswalk, "the crosswalk (original identifiers)");
+  const quarantine = await identifyingFolder("--quarantine", opts.quarantine, "quarantined originals");
+
+  let report: string | null = null;
+  if (opts.report !== undefined) {
+    report = resolve(opts.report);
+    const kind = await existingKind(report);
+    if (kind !== null && kind !== "file") throw new RunSetupError(`--report ${opts.report}: exists and is not a file`);
+  }
+  return { outputDir, report, crosswalk, quarantine };
+}
+
+/** The command with its process dependencies given; `runCommand` passes the real ones. */
+export async function runWithDependencies(profile: string, inputs: readonly string[], opts: RunCliOptions, deps: RunDependencies): Promise<number> {
+  try {
+    return await run(profile, inputs, opts, deps);
+  } catch (e) {
+    if (e instanceof RunSetupError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+async function run(profile: string, inputs: readonly string[], opts: RunCliOptions, deps: RunDependencies): Promise<number> {
+  const stderr = deps.stderr;
+  const clock = deps.clock ?? (() => performance.now());
+  if (inputs.length === 0) throw new RunSetupError("run needs at least one input file or folder");
+  const layout = parseLayout(opts.layout);
+  const jobs = parseJobs(opts.jobs);
+
+  const compiled = compileProfile(profile, { withOptions: opts.with ?? [] });
+  const errors = compiled.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0 || !compiled.ir) {
+    const sources = new Map<string, SourceText>(compiled.program.files.map((f) => [f.path, f.source]));
+    const color = stderr.isTTY === true && !deps.env.NO_COLOR && deps.env.TERM !== "dumb";
+    stderr.write(renderPretty(errors, sources, { color }));
+    stderr.write(`deidc: profile \`${profile}\` has errors; nothing was read or written\n`);
+    return EXIT_USAGE;
+  }
+  const ir = compiled.ir;
+
+  const destinations = await checkDestinations(inputs, opts);
+  const secrets = loadSecrets(ir, { keyFile: opts.keyFile, env: deps.env, warn: (m) => stderr.write(`deidc: warning: ${m}\n`) });
+  const params = parseParams(ir, opts.param ?? []);
+  const tables = loadTables(ir);
+  const crosswalk = destinations.crosswalk ? new CrosswalkCollector() : undefined;
+  let executor: Executor;
+  try {
+    executor = deps.createExecutor(ir, { secrets, params, tables, ...(crosswalk ? { crosswalk } : {}) });
+  } catch (e) {
+    throw new RunSetupError(`cannot prepare profile \`${ir.profile.name}\` to run: ${(e as Error).message}`);
+  }
+
+  const started = clock();
+  await mkdir(destinations.outputDir, { recursive: true });
+  if (destinations.quarantine) await mkdir(destinations.quarantine, { recursive: true, mode: 0o700 });
+  const exclude = [destinations.outputDir, destinations.quarantine, destinations.crosswalk, destinations.report].flatMap((p) => (p ? [canonicalPath(p)] : []));
+  const collected = await collectInputs(inputs, { exclude });
+
+  // The walk skipped these paths, but a file given by name is taken as given; writing over it would destroy an input.
+  const inputFiles = new Set(collected.entries.flatMap((e) => (e.kind === "file" ? [e.canonical] : [])));
+  const written = [destinations.report, ...(destinations.crosswalk ? [join(destinations.crosswalk, PATIENT_ID_CROSSWALK), join(destinations.crosswalk, UID_CROSSWALK)] : [])];
+  for (const path of written) {
+    if (path && inputFiles.has(canonicalPath(path))) throw new RunSetupError(`${displayPath(path)} is an input file; the run would overwrite it`);
+  }
+
+  const totalBytes = collected.entries.reduce((n, e) => n + (e.kind === "file" ? e.size : 0), 0);
+  const progress = new ProgressLine(stderr, opts.progress !== false && shouldShowProgress(stderr, deps.env), collected.entries.length, totalBytes);
+  const say = (line: string): void => {
+    progress.clear();
+    stderr.write(`deidc: ${line}\n`);
+  };
+
+  let report: ReportWriter | null = null;
+  if (destinations.report) {
+    await mkdir(dirname(destinations.report), { recursive: true });
+    report = await ReportWriter.create(destinations.report);
+  }
+  try {
+    const counts = await runBatch(
+      executor,
+      { entries: collected.entries, roots: collected.roots, outputDir: destinations.outputDir, layout, quarantineDir: destinations.quarantine, readAhead: jobs },
+      {
+        record: async (record) => {
+          const message = recordMessage(record);
+          if (message) say(message);
+          await report?.record(record);
+        },
+        notice: say,
+        progress: (done, bytes) => progress.update(done, bytes),
+        internalError: (input, error) => say(`${input}: internal error in the executor: ${(error as Error)?.stack ?? String(error)}`),
+        ...(crosswalk ? { crosswalk } : {}),
+        ...(deps.readInput ? { readInput: deps.readInput } : {}),
+      },
+    );
+    if (crosswalk && destinations.crosswalk) await crosswalk.write(destinations.crosswalk);
+    const seconds = Math.round(clock() - started) / 1000;
+    const summary: RunSummary = {
+      objects: counts.objects,
+      written: counts.written,
+      rejected: counts.rejected,
+      quarantined: counts.quarantined,
+      failed: counts.failed,
+      seconds,
+      bytesIn: counts.bytesIn,
+      bytesOut: counts.bytesOut,
+      profile: ir.profile.name,
+      release: ir.profile.release,
+      options: ir.profile.layers.filter((l) => l.kind === "option").map((l) => l.name),
+      deidc: COMPILER_VERSION,
+    };
+    await report?.finish(summary);
+    report = null;
+    progress.clear();
+    if (counts.objects === 0) say("nothing to process: every input was skipped (hidden, or the output, report, crosswalk or quarantine path)");
+    say(summaryMessage(counts, seconds));
+    return counts.objects > 0 && counts.written === counts.objects ? EXIT_OK : EXIT_FINDINGS;
+  } finally {
+    progress.clear();
+    await report?.discard();
+  }
+}
+
+/** `deidc run`: the entry point main.ts calls. */
+export function runCommand(profile: string, inputs: string[], opts: RunCliOptions): Promise<number> {
+  return runWithDependencies(profile, inputs, opts, { createExecutor, stderr: process.stderr, env: process.env });
+}
+
+function collectOptionNames(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(",").map((s) => s.trim()).filter(Boolean)];
+}
+
+/** Repeatable without splitting on commas: a parameter's value may contain one. */
+function collectRepeated(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Adds the `run` subcommand to the deidc program; `setExit` receives its exit code. */
+export function defineRunCommand(program: Command, setExit: (code: number) => void): Command {
+  return program
+    .command("run")
+    .description("de-identify DICOM files with a profile")
+    .argument("<profile>", "a rule file or a standard-library name such as ps315.basic")
+    .argument("<inputs...>", "DICOM files or folders (searched recursively, hidden files skipped)")
+    .requiredOption("-o, --output <dir>", "output folder (created if missing; never an input folder)")
+    .option("--with <options>", "switch options on (repeat, or separate with commas)", collectOptionNames)
+    .option("--report <file.jsonl>", "write the audit report: one JSON line per object, then a summary line")
+    .option("--crosswalk <dir>", "write original-to-new Patient ID and UID maps here (outside the output folder)")
+    .option("--quarantine <dir>", "copy quarantined originals, unchanged, here (outside the output folder)")
+    .option("--param <NAME=value>", "set a profile parameter (repeat for several)", collectRepeated)
+    .option("--key-file <file>", "read the secret key from this file, for every secret (default: the profile's secrets, or DEID_KEY)")
+    .addOption(new Option("--layout <layout>", "output layout").choices([...LAYOUTS]).default("mirror"))
+    .option("-j, --jobs <n>", "files read ahead while de-identifying; output does not depend on it", "1")
+    .option("--no-progress", "no progress line, even on a terminal")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ DEID_KEY=... deidc run ps315.basic scans/ -o release/ --report release.jsonl
+  $ deidc run site.deid scans/ -o release/ --key-file /run/secrets/deid-key --layout patient/study/series
+  $ deidc run ps315.basic --with ps315.retain-uids in/ -o out/ --crosswalk ../private/crosswalk --quarantine ../private/quarantine
+${EXIT_CODES}`,
+    )
+    .action(async (profile: string, inputs: string[], opts: RunCliOptions) => setExit(await runCommand(profile, inputs, opts)));
+}

@@ -1,0 +1,88 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import { describe, expect, it } from "vitest";
+import { deidc, ROOT } from "./cli";
+
+function misspeltCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), "deidc-lint-"));
+  const text = readFileSync(join(ROOT, "rules/examples/research-date-shift.deid"), "utf8")
+    .replace(/^PatientName ->/m, "PatientsName ->")
+    .replace(/^PatientBirthDate -> coarsen\(year\)/m, "StudyDate -> U")
+    .replace('reject when Modality == "OT"', "reject when Modality == 3");
+  const path = join(dir, "site.deid");
+  writeFileSync(path, text);
+  return path;
+}
+
+describe("deidc lint", () => {
+  it("exits 0 on the bundled examples and the standard library", () => {
+    const r = deidc(["lint", "rules/examples/", "stdlib/"]);
+    expect(r.stdout).toBe("");
+    expect(r.code).toBe(0);
+  });
+
+  it("reports three independent mistakes in one run, with line, column and suggestion, and exits 1", () => {
+    const path = misspeltCopy();
+    const r = deidc(["lint", path, "--format", "json"]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { diagnostics: { code: string; start: { line: number; column: number }; message: string; help: string | null }[] };
+    const found = report.diagnostics.map((d) => [d.code, d.start.line, d.start.column]);
+    expect(found).toEqual([
+      ["DEID2001", 14, 1],
+      ["DEID2002", 17, 14],
+      ["DEID2003", 22, 13],
+    ]);
+    expect(report.diagnostics[0]!.help).toContain("`PatientName`");
+    const pretty = deidc(["lint", path]);
+    expect(pretty.stdout).toContain("site.deid:14:1");
+    expect(pretty.stdout).toContain("did you mean `PatientName`?");
+    expect(pretty.stdout).toContain("3 errors");
+  });
+
+  it("writes SARIF 2.1.0 that validates against the official schema", () => {
+    const r = deidc(["lint", misspeltCopy(), "--format", "sarif"]);
+    expect(r.code).toBe(1);
+    const schema = JSON.parse(readFileSync(join(ROOT, "test/fixtures/sarif/sarif-schema-2.1.0.json"), "utf8"));
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const log = JSON.parse(r.stdout);
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    expect(log.runs[0].results).toHaveLength(3);
+  });
+
+  it("fails on warnings beyond --max-warnings", () => {
+    const dir = mkdtempSync(join(tmpdir(), "deidc-lint-"));
+    const path = join(dir, "w.deid");
+    writeFileSync(path, 'deid 1\n\nreject when Modality == "OT"\n');
+    expect(deidc(["lint", path]).code).toBe(0);
+    expect(deidc(["lint", path, "--max-warnings", "0"]).code).toBe(1);
+  });
+
+  it("exits 2 on a missing file and on a bad option", () => {
+    expect(deidc(["lint", "no/such/file.deid"]).code).toBe(2);
+    expect(deidc(["lint", "rules/", "--format", "xml"]).code).toBe(2);
+  });
+});
+
+describe("deidc fmt", () => {
+  it("--check passes on every rule file of the repository", () => {
+    const r = deidc(["fmt", "--check", "rules/", "stdlib/"]);
+    expect(r.stdout).toBe("");
+    expect(r.code).toBe(0);
+  });
+  it("rewrites a file into canonical form, idempotently, keeping comments", () => {
+    const dir = mkdtempSync(join(tmpdir(), "deidc-fmt-"));
+    const path = join(dir, "x.deid");
+    writeFileSync(path, "deid 1\n// keep me\nPatientName->X   // and me\n");
+    expect(deidc(["fmt", "--check", path]).code).toBe(1);
+    expect(deidc(["fmt", path]).code).toBe(0);
+    const once = readFileSync(path, "utf8");
+    expect(once).toBe("deid 1\n\n// keep me\nPatientName -> X // and me\n");
+    deidc(["fmt", path]);
+    expect(readFileSync(path, "utf8")).toBe(once);
+  });
+});

@@ -10,12 +10,14 @@ import { explainCommand } from "./explain";
 import { fmtCommand } from "./fmt";
 import { lintCommand } from "./lint";
 import { stdlibGenerateCommand } from "./stdlib";
+import { defineRunCommand } from "./run";
 
-const EXIT_CODES = `
+export const EXIT_CODES = `
 Exit codes:
-  0  success: no problems found, or every object processed
-  1  findings: lint errors (or more warnings than --max-warnings), files not formatted
-  2  usage error, unreadable entry file, or an internal error`;
+  0  success: no problems found, or every object written
+  1  findings: lint errors (or more warnings than --max-warnings), files not formatted;
+     run: some objects failed, were rejected or were quarantined
+  2  usage error, missing key or table, unreadable entry file, or an internal error`;
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(",").map((s) => s.trim()).filter(Boolean)];
@@ -96,6 +98,8 @@ Examples:
 ${EXIT_CODES}`,
     )
     .action((profile: string | undefined, opts) => setExit(explainCommand(profile, opts)));
+
+  defineRunCommand(program, setExit);
 
   const stdlib = program.command("stdlib").description("the standard rule library generated from DICOM PS3.15");
   stdlib

@@ -69,7 +69,7 @@ function parseText(text: string, path: string): ParseResult {
 
   const lexicalSpans = report.diagnostics.map((d) => d.span);
   for (const error of parseErrors) reportParseError(report, tokens, error, lexicalSpans);
-  for (const finding of findings) reportFinding(report, finding);
+  for (const finding of findings) reportFinding(report, finding, lexicalSpans);
   checkVersion(report, file, tokens);
   for (const item of cst.children.item ?? []) {
     const profile = item.children.profileHeader?.[0];
@@ -318,8 +318,10 @@ function reportParseError(report: Reporter, tokens: readonly IToken[], error: IR
   report.error("DEID1001", span, `${error.message}, found ${describeFound(found)}`, help === undefined ? {} : { help });
 }
 
-function reportFinding(report: Reporter, finding: ParseFinding): void {
+function reportFinding(report: Reporter, finding: ParseFinding, lexicalSpans: Span[]): void {
   const span = tokenSpan(finding.token);
+  // A token already reported as a lexical mistake (`'abc'`) needs no second diagnostic.
+  if (lexicalSpans.some((s) => s.start < span.end && s.end > span.start)) return;
   if (finding.kind === "assignment-in-condition") {
     report.error("DEID1001", span, "expected a comparison operator, found `=`", {
       help: "use `==` to compare; `=` only gives a `let` or a `param` its value",

@@ -182,14 +182,14 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
   const started = clock();
   await mkdir(destinations.outputDir, { recursive: true });
   if (destinations.quarantine) await mkdir(destinations.quarantine, { recursive: true, mode: 0o700 });
-  const exclude = [destinations.outputDir, destinations.quarantine, destinations.crosswalk, destinations.report].flatMap((p) => (p ? [canonicalPath(p)] : []));
+  // Earlier runs' outputs must not become inputs. The report is not excluded: a report path that is an input file is refused below rather than overwritten.
+  const exclude = [destinations.outputDir, destinations.quarantine, destinations.crosswalk].flatMap((p) => (p ? [canonicalPath(p)] : []));
   const collected = await collectInputs(inputs, { exclude });
 
-  // The walk skipped these paths, but a file given by name is taken as given; writing over it would destroy an input.
   const inputFiles = new Set(collected.entries.flatMap((e) => (e.kind === "file" ? [e.canonical] : [])));
   const written = [destinations.report, ...(destinations.crosswalk ? [join(destinations.crosswalk, PATIENT_ID_CROSSWALK), join(destinations.crosswalk, UID_CROSSWALK)] : [])];
   for (const path of written) {
-    if (path && inputFiles.has(canonicalPath(path))) throw new RunSetupError(`${displayPath(path)} is an input file; the run would overwrite it`);
+    if (path && inputFiles.has(canonicalPath(path))) throw new RunSetupError(`${displayPath(path)} is an input file; the run would overwrite it, so write it outside the input folders`);
   }
 
   const totalBytes = collected.entries.reduce((n, e) => n + (e.kind === "file" ? e.size : 0), 0);

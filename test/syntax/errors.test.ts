@@ -1,0 +1,255 @@
+// Diagnostics for typical mistakes: code, message, position, help and fix;
+// and recovery, so one run reports every independent mistake.
+
+import { describe, expect, it } from "vitest";
+import { parseDeid } from "../../src/syntax/parse";
+import { describe as describeDiagnostic, diagnosticsOf, slice } from "./helpers";
+
+/** The diagnostics of `deid 1` followed by the body. */
+function errorsOf(body: string): string[] {
+  return diagnosticsOf(`deid 1\n${body}`);
+}
+
+function only(body: string) {
+  const text = `deid 1\n${body}`;
+  const { diagnostics, file } = parseDeid(text, "test.deid");
+  expect(diagnostics.map((d) => describeDiagnostic(d, text))).toHaveLength(1);
+  return { diagnostic: diagnostics[0]!, file, text };
+}
+
+describe("syntax errors", () => {
+  it("missing `->`: says where, keeps the rule, helps", () => {
+    const { diagnostic, file, text } = only("PatientName keep");
+    expect(describeDiagnostic(diagnostic, text)).toBe("2:13 DEID1001 expected `->` after the selector, found `keep`");
+    expect(slice(text, diagnostic.span)).toBe("keep");
+    expect(diagnostic.help).toBe("a rule is written `selector -> action`, as in `PatientName -> remove`");
+    expect(diagnostic.severity).toBe("error");
+    expect(diagnostic.file).toBe("test.deid");
+    expect(file.items).toMatchObject([{ kind: "Rule", action: { code: "K" } }]);
+  });
+
+  it("missing `->` at the end of a line: points just after the selector, not at the next line", () => {
+    const { diagnostic, file, text } = only("PatientName\nPatientID -> X");
+    expect(describeDiagnostic(diagnostic, text)).toBe("2:12 DEID1001 expected `->` after the selector, found `PatientID`");
+    expect(diagnostic.span).toEqual({ start: text.indexOf("\nPatientID"), end: text.indexOf("\nPatientID") });
+    expect(file.items).toMatchObject([{ kind: "Rule", selectors: [{ steps: [{ element: { keyword: "PatientID" } }] }] }]);
+  });
+
+  it("`=` instead of `==` in a condition: one error, a fix, and the condition still parses", () => {
+    const { diagnostic, file, text } = only('PatientName -> X when Modality = "US"');
+    expect(describeDiagnostic(diagnostic, text)).toBe("2:32 DEID1001 expected a comparison operator, found `=`");
+    expect(diagnostic.help).toMatch(/use `==` to compare/);
+    expect(diagnostic.fix).toEqual({ description: "write `==`", file: "test.deid", span: diagnostic.span, text: "==" });
+    expect(file.items).toMatchObject([{ when: { kind: "Binary", op: "==", right: { value: "US" } } }]);
+  });
+
+  it("`==` in a declaration", () => {
+    const { diagnostic } = only("let x == 1");
+    expect(diagnostic.message).toBe("expected `=`, found `==`");
+    expect(diagnostic.help).toBe("a declaration gives its value with a single `=`");
+  });
+
+  it("names the end of the file when the text stops early", () => {
+    expect(errorsOf("A -> X when")).toEqual(["2:12 DEID1001 expected a value, found the end of the file"]);
+    expect(errorsOf("profile x code")).toEqual(["2:15 DEID1001 expected a number, found the end of the file"]);
+    expect(errorsOf("option o { A -> X")).toEqual(["2:18 DEID1001 expected `}`, found the end of the file"]);
+  });
+
+  it("describes what was expected in each construct", () => {
+    expect(errorsOf("secret key from vault X")).toEqual(["2:17 DEID1001 expected `env` or `file`, found `vault`"]);
+    expect(errorsOf("A, -> X")).toEqual(["2:4 DEID1001 expected a selector, found `->`"]);
+    expect(errorsOf("A -> shift()")).toEqual(["2:12 DEID1001 expected a value, found `)`"]);
+    expect(errorsOf('A -> coarsen("year")')).toEqual(['2:14 DEID1001 expected a name, found `"year"`']);
+    expect(errorsOf("A[x] -> X")).toEqual(["2:3 DEID1001 expected an item index or `*`, found `x`"]);
+    expect(errorsOf("import common.deid")).toEqual(["2:8 DEID1001 expected a string, found `common.deid`"]);
+    expect(errorsOf('A -> lookup("t") else X')).toEqual(["2:16 DEID1001 expected `,` and a lookup key after the table, found `)`"]);
+    expect(errorsOf("A -> ->")).toEqual(["2:6 DEID1001 expected an action, found `->`"]);
+  });
+
+  it("tokens that cannot start a statement", () => {
+    expect(errorsOf('A -> X because "a" "b"')).toEqual(['2:20 DEID1001 expected a rule or a declaration, found `"b"`']);
+    expect(errorsOf("A -> X\n}")).toEqual(["3:1 DEID1001 unmatched `}`"]);
+    expect(errorsOf("A -> X\ndeid 1")).toEqual(["3:1 DEID1001 the `deid` line must be the first line of the file, and the only one"]);
+    expect(errorsOf("option o {\n  let y = 1\n  A -> X\n}")).toEqual(["3:3 DEID1001 expected a rule, a filter or a pixel block, found `let`"]);
+  });
+
+  it("helps with reserved words, lower-case VRs and one-letter names", () => {
+    const reserved = only("let keep = 1").diagnostic;
+    expect(reserved.message).toBe("expected a name, found `keep`");
+    expect(reserved.help).toBe("`keep` is a reserved word; choose another name");
+    expect(only("vr da -> X").diagnostic.help).toBe("VR names are upper case: `DA`");
+    expect(only("A -> X when B == C").diagnostic.help).toMatch(/`C` is an action code/);
+  });
+
+  it("reports a repeated profile clause", () => {
+    expect(errorsOf("profile a based on b based on c")).toEqual(["2:22 DEID1001 the profile has more than one `based on`"]);
+    expect(errorsOf('profile a release "x" code 1 release "y"')).toEqual(["2:30 DEID1001 the profile has more than one `release`"]);
+  });
+});
+
+describe("lexical errors", () => {
+  it("unknown characters", () => {
+    const { diagnostic, text } = only("A -> X @");
+    expect(describeDiagnostic(diagnostic, text)).toBe("2:8 DEID1002 unexpected character `@`");
+    expect(slice(text, diagnostic.span)).toBe("@");
+    expect(errorsOf("A -> X $%")).toEqual(["2:8 DEID1002 unexpected characters `$%`"]);
+    expect(only("Patiént -> X").diagnostic.help).toMatch(/names use the letters A to Z/);
+  });
+
+  it("unterminated string: up to the end of the line; the next line still parses", () => {
+    const { diagnostic, file, text } = only('A -> "abc\nB -> X');
+    expect(describeDiagnostic(diagnostic, text)).toBe("2:6 DEID1004 unterminated string");
+    expect(slice(text, diagnostic.span)).toBe('"abc');
+    expect(file.items).toMatchObject([{ action: { value: { value: "abc" } } }, { kind: "Rule" }]);
+  });
+
+  it("bad escapes, with the exact span", () => {
+    const { diagnostic, text } = only('A -> "a\\qb"');
+    expect(describeDiagnostic(diagnostic, text)).toBe("2:8 DEID1004 unknown escape `\\q` in a string");
+    expect(slice(text, diagnostic.span)).toBe("\\q");
+    expect(errorsOf('A -> "\\u{110000}"')).toEqual(["2:7 DEID1004 invalid unicode escape `\\u{110000}`"]);
+    expect(errorsOf('(0029,"A\\x",10) -> X')).toEqual(["2:9 DEID1004 unknown escape `\\x` in a string"]);
+  });
+
+  it("single quotes", () => {
+    const { diagnostic, file, text } = only("'abc' -> X");
+    expect(describeDiagnostic(diagnostic, text)).toBe("2:1 DEID1004 strings are written in double quotes, found `'abc'`");
+    expect(diagnostic.fix?.text).toBe('"abc"');
+    expect(file.items).toEqual([]);
+  });
+
+  it("malformed tags, each with its reason; the rule is kept", () => {
+    const { diagnostic, file, text } = only("(0010,001G) -> X");
+    expect(describeDiagnostic(diagnostic, text)).toBe("2:1 DEID1003 malformed tag `(0010,001G)`: `G` is not a hexadecimal digit");
+    expect(slice(text, diagnostic.span)).toBe("(0010,001G)");
+    expect(file.items).toHaveLength(1);
+    expect(errorsOf("(001,0010) -> X")).toEqual(["2:1 DEID1003 malformed tag `(001,0010)`: the group must be 4 hexadecimal digits"]);
+    expect(errorsOf("(0010,00100) -> X")).toEqual(["2:1 DEID1003 malformed tag `(0010,00100)`: the element must be 4 hexadecimal digits"]);
+    expect(errorsOf('(0029,"X") -> X')).toEqual(['2:1 DEID1003 malformed private tag `(0029,"X")`: the element offset is missing']);
+    expect(errorsOf('(0029,"X",1G) -> X')).toEqual([
+      '2:1 DEID1003 malformed private tag `(0029,"X",1G)`: the element offset must be 2 hexadecimal digits or `xx`',
+    ]);
+  });
+
+  it("unterminated regular expression", () => {
+    expect(errorsOf('A -> replace(/abc, "x")\nB -> X')).toEqual(["2:14 DEID1005 unterminated regular expression"]);
+  });
+
+  it("operators and comments from other languages: one diagnostic each, with a fix, and parsing goes on", () => {
+    const { diagnostic, file } = only("A -> X when Bb && Cc");
+    expect(diagnostic.message).toBe("expected `and`, found `&&`");
+    expect(diagnostic.code).toBe("DEID1002");
+    expect(diagnostic.fix?.text).toBe("and");
+    expect(file.items).toMatchObject([{ when: { op: "and" } }]);
+    expect(errorsOf("A -> X when Bb || Cc")).toEqual(["2:16 DEID1002 expected `or`, found `||`"]);
+    expect(errorsOf("A -> X when !exists(Bb)")).toEqual(["2:13 DEID1002 expected `not`, found `!`"]);
+    expect(errorsOf("A => X")).toEqual(["2:3 DEID1002 expected `->`, found `=>`"]);
+    const hash = only("A -> X # note\nB -> X");
+    expect(hash.diagnostic.message).toBe("unexpected character `#`");
+    expect(hash.diagnostic.help).toBe("comments start with `//`");
+    expect(hash.file.items).toHaveLength(2);
+  });
+
+  it("no follow-on syntax error where the lexer already complained", () => {
+    expect(errorsOf("A -> @ X\nB -> X")).toEqual(["2:6 DEID1002 unexpected character `@`"]);
+  });
+});
+
+describe("versions", () => {
+  it("warns when the `deid 1` line is missing, with a fix", () => {
+    const { diagnostics } = parseDeid("A -> X\n", "v.deid");
+    expect(diagnostics).toEqual([
+      {
+        code: "DEID1006",
+        severity: "warning",
+        file: "v.deid",
+        span: { start: 0, end: 0 },
+        message: "the file has no `deid 1` line",
+        help: "start the file with `deid 1`, the language version it is written in",
+        fix: { description: "add `deid 1`", file: "v.deid", span: { start: 0, end: 0 }, text: "deid 1\n" },
+      },
+    ]);
+  });
+
+  it("rejects another version", () => {
+    expect(diagnosticsOf("deid 2\nA -> X")).toEqual(["1:1 DEID1007 unsupported language version `2`"]);
+    expect(parseDeid("deid 2\nA -> X", "v.deid").file.items).toHaveLength(1);
+  });
+
+  it("reports a broken version line once", () => {
+    expect(diagnosticsOf("deid\nA -> X")).toEqual(["1:5 DEID1001 expected a number, found `A`"]);
+  });
+});
+
+describe("recovery", () => {
+  it("reports three independent mistakes on three lines and keeps the rules around them", () => {
+    const text = [
+      "deid 1",
+      "PatientID -> X",
+      "PatientName keep",
+      "PatientAge -> Z",
+      'InstitutionName -> "x" because',
+      "StationName -> X",
+      "OperatorsName -> hash(key, , 8)",
+      "AccessionNumber -> remove",
+    ].join("\n");
+    const { file, diagnostics } = parseDeid(text, "three.deid");
+    expect(diagnostics.map((d) => describeDiagnostic(d, text))).toEqual([
+      "3:13 DEID1001 expected `->` after the selector, found `keep`",
+      "5:31 DEID1001 expected a string, found `StationName`",
+      "7:28 DEID1001 expected a value, found `,`",
+    ]);
+    const kept = file.items.map((i) => (i.kind === "Rule" ? slice(text, i.selectors[0]!.span) : i.kind));
+    expect(kept).toEqual(["PatientID", "PatientName", "PatientAge", "StationName", "AccessionNumber"]);
+  });
+
+  it("recovers inside an option and a pixel block", () => {
+    const text = "deid 1\noption o {\n  A -> X because\n  Bb -> X\n}\npixels {\n  blank (0, 0, 10)\n  blank (1, 2, 3, 4)\n}\nC1 -> X";
+    const { file, diagnostics } = parseDeid(text, "r.deid");
+    expect(diagnostics.map((d) => describeDiagnostic(d, text))).toEqual([
+      "3:17 DEID1001 expected a string, found `Bb`",
+      "7:18 DEID1001 expected `,`, found `)`",
+    ]);
+    expect(file.items).toMatchObject([
+      { kind: "Option", body: [{ kind: "Rule" }] },
+      { kind: "PixelBlock", regions: [{ x: { value: 1 } }] },
+      { kind: "Rule" },
+    ]);
+  });
+
+  it("an unclosed call is closed at the end of its line", () => {
+    const text = "deid 1\nA -> hash(key\nB -> X";
+    const { file, diagnostics } = parseDeid(text, "r.deid");
+    expect(diagnostics.map((d) => describeDiagnostic(d, text))).toEqual(["2:14 DEID1001 expected `)`, found `B`"]);
+    expect(file.items).toHaveLength(2);
+  });
+
+  it("a rule's value may continue on the next line: `A ->` then `B -> X` is `A -> B` and a stray `->`", () => {
+    const text = "deid 1\nA ->\nBb -> X\nCc -> X";
+    const { file, diagnostics } = parseDeid(text, "r.deid");
+    expect(diagnostics.map((d) => describeDiagnostic(d, text))).toEqual(["3:4 DEID1001 expected a rule or a declaration, found `->`"]);
+    expect(file.items.map((i) => i.kind === "Rule" && slice(text, i.span))).toEqual(["A ->\nBb", "Cc -> X"]);
+  });
+
+  it("a stray token on a rule's line does not swallow the next line", () => {
+    const text = "deid 1\nA -> X Y\nB -> X";
+    const { file, diagnostics } = parseDeid(text, "r.deid");
+    expect(diagnostics.map((d) => describeDiagnostic(d, text))).toEqual(["2:9 DEID1001 expected `->` after the selector, found `B`"]);
+    expect(file.items.map((i) => i.kind === "Rule" && slice(text, i.span))).toEqual(["A -> X", "B -> X"]);
+  });
+
+  it("keeps at most one syntax error per line", () => {
+    expect(errorsOf("A -> hash(key Bb, 8)")).toHaveLength(1);
+  });
+
+  it("limits nesting instead of exhausting the stack", () => {
+    const deep = `A -> X when ${"(".repeat(5000)}Bb${")".repeat(5000)}\nCc -> X`;
+    const { file, diagnostics } = parseDeid(`deid 1\n${deep}`, "deep.deid");
+    expect(diagnostics.map((d) => d.message)).toEqual(["brackets nested more than 64 deep"]);
+    expect(file.items).toHaveLength(1);
+    const elses = `A -> ${'lookup("t", Bb) else '.repeat(500)}remove\nCc -> X`;
+    expect(parseDeid(`deid 1\n${elses}`, "deep.deid").diagnostics.map((d) => d.message)).toEqual(["`else` actions nested more than 64 deep"]);
+    const nots = `A -> X when ${"not ".repeat(20000)}Bb`;
+    expect(parseDeid(`deid 1\n${nots}`, "deep.deid").diagnostics).toEqual([]);
+  });
+});

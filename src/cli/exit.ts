@@ -1,4 +1,4 @@
-// Exit codes, documented in docs/cli.md and `deidc --help`.
+// Exit codes, documented in the README and `deidc --help`.
 export const EXIT_OK = 0;
 /** lint found problems; run: some objects failed, were rejected or quarantined */
 export const EXIT_FINDINGS = 1;

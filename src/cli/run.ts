@@ -24,7 +24,7 @@ import { loadSecrets } from "../run/keys";
 import { isLayoutName, LAYOUTS, type LayoutName } from "../run/layout";
 import { recordMessage, summaryMessage } from "../run/messages";
 import { parseParams } from "../run/params";
-import { canonicalPath, displayPath, isSameOrInside } from "../run/paths";
+import { canonicalPath, displayPath, fsReason, isSameOrInside } from "../run/paths";
 import { ProgressLine, shouldShowProgress, type TextSink } from "../run/progress";
 import { ReportWriter, type RunSummary } from "../run/report";
 import { loadTables } from "../run/tables";
@@ -139,6 +139,15 @@ async function checkDestinations(inputs: readonly string[], opts: RunCliOptions)
   return { outputDir, report, crosswalk, quarantine };
 }
 
+/** Creates a folder the run writes to; a failure is a usage error, reported before any input is read. */
+async function makeFolder(flag: string, path: string, mode: number): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true, mode });
+  } catch (e) {
+    throw new RunSetupError(`${flag}: cannot create the folder ${displayPath(path)}: ${fsReason(e)}`);
+  }
+}
+
 /** The command with its process dependencies given; `runCommand` passes the real ones. */
 export async function runWithDependencies(profile: string, inputs: readonly string[], opts: RunCliOptions, deps: RunDependencies): Promise<number> {
   try {
@@ -180,8 +189,10 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
   }
 
   const started = clock();
-  await mkdir(destinations.outputDir, { recursive: true });
-  if (destinations.quarantine) await mkdir(destinations.quarantine, { recursive: true, mode: 0o700 });
+  await makeFolder("-o", destinations.outputDir, 0o777);
+  if (destinations.quarantine) await makeFolder("--quarantine", destinations.quarantine, 0o700);
+  // Created now so that a crosswalk folder the run cannot write to stops it before the first object, not after the last.
+  if (destinations.crosswalk) await makeFolder("--crosswalk", destinations.crosswalk, 0o700);
   // Earlier runs' outputs must not become inputs. The report is not excluded: a report path that is an input file is refused below rather than overwritten.
   const exclude = [destinations.outputDir, destinations.quarantine, destinations.crosswalk].flatMap((p) => (p ? [canonicalPath(p)] : []));
   const collected = await collectInputs(inputs, { exclude });
@@ -201,8 +212,12 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
 
   let report: ReportWriter | null = null;
   if (destinations.report) {
-    await mkdir(dirname(destinations.report), { recursive: true });
-    report = await ReportWriter.create(destinations.report);
+    await makeFolder("--report", dirname(destinations.report), 0o777);
+    try {
+      report = await ReportWriter.create(destinations.report);
+    } catch (e) {
+      throw new RunSetupError(`--report ${displayPath(destinations.report)}: cannot write beside it: ${fsReason(e)}`);
+    }
   }
   try {
     const counts = await runBatch(
@@ -240,7 +255,7 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
     await report?.finish(summary);
     report = null;
     progress.clear();
-    if (counts.objects === 0) say("nothing to process: every input was skipped (hidden, or the output, report, crosswalk or quarantine path)");
+    if (counts.objects === 0) say("nothing to process: every input was skipped (listed twice, or inside the output, crosswalk or quarantine folder)");
     say(summaryMessage(counts, seconds));
     return counts.objects > 0 && counts.written === counts.objects ? EXIT_OK : EXIT_FINDINGS;
   } finally {

@@ -145,19 +145,28 @@ describe("parseDeid on hostile input", () => {
   });
 
   it("survives mutated examples", () => {
-    run("mutation", 3000, 1_000, (random) => {
+    run("mutation", 4000, 1_000, (random) => {
       let text = pick(random, examples);
       for (let edits = 1 + int(random, 4); edits > 0; edits--) text = mutate(text, random);
       return text;
     });
   });
 
+  it("survives many edits to a long file", () => {
+    const all = examples.join("\n");
+    run("long", 300, 100_000, (random) => {
+      let text = all;
+      for (let edits = 5 + int(random, 30); edits > 0; edits--) text = mutate(text, random);
+      return text;
+    });
+  });
+
   it("survives files of random tokens", () => {
-    run("tokens", 1500, 500_000, randomTokens);
+    run("tokens", 2000, 500_000, randomTokens);
   });
 
   it("survives random characters", () => {
-    run("characters", 1000, 900_000, randomCharacters);
+    run("characters", 1500, 900_000, randomCharacters);
   });
 
   it("is deterministic: the singleton parser carries nothing from one file to the next", () => {

@@ -1,0 +1,206 @@
+// IR expressions to JavaScript expressions over `ctx` (an EvalContext).
+//
+// Constant subexpressions are folded at generation time by running the
+// executor's own expression compiler on them, so a folded value is the value
+// the interpreter would compute. Everything else becomes direct code: `and`,
+// `or` and `not` inline, attribute reads as `ctx.attr(0x…)`, and every
+// operator with value semantics (==, <, in, contains, ~, +, …) as a call to
+// the executor's operator (src/codegen/ops.ts).
+
+import type { IrBinaryOp, IrExpr } from "../ir/types";
+import { compileExpr, type EvalContext, type Value } from "../runtime/executor/expr";
+import { commentText, hex, type ModuleBuilder } from "./module-builder";
+
+const OPERATORS: Record<Exclude<IrBinaryOp, "and" | "or">, string> = {
+  "==": "eq",
+  "!=": "ne",
+  "<": "lt",
+  "<=": "le",
+  ">": "gt",
+  ">=": "ge",
+  in: "isIn",
+  contains: "contains",
+  "~": "matches",
+  "!~": "notMatches",
+  "+": "plus",
+};
+
+class NotConstant extends Error {}
+
+function isRange(v: Value): v is { from: number; to: number } {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof RegExp);
+}
+
+export function numberLiteral(n: number): string {
+  if (Number.isNaN(n)) return "NaN";
+  if (n === Infinity) return "Infinity";
+  if (n === -Infinity) return "-Infinity";
+  if (Object.is(n, -0)) return "-0";
+  return String(n);
+}
+
+export class ExprEmitter {
+  private readonly constantLets = new Map<string, boolean>();
+  private readonly visiting = new Set<string>();
+
+  constructor(
+    private readonly mod: ModuleBuilder,
+    private readonly lets: ReadonlyMap<string, IrExpr>,
+  ) {}
+
+  /** Does `e` have the same value for every object, parameter and key? */
+  isConstant(e: IrExpr): boolean {
+    switch (e.kind) {
+      case "str":
+      case "num":
+      case "bool":
+      case "regex":
+      case "privateAttr": // not read in the pre-pass: always absent
+      case "secret": // a secret is never a value: always absent
+        return true;
+      case "attr":
+      case "value":
+      case "param":
+        return false;
+      case "let":
+        return this.isConstantLet(e.name);
+      case "list":
+        return e.items.every((i) => this.isConstant(i));
+      case "range":
+        return this.isConstant(e.from) && this.isConstant(e.to);
+      case "not":
+        return this.isConstant(e.operand);
+      case "binary":
+        return this.isConstant(e.left) && this.isConstant(e.right);
+      case "call":
+        if (e.fn === "exists" || e.fn === "empty") return e.args[0]?.kind !== "attr";
+        if (e.fn === "hash" || e.fn === "days") return false;
+        return e.args.every((a) => this.isConstant(a));
+    }
+  }
+
+  private isConstantLet(name: string): boolean {
+    const known = this.constantLets.get(name);
+    if (known !== undefined) return known;
+    const value = this.lets.get(name);
+    if (value === undefined) return true; // an unknown let is absent, as in the executor
+    if (this.visiting.has(name)) return false;
+    this.visiting.add(name);
+    const constant = this.isConstant(value);
+    this.visiting.delete(name);
+    this.constantLets.set(name, constant);
+    return constant;
+  }
+
+  /** The value of a constant expression, computed by the executor's expression compiler. */
+  constantValue(e: IrExpr): Value {
+    const fail = (): never => {
+      throw new NotConstant("expression is not constant");
+    };
+    const ctx: EvalContext = {
+      attr: fail,
+      has: fail,
+      letValue: (name) => {
+        const value = this.lets.get(name);
+        return value === undefined ? undefined : this.constantValue(value);
+      },
+      param: fail,
+      secret: fail,
+      current: fail,
+    };
+    return compileExpr(e)(ctx);
+  }
+
+  /** JavaScript for a constant value; objects (lists, ranges, regular expressions) become module constants. */
+  literal(v: Value): string {
+    if (v === undefined) return "undefined";
+    if (typeof v === "string") return JSON.stringify(v);
+    if (typeof v === "number") return numberLiteral(v);
+    if (typeof v === "boolean") return String(v);
+    if (v instanceof RegExp) return this.mod.hoist("RE", `new RegExp(${JSON.stringify(v.source)}, ${JSON.stringify(v.flags)})`, { type: "RegExp" });
+    if (Array.isArray(v)) return this.mod.hoist("LIST", this.arrayCode(v), { type: `readonly ${this.mod.use("Value")}[]` });
+    return this.mod.hoist("RANGE", `{ from: ${numberLiteral(v.from)}, to: ${numberLiteral(v.to)} }`);
+  }
+
+  private arrayCode(items: Value[]): string {
+    return `[${items.map((i) => (Array.isArray(i) ? this.arrayCode(i) : this.literal(i))).join(", ")}]`;
+  }
+
+  /** A JavaScript expression computing `e`'s value from `ctx`. */
+  code(e: IrExpr): string {
+    if (this.isConstant(e)) return this.literal(this.constantValue(e));
+    switch (e.kind) {
+      case "attr":
+        return this.attr(parseInt(e.tag, 16), e.keyword);
+      case "value":
+        return "ctx.current()";
+      case "let":
+        return `ctx.letValue(${JSON.stringify(e.name)})`;
+      case "param":
+        return `ctx.param(${JSON.stringify(e.name)})`;
+      case "list":
+        return `[${e.items.map((i) => this.code(i)).join(", ")}]`;
+      case "range":
+        return `${this.mod.use("rangeOf")}(${this.code(e.from)}, ${this.code(e.to)})`;
+      case "not":
+        return `(${this.code(e.operand)} !== true)`;
+      case "binary":
+        if (e.op === "and") return `(${this.code(e.left)} === true && ${this.code(e.right)} === true)`;
+        if (e.op === "or") return `(${this.code(e.left)} === true || ${this.code(e.right)} === true)`;
+        return `${this.mod.use(OPERATORS[e.op])}(${this.code(e.left)}, ${this.code(e.right)})`;
+      case "call":
+        return this.call(e);
+      default:
+        // Every other kind is constant and was folded above.
+        throw new Error(`cannot generate code for expression kind ${e.kind}`);
+    }
+  }
+
+  private attr(tag: number, keyword: string | null): string {
+    return `ctx.attr(${hex(tag)}${keyword ? ` /* ${commentText(keyword)} */` : ""})`;
+  }
+
+  private call(e: Extract<IrExpr, { kind: "call" }>): string {
+    const [first, second, third] = e.args;
+    switch (e.fn) {
+      case "exists":
+      case "empty": {
+        // Not constant, so the argument is an attribute.
+        const a = first as Extract<IrExpr, { kind: "attr" }>;
+        const tag = hex(parseInt(a.tag, 16));
+        const name = a.keyword ? ` /* ${commentText(a.keyword)} */` : "";
+        if (e.fn === "exists") return `ctx.has(${tag}${name})`;
+        return `(!ctx.has(${tag}${name}) || ${this.mod.use("asText")}(ctx.attr(${tag})) === "")`;
+      }
+      case "upper":
+        return `${this.mod.use("asText")}(${this.code(first!)}).toUpperCase()`;
+      case "lower":
+        return `${this.mod.use("asText")}(${this.code(first!)}).toLowerCase()`;
+      case "hash":
+      case "days": {
+        const secret = first?.kind === "secret" ? first.name : null;
+        const key = `ctx.secret(${JSON.stringify(secret ?? "")})`;
+        const value = this.code(second!);
+        const extra = third!;
+        if (e.fn === "hash" && this.isConstant(extra)) {
+          const length = this.constantValue(extra);
+          if (typeof length === "number") return `${this.mod.use("keyedHash")}(${key}, ${this.mod.use("asText")}(${value}), ${numberLiteral(length)})`;
+        }
+        if (e.fn === "days" && this.isConstant(extra)) {
+          const range = this.constantValue(extra);
+          if (isRange(range)) return `${this.mod.use("daysOffset")}(${key}, ${this.mod.use("asText")}(${value}), ${numberLiteral(range.from)}, ${numberLiteral(range.to)})`;
+        }
+        // A length or range computed per object: the executor's own call, keyed with this context.
+        const factory = e.fn === "hash" ? "hashWith" : "daysWith";
+        const fn = this.mod.hoist(`${e.fn}_${(secret ?? "runKey").replace(/\W/g, "_")}`, `${this.mod.use(factory)}(${secret === null ? "null" : JSON.stringify(secret)})`);
+        return `${fn}(ctx, ${value}, ${this.code(extra)})`;
+      }
+    }
+  }
+
+  /** `(ctx) => …` computing `e`, or `() => constant`. */
+  closure(e: IrExpr): string {
+    const body = this.code(e);
+    return /\bctx\b/.test(body) ? `(ctx) => ${body}` : `() => ${body}`;
+  }
+}

@@ -13,12 +13,17 @@ export type Resolved =
   | { kind: "decl"; decl: Declaration }
   | { kind: "attr"; entry: DictEntry }
   | { kind: "value" }
+  | { kind: "bool" }
   | null;
 
 /** `value` inside an action is the element's own value. */
 export const CURRENT_VALUE = "value";
 
+/** `true` and `false` are the boolean literals (for `bool` parameters). */
+export const BOOLEAN_LITERALS: ReadonlySet<string> = new Set(["true", "false"]);
+
 export function resolveIdent(node: Ident, scope: Scope): Resolved {
+  if (BOOLEAN_LITERALS.has(node.name)) return { kind: "bool" };
   const decl = scope.declarations.get(node.name);
   if (decl) return { kind: "decl", decl };
   if (node.name === CURRENT_VALUE) return { kind: "value" };
@@ -89,6 +94,7 @@ export function typeOf(expr: Expr, scope: Scope): ExprType {
       if (!r) return "unknown";
       if (r.kind === "attr") return typeOfVrs(r.entry.vrs);
       if (r.kind === "value") return "unknown";
+      if (r.kind === "bool") return "bool";
       const d = r.decl;
       if (d.kind === "Secret") return "secret";
       if (d.kind === "Let") return typeOf(d.value, scope);

@@ -117,9 +117,9 @@ export class ExprEmitter {
     if (typeof v === "string") return JSON.stringify(v);
     if (typeof v === "number") return numberLiteral(v);
     if (typeof v === "boolean") return String(v);
-    if (v instanceof RegExp) return this.mod.hoist("RE", `new RegExp(${JSON.stringify(v.source)}, ${JSON.stringify(v.flags)})`, { type: "RegExp" });
-    if (Array.isArray(v)) return this.mod.hoist("LIST", this.arrayCode(v), { type: `readonly ${this.mod.use("Value")}[]` });
-    return this.mod.hoist("RANGE", `{ from: ${numberLiteral(v.from)}, to: ${numberLiteral(v.to)} }`);
+    if (v instanceof RegExp) return this.mod.hoist("RE", `new RegExp(${JSON.stringify(v.source)}, ${JSON.stringify(v.flags)})`, { type: "RegExp", indexed: true });
+    if (Array.isArray(v)) return this.mod.hoist("LIST", this.arrayCode(v), { type: `readonly ${this.mod.use("Value")}[]`, indexed: true });
+    return this.mod.hoist("RANGE", `{ from: ${numberLiteral(v.from)}, to: ${numberLiteral(v.to)} }`, { indexed: true });
   }
 
   private arrayCode(items: Value[]): string {

@@ -118,7 +118,7 @@ class Generator {
   private source(s: IrSource): string {
     let file = this.files.get(s.file);
     if (!file) {
-      file = this.mod.hoist("FILE", JSON.stringify(s.file));
+      file = this.mod.hoist("FILE", JSON.stringify(s.file), { indexed: true });
       this.files.set(s.file, file);
     }
     return `{ file: ${file}, line: ${s.line}, column: ${s.column} }`;

@@ -45,6 +45,21 @@ export class ModuleBuilder {
     return name;
   }
 
+  private readonly counters = new Map<string, number>();
+
+  /** `base_0`, `base_1`, …: for constants of one kind (files, lists, patterns). */
+  indexed(base: string): string {
+    for (;;) {
+      const n = this.counters.get(base) ?? 0;
+      this.counters.set(base, n + 1);
+      const name = `${base}_${n}`;
+      if (!this.names.has(name)) {
+        this.names.add(name);
+        return name;
+      }
+    }
+  }
+
   /** Reserves a name chosen by the generator (rule constants, tables). */
   reserve(name: string): string {
     if (this.names.has(name)) throw new Error(`generated name ${name} is used twice`);
@@ -57,13 +72,13 @@ export class ModuleBuilder {
    * constant unless `shared` is false (objects with state, like a
    * RegExp used by `replace`, whose sticky flag keeps a position).
    */
-  hoist(base: string, code: string, options: { type?: string; comment?: string; shared?: boolean } = {}): string {
+  hoist(base: string, code: string, options: { type?: string; comment?: string; shared?: boolean; indexed?: boolean } = {}): string {
     const shared = options.shared ?? true;
     if (shared) {
       const existing = this.byCode.get(code);
       if (existing) return existing;
     }
-    const name = this.fresh(base);
+    const name = options.indexed ? this.indexed(base) : this.fresh(base);
     this.hoisted.push({ name, code, type: options.type ?? null, comment: options.comment ?? null });
     if (shared) this.byCode.set(code, name);
     return name;

@@ -9,7 +9,7 @@ import type { Program } from "../program/program";
 import type { ParsedFile, Unit } from "../program/units";
 import { layersOf } from "../program/layers";
 import { buildScope, type Scope } from "../check/scope";
-import { CURRENT_VALUE } from "../check/types";
+import { BOOLEAN_LITERALS, CURRENT_VALUE } from "../check/types";
 import {
   IR_VERSION,
   type IrAction,
@@ -139,6 +139,7 @@ class Lowering {
       case "PrivateRef":
         return { kind: "privateAttr", group: hex4(e.group), creator: e.creator.trim(), element: (e.element ?? 0).toString(16).toUpperCase().padStart(2, "0") };
       case "Ident": {
+        if (BOOLEAN_LITERALS.has(e.name)) return { kind: "bool", value: e.name === "true" };
         const decl = this.scope.declarations.get(e.name);
         if (decl) return decl.kind === "Let" ? { kind: "let", name: e.name } : decl.kind === "Param" ? { kind: "param", name: e.name } : { kind: "secret", name: e.name };
         if (e.name === CURRENT_VALUE) return { kind: "value" };

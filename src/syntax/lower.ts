@@ -95,6 +95,8 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { '"': '"', "\\": "\\",
  */
 export function decodeStringLiteral(raw: string): { value: string; problems: EscapeProblem[] } {
   const quote = raw.charAt(0);
+  // The common case, a closed string without escapes, needs no scan.
+  if (raw.length >= 2 && raw.endsWith(quote) && !raw.includes("\\")) return { value: raw.slice(1, -1), problems: [] };
   const problems: EscapeProblem[] = [];
   let value = "";
   let i = 1;
@@ -197,10 +199,30 @@ function tokenSpan(token: IToken): Span {
   return { start: token.startOffset, end: token.endOffset! + 1 };
 }
 
-function nodeSpan(node: CstNode): Span | null {
-  const location = node.location;
-  if (location === undefined || Number.isNaN(location.startOffset) || Number.isNaN(location.endOffset)) return null;
-  return { start: location.startOffset, end: location.endOffset! + 1 };
+/** A token, or a lowered node; absent parts (null, or inserted by recovery) are skipped. */
+type SpanPart = IToken | { span: Span } | null | undefined;
+
+function partSpan(part: SpanPart): Span | null {
+  if (part === null || part === undefined) return null;
+  if ("span" in part) return part.span;
+  return isReal(part) ? tokenSpan(part) : null;
+}
+
+/**
+ * The span from the first present part to the furthest end of any part.
+ * The parser tracks no node locations (that costs a quarter of its time);
+ * each construct names its first and last pieces instead.
+ */
+function spanOver(...parts: SpanPart[]): Span | null {
+  let start = -1;
+  let end = -1;
+  for (const part of parts) {
+    const span = partSpan(part);
+    if (span === null) continue;
+    if (start < 0) start = span.start;
+    if (span.end > end) end = span.end;
+  }
+  return start < 0 ? null : { start, end };
 }
 
 function joinSpans(first: Span, last: Span): Span {
@@ -313,7 +335,7 @@ function statement(node: StatementCstNode | null): Statement | null {
 function importDeclaration(node: ImportDeclarationCstNode | null): Import | null {
   if (node === null) return null;
   const path = stringLit(tokenOf(node.children.path));
-  const span = nodeSpan(node);
+  const span = spanOver(tokenOf(node.children.Import), path);
   if (path === null || span === null) return null;
   return { kind: "Import", span, path };
 }
@@ -322,7 +344,17 @@ function profileHeader(node: ProfileHeaderCstNode | null): ProfileHeader | null 
   if (node === null) return null;
   const c = node.children;
   const name = qualifiedName(complete(c.name));
-  const span = nodeSpan(node);
+  const options = (c.options ?? []).map((option) => qualifiedName(option.recoveredNode ? null : option)).filter(present);
+  const lastBasedOn = c.basedOn?.[c.basedOn.length - 1];
+  const span = spanOver(
+    tokenOf(c.Profile),
+    name,
+    tokenOf(c.title),
+    lastBasedOn && qualifiedName(lastBasedOn),
+    options[options.length - 1],
+    c.code?.[c.code.length - 1],
+    c.release?.[c.release.length - 1],
+  );
   if (name === null || span === null) return null;
   // A repeated `based on`, `code` or `release` is reported by parse.ts; the first one counts.
   return {
@@ -331,7 +363,7 @@ function profileHeader(node: ProfileHeaderCstNode | null): ProfileHeader | null 
     name,
     title: stringLit(tokenOf(c.title)),
     basedOn: c.basedOn ? qualifiedName(complete(c.basedOn)) : null,
-    options: (c.options ?? []).map((option) => qualifiedName(option.recoveredNode ? null : option)).filter(present),
+    options,
     code: numberLit(tokenOf(c.code)),
     release: stringLit(tokenOf(c.release)),
   };
@@ -341,30 +373,24 @@ function optionUnit(node: OptionUnitCstNode | null): OptionUnit | null {
   if (node === null) return null;
   const c = node.children;
   const name = qualifiedName(complete(c.name));
-  const span = nodeSpan(node);
+  const title = stringLit(tokenOf(c.title));
+  const code = numberLit(tokenOf(c.code));
+  const body = (c.statement ?? []).map((s) => statement(s.recoveredNode ? null : s)).filter(present);
+  const span = spanOver(tokenOf(c.Option), name, title, code, tokenOf(c.LBrace), body[body.length - 1], tokenOf(c.RBrace));
   if (name === null || span === null) return null;
-  return {
-    kind: "Option",
-    span,
-    name,
-    title: stringLit(tokenOf(c.title)),
-    code: numberLit(tokenOf(c.code)),
-    body: (c.statement ?? []).map((s) => statement(s.recoveredNode ? null : s)).filter(present),
-  };
+  return { kind: "Option", span, name, title, code, body };
 }
 
 function secretDeclaration(node: SecretDeclarationCstNode | null): SecretDecl | null {
   if (node === null) return null;
   const c = node.children;
   const name = nameOf(tokenOf(c.name));
-  const span = nodeSpan(node);
-  if (name === null || span === null) return null;
-  if (c.Env) {
-    const variable = nameOf(tokenOf(c.variable));
-    return variable === null ? null : { kind: "Secret", span, name, source: "env", ref: variable };
-  }
-  const path = stringLit(tokenOf(c.path));
-  return path === null ? null : { kind: "Secret", span, name, source: "file", ref: path };
+  const ref = c.Env ? nameOf(tokenOf(c.variable)) : stringLit(tokenOf(c.path));
+  const span = spanOver(tokenOf(c.Secret), ref);
+  if (name === null || ref === null || span === null) return null;
+  return ref.kind === "Name"
+    ? { kind: "Secret", span, name, source: "env", ref }
+    : { kind: "Secret", span, name, source: "file", ref };
 }
 
 function paramDeclaration(node: ParamDeclarationCstNode | null): ParamDecl | null {
@@ -372,13 +398,13 @@ function paramDeclaration(node: ParamDeclarationCstNode | null): ParamDecl | nul
   const c = node.children;
   const name = nameOf(tokenOf(c.name));
   const type = nameOf(tokenOf(c.type));
-  const span = nodeSpan(node);
-  if (name === null || type === null || span === null) return null;
   let defaultValue: Expr | null = null;
   if (c.Equals) {
     defaultValue = expression(complete(c.default));
     if (defaultValue === null) return null;
   }
+  const span = spanOver(tokenOf(c.Param), type, defaultValue);
+  if (name === null || type === null || span === null) return null;
   return { kind: "Param", span, name, type, default: defaultValue };
 }
 
@@ -387,7 +413,7 @@ function letDeclaration(node: LetDeclarationCstNode | null): LetDecl | null {
   const c = node.children;
   const name = nameOf(tokenOf(c.name));
   const value = expression(complete(c.value));
-  const span = nodeSpan(node);
+  const span = spanOver(tokenOf(c.Let), value);
   if (name === null || value === null || span === null) return null;
   return { kind: "Let", span, name, value };
 }
@@ -414,26 +440,29 @@ function rule(node: RuleCstNode | null): Rule | null {
   const selectors = allOrNothing(c.selector ?? [], (s) => selector(s.recoveredNode ? null : s));
   const action = actionOf(complete(c.action));
   const tail = conditionAndReason(c);
-  const span = nodeSpan(node);
-  if (selectors === null || selectors.length === 0 || action === null || tail === null || span === null) return null;
-  return { kind: "Rule", span, selectors, action, ...tail };
+  if (selectors === null || selectors.length === 0 || action === null || tail === null) return null;
+  const span = spanOver(selectors[0], action, tail.when, tail.because);
+  return span && { kind: "Rule", span, selectors, action, when: tail.when, because: tail.because };
 }
 
 function selector(node: SelectorCstNode | null): Selector | null {
   if (node === null) return null;
   const c = node.children;
-  const span = nodeSpan(node);
-  if (span === null) return null;
   if (c.pathSelector) return pathSelector(complete(c.pathSelector));
   if (c.vrSelector) return vrSelector(complete(c.vrSelector));
-  if (c.Private) return tokenOf(c.privateStar) === null ? null : { kind: "PrivateAllSelector", span };
-  return tokenOf(c.allStar) === null ? null : { kind: "AllSelector", span };
+  if (c.Private) {
+    const star = tokenOf(c.privateStar);
+    const span = spanOver(tokenOf(c.Private), star);
+    return star && span && { kind: "PrivateAllSelector", span };
+  }
+  const star = tokenOf(c.allStar);
+  return star && { kind: "AllSelector", span: tokenSpan(star) };
 }
 
 function vrSelector(node: VrSelectorCstNode | null): VrSelector | null {
   if (node === null) return null;
   const vrs = allOrNothing(node.children.VrCode ?? [], (t) => nameOf(isReal(t) ? t : null));
-  const span = nodeSpan(node);
+  const span = vrs && spanOver(tokenOf(node.children.Vr), vrs[vrs.length - 1]);
   if (vrs === null || vrs.length === 0 || span === null) return null;
   return { kind: "VrSelector", span, vrs };
 }
@@ -441,9 +470,10 @@ function vrSelector(node: VrSelectorCstNode | null): VrSelector | null {
 function pathSelector(node: PathSelectorCstNode | null): PathSelector | null {
   if (node === null) return null;
   const steps = allOrNothing(node.children.pathStep ?? [], (s) => pathStep(s.recoveredNode ? null : s));
-  const span = nodeSpan(node);
+  const anchor = tokenOf(node.children.anchor);
+  const span = steps && spanOver(anchor, steps[0], steps[steps.length - 1]);
   if (steps === null || steps.length === 0 || span === null) return null;
-  return { kind: "PathSelector", span, anchored: tokenOf(node.children.anchor) !== null, steps };
+  return { kind: "PathSelector", span, anchored: anchor !== null, steps };
 }
 
 function pathStep(node: PathStepCstNode | null): PathStep | null {
@@ -457,14 +487,14 @@ function elementStep(node: ElementStepCstNode | null): ElementStep | null {
   if (node === null) return null;
   const c = node.children;
   const element = elementRef(node);
-  const span = nodeSpan(node);
-  if (element === null || span === null) return null;
+  if (element === null) return null;
   let item: NumberLit | null = null;
   if (c.LBracket) {
     item = numberLit(tokenOf(c.itemIndex));
     if (item === null && tokenOf(c.anyItem) === null) return null;
   }
-  return { kind: "ElementStep", span, element, item };
+  const span = spanOver(element, item, tokenOf(c.anyItem), tokenOf(c.RBracket));
+  return span && { kind: "ElementStep", span, element, item };
 }
 
 function elementRef(node: ElementStepCstNode): ElementRef | null {
@@ -501,8 +531,6 @@ function codeAction(token: IToken | null, code: ActionCode | undefined): CodeAct
 function actionOf(node: ActionCstNode | null): Action | null {
   if (node === null) return null;
   const c = node.children;
-  const span = nodeSpan(node);
-  if (span === null) return null;
   if (c.ActionCode) {
     const token = tokenOf(c.ActionCode);
     return codeAction(token, token?.image as ActionCode | undefined);
@@ -514,7 +542,8 @@ function actionOf(node: ActionCstNode | null): Action | null {
   if (c.shiftAction) {
     const shift = complete(c.shiftAction);
     const days = shift && expression(complete(shift.children.days));
-    return days ? { kind: "ShiftAction", span, days } : null;
+    const span = shift && spanOver(tokenOf(shift.children.Shift), days, tokenOf(shift.children.RParen));
+    return days && span && { kind: "ShiftAction", span, days };
   }
   if (c.lookupAction) {
     const lookup = complete(c.lookupAction);
@@ -523,23 +552,27 @@ function actionOf(node: ActionCstNode | null): Action | null {
     const keys = allOrNothing(lookup.children.keys ?? [], (k) => expression(k.recoveredNode ? null : k));
     const otherwise = actionOf(complete(lookup.children.otherwise));
     if (table === null || keys === null || keys.length === 0 || otherwise === null) return null;
-    return { kind: "LookupAction", span, table, keys, otherwise };
+    const span = spanOver(tokenOf(lookup.children.Lookup), otherwise);
+    return span && { kind: "LookupAction", span, table, keys, otherwise };
   }
   if (c.coarsenAction) {
     const coarsen = complete(c.coarsenAction);
     const unit = coarsen && nameOf(tokenOf(coarsen.children.unit));
-    return unit ? { kind: "CoarsenAction", span, unit } : null;
+    const span = coarsen && spanOver(tokenOf(coarsen.children.Coarsen), unit, tokenOf(coarsen.children.RParen));
+    return unit && span && { kind: "CoarsenAction", span, unit };
   }
   if (c.replaceAction) {
     const replace = complete(c.replaceAction);
     if (replace === null) return null;
     const pattern = regexLit(tokenOf(replace.children.pattern));
     const replacement = stringLit(tokenOf(replace.children.replacement));
-    if (pattern === null || replacement === null) return null;
+    const span = spanOver(tokenOf(replace.children.Replace), replacement, tokenOf(replace.children.RParen));
+    if (pattern === null || replacement === null || span === null) return null;
     return { kind: "ReplaceAction", span, pattern, replacement };
   }
   const value = expression(complete(c.value));
-  return value ? { kind: "SetAction", span, value } : null;
+  const span = spanOver(tokenOf(c.Set), value);
+  return value && span && { kind: "SetAction", span, value };
 }
 
 // ---------------------------------------------------------------- filters and pixels
@@ -548,19 +581,28 @@ function filterStatement(node: FilterStatementCstNode | null): Filter | null {
   if (node === null) return null;
   const outcome = tokenOf(node.children.outcome);
   const tail = conditionAndReason(node.children);
-  const span = nodeSpan(node);
-  if (outcome === null || tail === null || span === null) return null;
-  return { kind: "Filter", span, outcome: outcome.image === "reject" ? "reject" : "quarantine", ...tail };
+  if (outcome === null || tail === null) return null;
+  const span = tokenSpan(outcome);
+  const end = spanOver(outcome, tail.when, tail.because)!.end;
+  return {
+    kind: "Filter",
+    span: { start: span.start, end },
+    outcome: outcome.image === "reject" ? "reject" : "quarantine",
+    when: tail.when,
+    because: tail.because,
+  };
 }
 
 function pixelBlock(node: PixelBlockCstNode | null): PixelBlock | null {
   if (node === null) return null;
   const tail = conditionAndReason(node.children);
-  const span = nodeSpan(node);
-  if (tail === null || span === null) return null;
   // A region cut short by recovery is dropped; the others are kept.
   const regions = (node.children.blankRegion ?? []).map((r) => blankRegion(r.recoveredNode ? null : r)).filter(present);
-  return { kind: "PixelBlock", span, ...tail, regions };
+  if (tail === null) return null;
+  const c = node.children;
+  const span = spanOver(tokenOf(c.Pixels), tail.when, tail.because, regions[regions.length - 1], tokenOf(c.RBrace));
+  if (span === null) return null;
+  return { kind: "PixelBlock", span, when: tail.when, because: tail.because, regions };
 }
 
 function blankRegion(node: BlankRegionCstNode | null): BlankRegion | null {
@@ -570,8 +612,7 @@ function blankRegion(node: BlankRegionCstNode | null): BlankRegion | null {
   const y = numberLit(tokenOf(c.y));
   const width = numberLit(tokenOf(c.width));
   const height = numberLit(tokenOf(c.height));
-  const span = nodeSpan(node);
-  if (x === null || y === null || width === null || height === null || span === null) return null;
+  if (x === null || y === null || width === null || height === null) return null;
   let frames: FrameRange[] | null = null;
   if (c.Frames) {
     frames = allOrNothing(c.frameRange ?? [], (f) => frameRange(f.recoveredNode ? null : f));
@@ -579,42 +620,45 @@ function blankRegion(node: BlankRegionCstNode | null): BlankRegion | null {
   }
   const fill = c.Fill ? numberLit(tokenOf(c.fill)) : null;
   if (c.Fill && fill === null) return null;
-  return { kind: "BlankRegion", span, x, y, width, height, frames, fill };
+  const span = spanOver(tokenOf(c.Blank), height, tokenOf(c.RParen), frames?.[frames.length - 1], fill);
+  return span && { kind: "BlankRegion", span, x, y, width, height, frames, fill };
 }
 
 function frameRange(node: FrameRangeCstNode | null): FrameRange | null {
   if (node === null) return null;
   const from = numberLit(tokenOf(node.children.from));
   const to = node.children.DotDot ? numberLit(tokenOf(node.children.to)) : null;
-  const span = nodeSpan(node);
-  if (from === null || span === null || (node.children.DotDot && to === null)) return null;
-  return { kind: "FrameRange", span, from, to };
+  if (from === null || (node.children.DotDot && to === null)) return null;
+  return { kind: "FrameRange", span: spanOver(from, to)!, from, to };
 }
 
 // ---------------------------------------------------------------- expressions
 
-/** `a op b op c` as a left-leaning tree of Binary nodes. */
-function leftFold(operands: (Expr | null)[] | null, operators: readonly IToken[], op: (token: IToken) => BinaryOp): Expr | null {
-  if (operands === null || operands.length !== operators.length + 1) return null;
-  let result = operands[0] ?? null;
-  for (let i = 0; i < operators.length && result !== null; i++) {
-    const right = operands[i + 1] ?? null;
-    const operator = operators[i]!;
-    result = right === null ? null : { kind: "Binary", span: joinSpans(result.span, right.span), op: op(operator), left: result, right };
+/** `a op b op c` as a left-leaning tree of Binary nodes; null if any operand is missing. */
+function chain<N extends CstNode>(
+  operandNodes: readonly N[] | undefined,
+  operators: readonly IToken[] | undefined,
+  op: BinaryOp,
+  lower: (node: N | null) => Expr | null,
+): Expr | null {
+  const nodes = operandNodes ?? [];
+  const count = operators?.length ?? 0;
+  if (nodes.length !== count + 1) return null;
+  // Most expressions have a single operand at each level: no Binary to build.
+  let result = lower(nodes[0]!.recoveredNode ? null : nodes[0]!);
+  for (let i = 1; i <= count && result !== null; i++) {
+    const right = lower(nodes[i]!.recoveredNode ? null : nodes[i]!);
+    result = right === null ? null : { kind: "Binary", span: joinSpans(result.span, right.span), op, left: result, right };
   }
   return result;
 }
 
-export function expression(node: ExpressionCstNode | null): Expr | null {
-  if (node === null) return null;
-  const operands = allOrNothing(node.children.operands ?? [], (n) => andExpression(n.recoveredNode ? null : n));
-  return leftFold(operands, node.children.Or ?? [], () => "or");
+function expression(node: ExpressionCstNode | null): Expr | null {
+  return node && chain(node.children.operands, node.children.Or, "or", andExpression);
 }
 
 function andExpression(node: AndExpressionCstNode | null): Expr | null {
-  if (node === null) return null;
-  const operands = allOrNothing(node.children.operands ?? [], (n) => comparison(n.recoveredNode ? null : n));
-  return leftFold(operands, node.children.And ?? [], () => "and");
+  return node && chain(node.children.operands, node.children.And, "and", comparison);
 }
 
 const COMPARISON_OPERATORS: Readonly<Record<string, BinaryOp>> = {
@@ -642,7 +686,10 @@ function comparison(node: ComparisonCstNode | null): Expr | null {
     const operator = tokenOf(c.operator);
     const op = operator === null ? undefined : COMPARISON_OPERATORS[operator.tokenType.name];
     const right = sum(complete(c.right));
-    result = left === null || right === null || op === undefined ? null : { kind: "Binary", span: joinSpans(left.span, right.span), op, left, right };
+    result =
+      left === null || right === null || op === undefined
+        ? null
+        : { kind: "Binary", span: joinSpans(left.span, right.span), op, left, right };
   }
   const nots = c.Not ?? [];
   for (let i = nots.length - 1; i >= 0 && result !== null; i--) {
@@ -653,9 +700,7 @@ function comparison(node: ComparisonCstNode | null): Expr | null {
 }
 
 function sum(node: SumCstNode | null): Expr | null {
-  if (node === null) return null;
-  const operands = allOrNothing(node.children.operands ?? [], (n) => primary(n.recoveredNode ? null : n));
-  return leftFold(operands, node.children.Plus ?? [], () => "+");
+  return node && chain(node.children.operands, node.children.Plus, "+", primary);
 }
 
 function primary(node: PrimaryCstNode | null): Expr | null {
@@ -674,7 +719,7 @@ function primary(node: PrimaryCstNode | null): Expr | null {
   if (c.parenthesized) {
     const paren = complete(c.parenthesized);
     const inner = paren && expression(complete(paren.children.inner));
-    const span = paren && nodeSpan(paren);
+    const span = paren && spanOver(tokenOf(paren.children.LParen), inner, tokenOf(paren.children.RParen));
     return inner && span ? { kind: "Paren", span, inner } : null;
   }
   return list(complete(c.list));
@@ -684,7 +729,7 @@ function call(node: CallCstNode | null): Expr | null {
   if (node === null) return null;
   const callee = nameOf(tokenOf(node.children.callee));
   const args = allOrNothing(node.children.arguments ?? [], (a) => argument(a.recoveredNode ? null : a));
-  const span = nodeSpan(node);
+  const span = spanOver(callee, tokenOf(node.children.LParen), args?.[args.length - 1], tokenOf(node.children.RParen));
   if (callee === null || args === null || span === null) return null;
   return { kind: "Call", span, callee, args };
 }
@@ -700,7 +745,7 @@ function argument(node: ArgumentCstNode | null): Expr | null {
 function list(node: ListCstNode | null): Expr | null {
   if (node === null) return null;
   const items = allOrNothing(node.children.items ?? [], (n) => expression(n.recoveredNode ? null : n));
-  const span = nodeSpan(node);
+  const span = spanOver(tokenOf(node.children.LBracket), items?.[items.length - 1], tokenOf(node.children.RBracket));
   if (items === null || span === null) return null;
   return { kind: "List", span, items };
 }

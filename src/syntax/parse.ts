@@ -7,7 +7,7 @@ import { EOF, tokenMatcher, type ILexingError, type IRecognitionException, type 
 import type { DeidFileCstNode, ProfileHeaderCstNode } from "../../grammar/cst";
 import { EXPECTED_ARROW, deidParser, type ParseFinding } from "../../grammar/parser";
 import * as T from "../../grammar/tokens";
-import type { Diagnostic } from "../diagnostics/diagnostic";
+import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic";
 import type { DeidFile, Span } from "./ast";
 import { decodeStringLiteral, lowerFile } from "./lower";
 import { SourceText } from "./source";
@@ -21,8 +21,9 @@ export interface ParseResult {
 export const LANGUAGE_VERSION = 1;
 
 /**
- * Brackets nested deeper than this are not parsed: the recursive-descent
- * parser would exhaust the stack long before a person writes such a file.
+ * Brackets nested deeper than this, or more `else` actions than this in one
+ * rule, are not parsed: the recursive-descent parser would exhaust the stack
+ * long before a person writes such a file.
  */
 export const MAX_NESTING = 64;
 
@@ -57,8 +58,9 @@ function parseText(text: string, path: string): ParseResult {
   const report = new Reporter(path);
   const lexed = T.deidLexer.tokenize(text);
   for (const error of lexed.errors) reportLexingError(report, text, error);
+  // Before repair: a string already reported as unterminated gets no second diagnostic for its escapes.
+  checkStringEscapes(lexed.tokens, report);
   const tokens = limitNesting(repairMistakes(lexed.tokens, report), report);
-  checkStringEscapes(tokens, report);
 
   deidParser.input = tokens;
   const cst = deidParser.deidFile() as DeidFileCstNode;
@@ -76,7 +78,7 @@ function parseText(text: string, path: string): ParseResult {
     if (profile) checkRepeatedProfileClauses(report, profile);
   }
 
-  return { file, diagnostics: onePerLine(report.diagnostics, new SourceText(path, text)) };
+  return { file, diagnostics: onePerLine(sortDiagnostics(report.diagnostics), new SourceText(path, text)) };
 }
 
 class Reporter {
@@ -100,9 +102,12 @@ function tokenSpan(token: IToken): Span {
   return { start: token.startOffset, end: token.endOffset! + 1 };
 }
 
+/** Characters a message must not print as they are: controls, format characters, lone surrogates, unusual spaces. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Z}]/gu;
+
 /** Shows user text in a message: in backticks, shortened, with invisible characters made visible. */
 function quote(text: string): string {
-  const visible = text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+  const visible = text.replace(INVISIBLE, (c) => (c === " " ? c : `\\u{${c.codePointAt(0)!.toString(16)}}`));
   const short = visible.length > 40 ? `${visible.slice(0, 37)}...` : visible;
   return `\`${short}\``;
 }
@@ -119,6 +124,7 @@ function reportLexingError(report: Reporter, text: string, error: ILexingError):
   else if (first === "|") help = "write `or` to combine conditions";
   else if (first === "'") help = "strings are written in double quotes";
   else if (/\p{L}/u.test(first)) help = "names use the letters A to Z, digits and `_`; other text belongs in a string";
+  else if (/[\p{Z}\p{Cf}]/u.test(first)) help = "an invisible or unusual space; replace it with a plain space";
   report.error("DEID1002", span, `unexpected ${noun} ${quote(characters)}`, help === undefined ? {} : { help });
 }
 
@@ -222,26 +228,24 @@ function limitNesting(tokens: IToken[], report: Reporter): IToken[] {
   let droppedLine = -1;
   let reported = false;
   const kept: IToken[] = [];
-  const tooDeep = (token: IToken, what: string) => {
+  const tooDeep = (token: IToken, what: string, help: string) => {
     if (reported) return;
     reported = true;
-    report.error("DEID1001", tokenSpan(token), `${what} nested more than ${MAX_NESTING} deep`, {
-      help: "split the expression into `let` declarations",
-    });
+    report.error("DEID1001", tokenSpan(token), `${what} nested more than ${MAX_NESTING} deep`, { help });
   };
   for (const token of tokens) {
     const type = token.tokenType;
     if (token.startLine === droppedLine) continue;
     if (type === T.Arrow) elsesInRule = 0;
     if (type === T.Else && ++elsesInRule > MAX_NESTING) {
-      tooDeep(token, "`else` actions");
+      tooDeep(token, "`else` actions", "merge the lookup tables, so fewer fallbacks are needed");
       droppedLine = token.startLine!;
       continue;
     }
     if (OPENING.has(type)) brackets++;
     const tooDeepHere = brackets > MAX_NESTING;
     if (CLOSING.has(type) && brackets > 0) brackets--;
-    if (tooDeepHere) tooDeep(token, "brackets");
+    if (tooDeepHere) tooDeep(token, "brackets", "split the expression into `let` declarations");
     else kept.push(token);
   }
   return kept;
@@ -251,7 +255,7 @@ function checkStringEscapes(tokens: IToken[], report: Reporter): void {
   for (const token of tokens) {
     let raw: string;
     let base: number;
-    if (token.tokenType === T.StringLiteral && token.image.startsWith('"')) {
+    if (token.tokenType === T.StringLiteral) {
       raw = token.image;
       base = token.startOffset;
     } else if (token.tokenType === T.PrivateTag) {
@@ -384,8 +388,7 @@ function checkRepeatedProfileClauses(report: Reporter, profile: ProfileHeaderCst
  * trips again on the same line, and those follow-on errors only add noise.
  * Lexical errors and warnings are precise and are all kept.
  */
-function onePerLine(diagnostics: Diagnostic[], source: SourceText): Diagnostic[] {
-  const sorted = [...diagnostics].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+function onePerLine(sorted: Diagnostic[], source: SourceText): Diagnostic[] {
   const linesWithSyntaxError = new Set<number>();
   const seen = new Set<string>();
   const kept: Diagnostic[] = [];

@@ -94,6 +94,13 @@ describe("lexical errors", () => {
     expect(slice(text, diagnostic.span)).toBe("@");
     expect(errorsOf("A -> X $%")).toEqual(["2:8 DEID1002 unexpected characters `$%`"]);
     expect(only("Patiént -> X").diagnostic.help).toMatch(/names use the letters A to Z/);
+    const invisible = only("A ->\u00a0X").diagnostic;
+    expect(invisible.message).toBe("unexpected character `\\u{a0}`");
+    expect(invisible.help).toBe("an invisible or unusual space; replace it with a plain space");
+  });
+
+  it("unterminated string: one diagnostic, even with a trailing backslash", () => {
+    expect(errorsOf('A -> "abc\\\nB -> X')).toEqual(["2:6 DEID1004 unterminated string"]);
   });
 
   it("unterminated string: up to the end of the line; the next line still parses", () => {

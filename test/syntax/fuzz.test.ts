@@ -169,6 +169,15 @@ describe("parseDeid on hostile input", () => {
     run("characters", 1500, 900_000, randomCharacters);
   });
 
+  it("survives edge cases found by hand", () => {
+    const cases = [
+      "", "\uFEFFdeid 1\nA -> X", "\uD800", "\u0000", 'A -> "\\', 'A -> "\\u{', "(", "((((", "}}}}", "deid", "deid 1 deid 1",
+      "option x {", "option x { option y { A -> X } }", "pixels { blank", "A -> X when A ~ /", "replace(/a/", "/", "**", "A[",
+      "vr", "private", "*", "A ->\u2028X", "deid 1\r\nA -> X\rB -> X", "A -> lookup(", "A -> X when not", "let", "param p:",
+    ];
+    for (const text of cases) expect(contractViolation(text), JSON.stringify(text)).toBeNull();
+  });
+
   it("is deterministic: the singleton parser carries nothing from one file to the next", () => {
     const texts = Array.from({ length: 50 }, (_, i) => mutate(pick(prng(i), examples), prng(i + 7)));
     const first = texts.map((t) => JSON.stringify(parseDeid(t, "d.deid")));

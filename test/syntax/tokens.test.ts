@@ -24,10 +24,15 @@ describe("names and keywords", () => {
   });
 
   it("has a token for every reserved word of the reference", () => {
-    const reserved =
-      "deid profile option based on with code release import secret from env file param let vr private reject quarantine pixels blank frames fill when because and or not in contains keep remove empty dummy clean uid shift lookup else coarsen replace set";
-    for (const word of reserved.split(" ")) expect(lex(word), word).toEqual([`${word[0]!.toUpperCase()}${word.slice(1)}:${word}`]);
-    expect(T.keywordTokens).toHaveLength(reserved.split(" ").length);
+    const reserved = [
+      "deid profile option based on with code release import secret from env file param let vr private",
+      "reject quarantine pixels blank frames fill when because and or not in contains keep remove empty",
+      "dummy clean uid shift lookup else coarsen replace set",
+    ]
+      .join(" ")
+      .split(" ");
+    for (const word of reserved) expect(lex(word), word).toEqual([`${word[0]!.toUpperCase()}${word.slice(1)}:${word}`]);
+    expect(T.keywordTokens).toHaveLength(reserved.length);
   });
 
   it("joins qualified names with `.` and `-`, but not into `->` or `..`", () => {

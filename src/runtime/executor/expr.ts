@@ -175,7 +175,10 @@ function compileBinary(op: string, l: Compiled, r: Compiled): Compiled {
         return a === undefined || !equal(a, r(ctx));
       };
     case "<":
-      return (ctx) => (compare(l(ctx), r(ctx)) ?? 0) < 0 && compare(l(ctx), r(ctx)) !== undefined;
+      return (ctx) => {
+        const c = compare(l(ctx), r(ctx));
+        return c !== undefined && c < 0;
+      };
     case "<=":
       return (ctx) => {
         const c = compare(l(ctx), r(ctx));

@@ -70,12 +70,14 @@ export function createExecutor(ir: IrProgram, env: ExecutorEnvironment & { runKe
   for (const f of ir.filters) if (f.when) collectAttributeTags(f.when, wanted);
   for (const p of ir.pixels) if (p.when) collectAttributeTags(p.when, wanted);
 
-  const options = ir.profile.layers.filter((l) => l.kind === "option").map((l) => l.name);
-  const methodDescription = [
-    `deidc ${ir.compiler}${ir.profile.release ? ` DICOM PS3.15 ${ir.profile.release}` : ""}`,
-    `profile ${ir.profile.name}`,
-    ...options.map((o) => `option ${o}`),
-  ];
+  // One value per layer, in layer order (each value is an LO of at most 64 characters). The profile
+  // that `--with` derives on the command line is named "<profile> --with <options>" (src/compile.ts);
+  // its options are layers of their own, so it is named by the profile it derives from.
+  const methodDescription = [`deidc ${ir.compiler}${ir.profile.release ? ` DICOM PS3.15 ${ir.profile.release}` : ""}`];
+  for (const layer of ir.profile.layers) {
+    const value = `${layer.kind} ${layer.kind === "profile" ? layer.name.replace(/ --with .*$/, "") : layer.name}`;
+    if (!methodDescription.includes(value)) methodDescription.push(value);
+  }
 
   const plan: ExecutionPlan = {
     rules: new RulePlan(ir),

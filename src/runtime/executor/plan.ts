@@ -116,7 +116,8 @@ interface Candidate {
 export class RulePlan {
   private readonly candidates: Candidate[] = [];
   private readonly byTag = new Map<number, PlannedRule[]>();
-  private readonly byPrivateSlot = new Map<string, PlannedRule[]>();
+  /** creator ("" for none) -> tag -> rules: two lookups, no key to build per element */
+  private readonly byPrivateSlot = new Map<string, Map<number, PlannedRule[]>>();
 
   constructor(ir: IrProgram) {
     for (const rule of ir.rules) this.candidates.push(this.plan(rule));
@@ -163,11 +164,15 @@ export class RulePlan {
 
   /** Candidate rules for a private element of `creator`, in precedence order. */
   forPrivate(tag: number, creator: string | undefined): PlannedRule[] {
-    const key = `${tag}|${creator ?? ""}`;
-    let list = this.byPrivateSlot.get(key);
+    let byTag = this.byPrivateSlot.get(creator ?? "");
+    if (!byTag) {
+      byTag = new Map();
+      this.byPrivateSlot.set(creator ?? "", byTag);
+    }
+    let list = byTag.get(tag);
     if (!list) {
       list = this.candidates.filter((c) => c.test(tag, creator)).map((c) => c.rule);
-      this.byPrivateSlot.set(key, list);
+      byTag.set(tag, list);
     }
     return list;
   }

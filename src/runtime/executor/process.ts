@@ -88,6 +88,16 @@ function carriesFreeContent(vr: string): boolean {
   }
 }
 
+/**
+ * Code Value, Coding Scheme Designator, Coding Scheme Version, Long Code Value, URN Code Value: they
+ * name a concept of a coding scheme, not a person. Clean mode keeps them (the cleaner's digit-run
+ * pattern would erase SNOMED and LOINC codes); dummy mode does not, since a code sequence such as
+ * Person Identification Code Sequence carries the identifier in its Code Value.
+ */
+function isCodeAttribute(tag: number): boolean {
+  return tag === 0x00080100 || tag === 0x00080102 || tag === 0x00080103 || tag === 0x00080119 || tag === 0x00080120;
+}
+
 /** Values read from the top-level dataset before the main pass. */
 interface TopLevel {
   values: Map<number, string | number>;
@@ -154,6 +164,12 @@ function startsWithItem(cursor: DicomCursor): boolean {
   return cursor.valueLength >= 8 && b[p] === 0xfe && b[p + 1] === 0xff && b[p + 2] === 0x00 && b[p + 3] === 0xe0;
 }
 
+/** A standard attribute the dictionary makes a sequence, or does not know: its UN value may be one. */
+function mayBeSequence(tag: number): boolean {
+  const vrs = lookupTag(tag)?.vrs;
+  return vrs === undefined || vrs.includes("SQ");
+}
+
 /**
  * A cursor over a defined-length UN value whose content is a sequence (PS3.5 6.2.2: implicit VR
  * little endian items), positioned on that sequence, or null when the value does not decode as one
@@ -191,6 +207,14 @@ function unSequenceCursor(cursor: DicomCursor): DicomCursor | null {
   return sub;
 }
 
+/** What the File Meta accepts as a UID (the writer's own test: digits and dots, at most 64 characters). */
+function isWritableUid(uid: string): boolean {
+  return uid.length <= 64 && /^[0-9]+(\.[0-9]+)*$/.test(uid);
+}
+
+/** An object that cannot be written, for a reason that is not a read error: the record's reason, no offset. */
+class UnwritableObjectError extends Error {}
+
 /** A private group at one nesting level whose creators are written only if a block element stays. */
 interface PrivateFrame {
   group: number;
@@ -220,6 +244,8 @@ export function processObject(plan: ExecutionPlan, bytes: Uint8Array, inputPath:
       record.offset = e.offset;
     } else if (e instanceof TextEncodeError) {
       record.reason = `a replacement value cannot be written in the object's character set: ${e.message}`;
+    } else if (e instanceof UnwritableObjectError) {
+      record.reason = e.message;
     } else {
       record.reason = `internal error: ${(e as Error).message}`;
     }
@@ -267,21 +293,22 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   if (!sopClass) {
     throw new DicomReadError("the object has no SOP Class UID, in the dataset or the File Meta: it is not a storable SOP instance", 0);
   }
-  let fallbackInstance: string | null = null;
-  const instanceFallback = (): string => {
-    if (fallbackInstance === null) {
-      // The File Meta's instance UID is an identifier like any other, so it is replaced with the
-      // keyed UID; without one, a keyed UID of the content: the same input always gets the same name.
-      const metaInstance = file.meta?.mediaStorageSopInstanceUid;
-      if (metaInstance) {
-        fallbackInstance = replacementUids(plan.runKey, metaInstance);
-        record.warnings.push("no SOP Instance UID in the dataset: the File Meta's, replaced, names the output and is added to the dataset");
-      } else {
-        fallbackInstance = replacementUids(plan.runKey, `content:${createHash("sha256").update(file.dataset).digest("hex")}`);
-        record.warnings.push("no SOP Instance UID in the dataset or File Meta: a keyed UID derived from the content names the output and is added to the dataset");
-      }
+  // The File Meta needs valid UIDs; the messages do not quote them (the record never carries input values).
+  if (!isWritableUid(sopClass)) throw new UnwritableObjectError(`the SOP Class UID (from the ${datasetClass ? "dataset" : "File Meta"}) is not a valid UID, so no File Meta can name the object`);
+  if (!isWritableUid(file.transferSyntaxUid)) throw new UnwritableObjectError("the File Meta's Transfer Syntax UID is not a valid UID, so the output cannot declare its encoding");
+  /**
+   * The SOP Instance UID that names an output whose dataset has none. The File Meta's instance UID
+   * is an identifier like any other, so it is replaced with the keyed UID; without one, a keyed UID
+   * of the content, so that the same input always gets the same name. `why` starts the warning.
+   */
+  const instanceFallback = (why: string): string => {
+    const metaInstance = file.meta?.mediaStorageSopInstanceUid;
+    if (metaInstance) {
+      record.warnings.push(`${why}: the File Meta's, replaced, names the output`);
+      return replacementUids(plan.runKey, metaInstance);
     }
-    return fallbackInstance;
+    record.warnings.push(`${why}, nor in the File Meta: a keyed UID derived from the content names the output`);
+    return replacementUids(plan.runKey, `content:${createHash("sha256").update(file.dataset).digest("hex")}`);
   };
 
   let cleaner: Cleaner | null = null;
@@ -327,14 +354,11 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   for (const c of plan.methodCodes) if (!codes.some((x) => x.value === c.value && (x.scheme === c.scheme || x.scheme === ""))) codes.push(c);
   let longitudinalValueOffset = -1;
   const markers: { tag: number; write: () => void }[] = [];
-  // A dataset without SOP UIDs gets the ones that name the output, so that File Meta and dataset agree
-  // (PS3.10 7.1) and the output is a valid SOP instance.
-  if (!datasetClass) {
-    markers.push({ tag: TAG_SOP_CLASS_UID, write: () => out.writeText(TAG_SOP_CLASS_UID, "UI", sopClass) });
-    outputTop.set(TAG_SOP_CLASS_UID, sopClass);
-  }
+  // A dataset without a SOP Instance UID gets the one that names the output, so that File Meta and
+  // dataset agree (PS3.10 7.1). A missing SOP Class UID is not added: the File Meta's says what the
+  // input claimed to be, and adding it to a fragment would claim an IOD the object does not have.
   if (!datasetInstance) {
-    const instance = instanceFallback();
+    const instance = instanceFallback("no SOP Instance UID in the dataset (one is added)");
     markers.push({ tag: TAG_SOP_INSTANCE_UID, write: () => out.writeText(TAG_SOP_INSTANCE_UID, "UI", instance) });
     outputTop.set(TAG_SOP_INSTANCE_UID, instance);
   }
@@ -374,11 +398,14 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     }
   };
 
+  // A private element is named by its creator and offset, at any depth, since its slot (gggg,xxee)
+  // varies between objects; the name is built only for the record, never for a kept element.
+  const nameOf = (tag: number, creator: string | undefined): string =>
+    creator === undefined ? hex(tag) : `(${hex(tag).slice(1, 5)},${JSON.stringify(creator)},${(tag & 0xff).toString(16).toUpperCase().padStart(2, "0")})`;
   const pathOf = (tag: number, creator: string | undefined): string => {
     let p = "";
-    for (const a of ancestors) p += `${hex(a.tag)}[${a.item}]/`;
-    if (creator !== undefined) return `${p}(${hex(tag).slice(1, 5)},${JSON.stringify(creator)},${(tag & 0xff).toString(16).toUpperCase().padStart(2, "0")})`;
-    return p + hex(tag);
+    for (const a of ancestors) p += `${nameOf(a.tag, a.creator)}[${a.item}]/`;
+    return p + nameOf(tag, creator);
   };
 
   const closeFrames = (depth: number, group: number): void => {
@@ -670,6 +697,11 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
       }
       const group = tag >>> 16;
       closeFrames(depth, group);
+      if ((tag & 0xffff) === 0) {
+        // Group lengths (retired) would be wrong once elements are removed.
+        if (kind === TokenKind.Sequence) c.skip();
+        continue;
+      }
       if (depth === 0) {
         flushMarkers(tag);
         if (nextMarker < markers.length && markers[nextMarker]!.tag === tag) {
@@ -682,11 +714,6 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
           touch(tag, undefined, "X", droppedOverlays.get(group)!);
           continue;
         }
-      }
-      if ((tag & 0xffff) === 0) {
-        // Group lengths (retired) would be wrong once elements are removed.
-        if (kind === TokenKind.Sequence) c.skip();
-        continue;
       }
       const isPrivate = (group & 1) === 1;
       let frame: PrivateFrame | undefined;
@@ -709,7 +736,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
         if (!openSequence(tag, vr === "UN" ? "UN" : "SQ", creator, isPrivate, rule, frame)) c.skip();
         continue;
       }
-      if (vr === "UN" && kind === TokenKind.Element && startsWithItem(c)) {
+      if (vr === "UN" && kind === TokenKind.Element && startsWithItem(c) && (isPrivate || mayBeSequence(tag))) {
         // A sequence written as a defined-length UN (implicit VR private sequences, or a reader that
         // did not know the tag): walked like any sequence, so that what it contains is judged on its
         // own merits (E.3.10) instead of passing through as opaque bytes.
@@ -725,7 +752,13 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
 
       let kept: boolean;
       const mode = depth > 0 ? modes[depth - 1]! : KEEP;
-      if (mode !== KEEP && !isPrivate && (rule === null || (rule.catchAll && rule.action.ir.kind === "code" && rule.action.ir.code === "K")) && carriesFreeContent(vr)) {
+      if (
+        mode !== KEEP &&
+        !isPrivate &&
+        (rule === null || (rule.catchAll && rule.action.ir.kind === "code" && rule.action.ir.code === "K")) &&
+        carriesFreeContent(vr) &&
+        !(mode === CLEAN && isCodeAttribute(tag))
+      ) {
         // Free content of a D or C sequence that no specific rule names (see ContentMode).
         kept = applyCode(mode === DUMMY ? "D" : "C", tag, vr, creator, modeRules[depth - 1]!);
       } else if (rule) kept = applyAction(rule.action, tag, vr, creator, rule);
@@ -745,8 +778,11 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
 
   // The dataset's (new) UIDs name the output. A profile that removes the SOP Instance UID itself
   // leaves the File Meta with the fallback.
-  const sopInstance = outputTop.get(TAG_SOP_INSTANCE_UID) || instanceFallback();
+  const sopInstance = outputTop.get(TAG_SOP_INSTANCE_UID) || instanceFallback("the profile removed the SOP Instance UID");
   const outputClass = outputTop.get(TAG_SOP_CLASS_UID) || sopClass;
+  // A UID the profile kept (retain-uids) or set is written as it is, and must be one.
+  if (!isWritableUid(sopInstance)) throw new UnwritableObjectError("the output's SOP Instance UID is not a valid UID, so no File Meta can name the object");
+  if (!isWritableUid(outputClass)) throw new UnwritableObjectError("the output's SOP Class UID is not a valid UID, so no File Meta can name the object");
   const output = writePart10(
     {
       transferSyntaxUid: file.transferSyntaxUid,

@@ -1,0 +1,416 @@
+// The executor on small objects written for the purpose: one behaviour per test, each input built
+// with the DICOM writer so that the test shows what goes in and what must come out.
+
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { TokenKind, readPart10 } from "../../src/runtime/dicom";
+import { IMPLEMENTATION_CLASS_UID, createExecutor } from "../../src/runtime/executor";
+import {
+  TS_IMPLICIT_LE,
+  buildPart10,
+  compile,
+  executorFor,
+  indexOfBytes,
+  topLevelCodes,
+  topLevelTexts,
+  walkBytes,
+  type BuiltElement,
+  type WalkedElement,
+} from "./helpers";
+
+const SC = "1.2.840.10008.5.1.4.1.1.7";
+const text = (tag: number, vr: string, value: string): BuiltElement => ({ tag, vr, text: value });
+const sq = (tag: number, ...items: BuiltElement[][]): BuiltElement => ({ tag, vr: "SQ", items });
+const code = (value: string, scheme: string, meaning: string): BuiltElement[] => [text(0x00080100, "SH", value), text(0x00080102, "SH", scheme), text(0x00080104, "LO", meaning)];
+
+/** The top level of a small Secondary Capture object of patient "Doe^John", ID PID12345. */
+function object(instance: string, ...extra: BuiltElement[]): BuiltElement[] {
+  return [
+    text(0x00080016, "UI", SC),
+    text(0x00080018, "UI", instance),
+    text(0x00080020, "DA", "20200102"),
+    text(0x00080060, "CS", "OT"),
+    text(0x00100010, "PN", "Doe^John"),
+    text(0x00100020, "LO", "PID12345"),
+    text(0x0020000d, "UI", "1.2.826.0.1.3680043.2.1125.100"),
+    text(0x0020000e, "UI", "1.2.826.0.1.3680043.2.1125.101"),
+    ...extra,
+  ];
+}
+
+function run(bytes: Uint8Array, options: string[] = [], entry = "ps315.basic") {
+  const result = executorFor(compile(entry, options)).process(bytes, "constructed.dcm");
+  expect(result.record.reason).toBeUndefined();
+  expect(result.record.outcome).toBe("written");
+  const output = result.output!;
+  const { file, elements } = walkBytes(output);
+  const at = (path: string): WalkedElement | undefined => elements.find((e) => e.path === path);
+  const contains = (s: string): boolean => indexOfBytes(output, new TextEncoder().encode(s)) >= 0;
+  return { result, output, file, elements, at, contains };
+}
+
+let profileDir: string | undefined;
+/** A rule file in a temporary folder, compiled like any other profile. */
+function profileFile(name: string, body: string): string {
+  profileDir ??= mkdtempSync(join(tmpdir(), "deidc-profiles-"));
+  const path = join(profileDir, `${name}.deid`);
+  writeFileSync(path, `deid 1\n\nprofile test.${name} "test"\n  based on ps315.basic\n\n${body}\n`);
+  return path;
+}
+afterAll(() => {
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+describe("sequences", () => {
+  it("applies the rules at every depth: nested names are emptied, removed or replaced, nested UIDs replaced", () => {
+    const input = buildPart10(
+      object("1.2.3.1", sq(0x00081115, [
+        text(0x00080090, "PN", "Doctor^Deep"),
+        text(0x00100010, "PN", "Nested^Name"),
+        sq(0x00081115, [
+          text(0x00081155, "UI", "1.2.3.4.5.6.7"),
+          text(0x00100010, "PN", "Deeper^Name"),
+          text(0x00101001, "PN", "Alias^Deepest"),
+          text(0x0040a123, "PN", "Person^Deepest"),
+        ]),
+      ])),
+    );
+    const { at, contains, result } = run(input);
+    for (const name of ["Doctor", "Nested", "Deeper", "Alias", "Deepest", "1.2.3.4.5.6.7"]) expect(contains(name)).toBe(false);
+    expect(at("(0008,1115)[0]/(0010,0010)")?.text).toBe("");
+    expect(at("(0008,1115)[0]/(0008,0090)")?.text).toBe("");
+    expect(at("(0008,1115)[0]/(0008,1115)[0]/(0010,0010)")?.text).toBe("");
+    expect(at("(0008,1115)[0]/(0008,1115)[0]/(0010,1001)")).toBeUndefined();
+    expect(at("(0008,1115)[0]/(0008,1115)[0]/(0040,A123)")?.text).toBe("DEIDENTIFIED");
+    expect(at("(0008,1115)[0]/(0008,1115)[0]/(0008,1155)")?.text).toMatch(/^2\.25\.\d+$/);
+    expect(result.record.touched.map((t) => `${t.path} ${t.action}`)).toContain("(0008,1115)[0]/(0008,1115)[0]/(0010,1001) X");
+  });
+
+  it("X/Z on a sequence: removed at the top level where it is Type 3, emptied where nested", () => {
+    const input = buildPart10(
+      object("1.2.3.2", sq(0x00081110, [text(0x00081150, "UI", "1.2.840.10008.3.1.2.3.1"), text(0x00081155, "UI", "1.2.3.77")]), sq(0x00400555, code("1", "99X", "context")), sq(0x00081115, [sq(0x00081110, [text(0x00081155, "UI", "1.2.3.78")])])),
+    );
+    const { at, elements } = run(input);
+    expect(at("(0008,1110)")).toBeUndefined();
+    expect(at("(0040,0555)")?.kind).toBe(TokenKind.Sequence);
+    expect(elements.some((e) => e.path.startsWith("(0040,0555)["))).toBe(false);
+    expect(at("(0008,1115)[0]/(0008,1110)")?.kind).toBe(TokenKind.Sequence);
+    expect(elements.some((e) => e.path.startsWith("(0008,1115)[0]/(0008,1110)["))).toBe(false);
+  });
+
+  it("D on a sequence keeps its items and replaces their free content, coded strings and UIDs aside", () => {
+    const input = buildPart10(
+      object(
+        "1.2.3.3",
+        sq(0x00080082, code("HOSP-17", "LOCAL", "General Hospital of Springfield")),
+        sq(0x00081115, [sq(0x00401101, code("EMP12345", "BADGE", "John Smith badge"))]),
+        sq(0x0040a730, [text(0x0040a010, "CS", "CONTAINS"), text(0x0040a040, "CS", "TEXT"), sq(0x0040a043, code("121071", "DCM", "Finding")), text(0x0040a160, "UT", "Patient John Doe complained of pain")]),
+      ),
+    );
+    const { at, contains, result } = run(input);
+    for (const s of ["HOSP-17", "Springfield", "EMP12345", "BADGE", "John Smith", "complained"]) expect(contains(s)).toBe(false);
+    expect(at("(0008,0082)[0]/(0008,0104)")?.text).toBe("DEIDENTIFIED");
+    expect(at("(0008,1115)[0]/(0040,1101)[0]/(0008,0100)")?.text).toBe("DEIDENTIFIED");
+    expect(at("(0040,A730)[0]/(0040,A040)")?.text).toBe("TEXT");
+    expect(at("(0040,A730)[0]/(0040,A010)")?.text).toBe("CONTAINS");
+    expect(at("(0040,A730)[0]/(0040,A160)")?.text).toBe("DEIDENTIFIED");
+    const touched = result.record.touched.map((t) => `${t.path} ${t.action}`);
+    expect(touched).toEqual(expect.arrayContaining(["(0008,0082) D", "(0040,A730) D", "(0040,A730)[0]/(0040,A160) D", "(0008,1115)[0]/(0040,1101) D"]));
+  });
+
+  it("C on a sequence (clean-structured-content) cleans its free text of the object's identifiers", () => {
+    const input = buildPart10(
+      object(
+        "1.2.3.4",
+        sq(0x0040a730, [text(0x0040a040, "CS", "TEXT"), sq(0x0040a043, code("121071", "DCM", "Finding")), text(0x0040a160, "UT", "Patient John Doe (PID12345) complained of pain")], [
+          text(0x0040a040, "CS", "CODE"),
+          sq(0x0040a043, code("121071", "DCM", "Finding")),
+          sq(0x0040a168, code("38266002", "SCT", "Entire body as a whole")),
+        ]),
+      ),
+    );
+    const { at, contains } = run(input, ["ps315.clean-structured-content"]);
+    // Codes name concepts: the cleaner's digit runs must not erase them.
+    expect(at("(0040,A730)[1]/(0040,A168)[0]/(0008,0100)")?.text).toBe("38266002");
+    expect(at("(0040,A730)[1]/(0040,A168)[0]/(0008,0102)")?.text).toBe("SCT");
+    const cleaned = at("(0040,A730)[0]/(0040,A160)")?.text ?? "";
+    expect(cleaned).toContain("complained of pain");
+    for (const s of ["John", "Doe", "PID12345"]) expect(cleaned).not.toContain(s);
+    expect(contains("PID12345")).toBe(false);
+    expect(at("(0040,A730)[0]/(0040,A043)[0]/(0008,0104)")?.text).toBe("Finding");
+  });
+});
+
+describe("Clean (C) under ps315.clean-descriptors", () => {
+  it("removes the patient's name and ID from descriptions and keeps the rest", () => {
+    const input = buildPart10(object("1.2.3.5", text(0x00081030, "LO", "CT abdomen John Doe PID12345 follow-up"), text(0x0008103e, "LO", "Doe^John series 2"), text(0x00081080, "LO", "Chest pain")));
+    const { at, contains, result } = run(input, ["ps315.clean-descriptors"]);
+    const study = at("(0008,1030)")?.text ?? "";
+    expect(study).toContain("CT abdomen");
+    expect(study).toContain("follow-up");
+    for (const s of ["John", "Doe", "PID12345"]) expect(contains(s)).toBe(false);
+    expect(at("(0008,1080)")?.text).toBe("Chest pain");
+    const actions = new Map(result.record.touched.map((t) => [t.path, t.action]));
+    expect(actions.get("(0008,1030)")).toBe("C");
+    expect(actions.has("(0008,1080)")).toBe(false);
+  });
+});
+
+describe("UIDs", () => {
+  it("a reference in one object equals the new SOP Instance UID of the object it names; File Meta and dataset agree", () => {
+    const a = buildPart10(object("1.2.826.0.1.3680043.2.1125.7.1", text(0x00200052, "UI", "1.2.826.0.1.3680043.2.1125.99")));
+    const b = buildPart10(
+      object(
+        "1.2.826.0.1.3680043.2.1125.7.2",
+        sq(0x00081140, [text(0x00081150, "UI", SC), text(0x00081155, "UI", "1.2.826.0.1.3680043.2.1125.7.1")]),
+        sq(0x00082112, [text(0x00081150, "UI", SC), text(0x00081155, "UI", "1.2.826.0.1.3680043.2.1125.7.1")]),
+        text(0x00200052, "UI", "1.2.826.0.1.3680043.2.1125.99"),
+      ),
+    );
+    for (const options of [[], ["ps315.retain-uids"], ["ps315.clean-descriptors"]]) {
+      const outA = run(a, options);
+      const outB = run(b, options);
+      const newA = topLevelTexts(outA.file).get(0x00080018)!;
+      expect(outA.file.meta?.mediaStorageSopInstanceUid).toBe(newA);
+      expect(outB.file.meta?.mediaStorageSopInstanceUid).toBe(topLevelTexts(outB.file).get(0x00080018));
+      expect(outB.at("(0008,1140)[0]/(0008,1155)")?.text).toBe(newA);
+      expect(outB.at("(0008,2112)[0]/(0008,1155)")?.text).toBe(newA);
+      expect(outB.at("(0008,1140)[0]/(0008,1150)")?.text).toBe(SC);
+      for (const tag of [0x0020000d, 0x0020000e, 0x00200052]) expect(topLevelTexts(outB.file).get(tag)).toBe(topLevelTexts(outA.file).get(tag));
+      if (options.length === 0) expect(newA).toMatch(/^2\.25\./);
+    }
+  });
+
+  it("adds the SOP Instance UID a dataset lacks or has empty, the one that names the output in the File Meta", () => {
+    const without = object("1.2.3.6").filter((e) => e.tag !== 0x00080018);
+    for (const elements of [without, [...without, text(0x00080018, "UI", "")]]) {
+      // buildPart10 puts 1.2.3.4 in the File Meta when the dataset has no instance UID.
+      const { file, result, elements: written } = run(buildPart10(elements));
+      const instance = topLevelTexts(file).get(0x00080018);
+      expect(instance).toMatch(/^2\.25\.\d+$/);
+      expect(written.filter((e) => e.tag === 0x00080018)).toHaveLength(1);
+      expect(file.meta?.mediaStorageSopInstanceUid).toBe(instance);
+      expect(result.record.warnings.join(" ")).toMatch(/no SOP Instance UID in the dataset \(one is added\): the File Meta's, replaced, names the output/);
+      expect(result.record.touched).toContainEqual({ path: "(0008,0018)", action: "insert", rule: null });
+    }
+  });
+});
+
+describe("markers and File Meta", () => {
+  it("writes the markers, the File Meta and a zero preamble", () => {
+    const { output, file } = run(buildPart10(object("1.2.3.7")), ["ps315.retain-device-identity"]);
+    expect(output.subarray(0, 128).every((b) => b === 0)).toBe(true);
+    expect(new TextDecoder().decode(output.subarray(128, 132))).toBe("DICM");
+    expect(file.meta?.implementationClassUid).toBe(IMPLEMENTATION_CLASS_UID);
+    const values = topLevelTexts(file);
+    expect(values.get(0x00120062)).toBe("YES");
+    expect(values.get(0x00120063)?.split("\\")).toEqual(["deidc 0.1.0 DICOM PS3.15 2026c", "profile ps315.basic", "option ps315.retain-device-identity"]);
+    expect(topLevelCodes(file, 0x00120064)).toEqual([
+      { value: "113100", scheme: "DCM", meaning: "Basic Application Confidentiality Profile" },
+      { value: "113109", scheme: "DCM", meaning: "Retain Device Identity Option" },
+    ]);
+  });
+
+  it("merges with the markers an input already has: codes and methods once each, identity removed YES", () => {
+    const input = buildPart10(
+      object(
+        "1.2.3.8",
+        text(0x00120062, "CS", "NO"),
+        text(0x00120063, "LO", "OLD TOOL 1.0"),
+        sq(0x00120064, code("113100", "DCM", "Basic Application Confidentiality Profile"), code("113101", "DCM", "Clean Pixel Data Option")),
+      ),
+    );
+    const first = run(input);
+    const again = run(first.output);
+    for (const out of [first, again]) {
+      const values = topLevelTexts(out.file);
+      expect(values.get(0x00120062)).toBe("YES");
+      expect(values.get(0x00120063)?.split("\\")).toEqual(["OLD TOOL 1.0", "deidc 0.1.0 DICOM PS3.15 2026c", "profile ps315.basic"]);
+      expect(topLevelCodes(out.file, 0x00120064).map((c) => c.value)).toEqual(["113100", "113101"]);
+    }
+  });
+
+  it("says how the dates were treated in Longitudinal Temporal Information Modified", () => {
+    const input = buildPart10(object("1.2.3.9", text(0x00080021, "DA", "20200103"), text(0x00080030, "TM", "101500")));
+    const value = (options: string[]) => topLevelTexts(run(input, options).file).get(0x00280303);
+    expect(value([])).toBe("REMOVED");
+    expect(value(["ps315.retain-longitudinal-full-dates"])).toBe("UNMODIFIED");
+    expect(value(["ps315.retain-longitudinal-modified-dates"])).toBe("MODIFIED");
+    const shifted = topLevelTexts(run(input, ["ps315.retain-longitudinal-modified-dates"]).file);
+    const days = (da: string) => Date.UTC(+da.slice(0, 4), +da.slice(4, 6) - 1, +da.slice(6, 8)) / 86_400_000;
+    // Both dates move by the same number of days, so the interval between them survives.
+    expect(days(shifted.get(0x00080021)!) - days(shifted.get(0x00080020)!)).toBe(1);
+    expect(shifted.get(0x00080020)).not.toBe("20200102");
+  });
+});
+
+describe("private attributes", () => {
+  const pet = (extra: BuiltElement[] = []) =>
+    buildPart10(
+      object(
+        "1.2.3.10",
+        text(0x70530010, "LO", "Philips PET Private Group"),
+        text(0x70530011, "LO", "OTHER VENDOR"),
+        text(0x70531000, "DS", "1.5"),
+        text(0x70531001, "LO", "secret one"),
+        text(0x70531100, "LO", "secret two"),
+        ...extra,
+      ),
+    );
+
+  it("ps315.basic removes every private element and creator", () => {
+    const { elements, contains, result } = run(pet());
+    expect(elements.filter((e) => (e.tag >>> 16) & 1)).toEqual([]);
+    expect(contains("Philips PET")).toBe(false);
+    expect(result.record.touched.map((t) => `${t.path} ${t.action}`)).toContain("(7053,00xx) X");
+  });
+
+  it("retain-safe-private keeps the listed elements and exactly the creators of their blocks", () => {
+    const { elements, contains } = run(pet(), ["ps315.retain-safe-private"]);
+    expect(elements.filter((e) => (e.tag >>> 16) & 1).map((e) => e.path)).toEqual(["(7053,0010)", '(7053,"Philips PET Private Group",00)']);
+    for (const s of ["OTHER VENDOR", "secret"]) expect(contains(s)).toBe(false);
+  });
+
+  it("walks a private sequence written as a defined-length UN (implicit VR) and judges its content", () => {
+    const nested: BuiltElement = {
+      tag: 0x00291001,
+      vr: "SQ",
+      definedLength: true,
+      items: [[text(0x00100010, "PN", "Hidden^Name"), text(0x00290010, "LO", "ACME INNER"), text(0x00291001, "LO", "inner secret"), text(0x00080100, "SH", "KEEPCODE")]],
+    };
+    const input = buildPart10([...object("1.2.3.11"), text(0x00290010, "LO", "ACME SEQ"), nested], TS_IMPLICIT_LE);
+    // The reader sees a UN value (implicit VR, private tag); it must still find the name inside.
+    expect(walkBytes(input).elements.find((e) => e.tag === 0x00291001)?.vr).toBe("UN");
+    const keep = profileFile("keep-acme", '(0029,"ACME SEQ",01) -> keep because "test"');
+    const { at, contains, elements } = run(input, [], keep);
+    expect(at('(0029,"ACME SEQ",01)')?.kind).toBe(TokenKind.Sequence);
+    expect(at('(0029,"ACME SEQ",01)[0]/(0010,0010)')?.text).toBe("");
+    expect(at('(0029,"ACME SEQ",01)[0]/(0008,0100)')?.text).toBe("KEEPCODE");
+    for (const s of ["Hidden", "inner secret", "ACME INNER"]) expect(contains(s)).toBe(false);
+    expect(elements.filter((e) => e.tag === 0x00290010).length).toBe(1);
+    // Without the keep rule the whole sequence goes, with its creator.
+    const basic = run(input);
+    expect(basic.elements.filter((e) => (e.tag >>> 16) & 1)).toEqual([]);
+  });
+});
+
+describe("overlays", () => {
+  const overlay = buildPart10(
+    object(
+      "1.2.3.12",
+      { tag: 0x60000010, vr: "US", bytes: Uint8Array.of(8, 0) },
+      { tag: 0x60000011, vr: "US", bytes: Uint8Array.of(8, 0) },
+      text(0x60000040, "CS", "G"),
+      { tag: 0x60000050, vr: "SS", bytes: Uint8Array.of(1, 0, 1, 0) },
+      { tag: 0x60000100, vr: "US", bytes: Uint8Array.of(1, 0) },
+      { tag: 0x60000102, vr: "US", bytes: Uint8Array.of(0, 0) },
+      { tag: 0x60003000, vr: "OW", bytes: new Uint8Array(8).fill(0xaa) },
+    ),
+  );
+
+  it("removes the whole overlay group when its Overlay Data (Type 1) is removed", () => {
+    const { elements, result } = run(overlay);
+    expect(elements.filter((e) => e.tag >>> 16 === 0x6000)).toEqual([]);
+    expect(result.record.touched.filter((t) => t.path.startsWith("(6000,")).map((t) => t.action)).toEqual(["X", "X", "X", "X", "X", "X", "X"]);
+    // clean-graphics cleans overlays (C), which a bitmap cannot be: removed the same way.
+    expect(run(overlay, ["ps315.clean-graphics"]).elements.filter((e) => e.tag >>> 16 === 0x6000)).toEqual([]);
+  });
+
+  it("keeps the group when a rule keeps the Overlay Data", () => {
+    const keep = profileFile("keep-overlay", '(6000,3000) -> keep because "test"');
+    const { elements } = run(overlay, [], keep);
+    expect(elements.filter((e) => e.tag >>> 16 === 0x6000).length).toBe(7);
+  });
+});
+
+describe("site actions, filters and the audit record", () => {
+  const profile = () =>
+    profileFile(
+      "site",
+      [
+        "secret key from env DEID_KEY",
+        'PatientName -> "ANON^" + hash(key, PatientID, 6)',
+        'PatientID -> lookup("subjects.csv", PatientID) else "UNLISTED-" + hash(key, PatientID, 4)',
+        "StudyDate -> shift(-10)",
+        "PatientBirthDate -> coarsen(year)",
+        'StudyDescription -> replace(/[0-9]{5,}/g, "#")',
+        'OtherPatientIDs -> lookup("subjects.csv", PatientID) else remove',
+        'reject when Modality == "XX" because "no XX here"',
+        'quarantine when Modality == "YY" because "YY needs a look"',
+      ].join("\n"),
+    );
+  const input = (modality: string, id = "PID12345") =>
+    buildPart10([
+      ...object("1.2.3.20").map((e) => (e.tag === 0x00080060 ? text(0x00080060, "CS", modality) : e.tag === 0x00100020 ? text(0x00100020, "LO", id) : e)),
+      text(0x00081030, "LO", "Scan 1234567 of the day"),
+      text(0x00100030, "DA", "19700615"),
+      text(0x00101000, "LO", "OLD-ID-1"),
+    ]);
+  const executor = () =>
+    createExecutor(compile(profile()), {
+      secrets: new Map([["key", new TextEncoder().encode("site key")]]),
+      params: new Map(),
+      tables: new Map([["subjects.csv", new Map([["PID12345", "SUBJ-001"]])]]),
+    });
+
+  it("applies set, lookup, shift, coarsen and replace, and records each with its rule", () => {
+    const result = executor().process(input("OT"), "a.dcm");
+    expect(result.record.outcome).toBe("written");
+    const values = topLevelTexts(readPart10(result.output!));
+    expect(values.get(0x00100010)).toMatch(/^ANON\^[A-Z2-7]{6}$/);
+    expect(values.get(0x00100020)).toBe("SUBJ-001");
+    expect(values.get(0x00080020)).toBe("20191223");
+    expect(values.get(0x00100030)).toBe("19700101");
+    expect(values.get(0x00081030)).toBe("Scan # of the day");
+    expect(values.get(0x00101000)).toBe("SUBJ-001");
+    expect(result.record.newPatientId).toBe("SUBJ-001");
+    const actions = new Map(result.record.touched.map((t) => [t.path, t]));
+    expect(actions.get("(0010,0010)")?.action).toBe("set");
+    expect(actions.get("(0010,0020)")?.action).toBe("lookup");
+    expect(actions.get("(0008,0020)")?.action).toBe("shift");
+    expect(actions.get("(0010,0030)")?.action).toBe("coarsen");
+    expect(actions.get("(0008,1030)")?.action).toBe("replace");
+    expect(actions.get("(0010,0010)")?.rule?.file).toMatch(/site\.deid$/);
+  });
+
+  it("applies the `else` action on a lookup miss and records it as lookup-miss/<action>", () => {
+    const result = executor().process(input("OT", "NOT-LISTED"), "b.dcm");
+    const values = topLevelTexts(readPart10(result.output!));
+    expect(values.get(0x00100020)).toMatch(/^UNLISTED-[A-Z2-7]{4}$/);
+    expect(values.has(0x00101000)).toBe(false);
+    const actions = new Map(result.record.touched.map((t) => [t.path, t.action]));
+    expect(actions.get("(0010,0020)")).toBe("lookup-miss/set");
+    expect(actions.get("(0010,1000)")).toBe("lookup-miss/X");
+  });
+
+  it("rejects and quarantines before any element is touched, with the filter's reason and rule", () => {
+    for (const [modality, outcome, reason] of [
+      ["XX", "rejected", "no XX here"],
+      ["YY", "quarantined", "YY needs a look"],
+    ] as const) {
+      const result = executor().process(input(modality), "c.dcm");
+      expect(result.output).toBeNull();
+      expect(result.record.outcome).toBe(outcome);
+      expect(result.record.reason).toBe(reason);
+      expect(result.record.rule?.file).toMatch(/site\.deid$/);
+      expect(result.record.touched).toEqual([]);
+    }
+  });
+
+  it("fails an object whose SOP Class UID is not a UID, with a reason that does not quote it", () => {
+    const input = buildPart10(object("1.2.3.21").map((e) => (e.tag === 0x00080016 ? text(0x00080016, "UI", "1.2.840.x0008") : e)), undefined, { sopClass: SC });
+    const result = executorFor(compile("ps315.basic")).process(input, "e.dcm");
+    expect(result.record.outcome).toBe("failed");
+    expect(result.record.reason).toMatch(/^the SOP Class UID \(from the dataset\) is not a valid UID/);
+    expect(result.record.reason).not.toContain("x0008");
+  });
+
+  it("never throws on bad input: outcome failed, with the reader's message and offset", () => {
+    const result = executorFor(compile("ps315.basic")).process(new TextEncoder().encode("not a DICOM file at all, just text"), "d.dcm");
+    expect(result.record.outcome).toBe("failed");
+    expect(result.record.reason).toMatch(/^not a DICOM file/);
+    expect(result.output).toBeNull();
+  });
+});

@@ -27,5 +27,6 @@ registerCodes([
   { code: "DEID3007", name: "not-an-option", severity: "error", summary: "`with` names a profile, or `based on` names an option" },
   { code: "DEID3008", name: "profile-without-base", severity: "warning", summary: "a profile that is not based on the PS3.15 Basic Profile" },
   { code: "DEID3009", name: "exclusive-options", severity: "error", summary: "two options PS3.15 says cannot be combined" },
+  { code: "DEID3010", name: "empty-path", severity: "error", summary: "a selector path that ends in `**` and so selects no attribute" },
   { code: "DEID4001", name: "unreadable-file", severity: "error", summary: "an imported file or table that cannot be read" },
 ]);

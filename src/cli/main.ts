@@ -11,6 +11,7 @@ import { fmtCommand } from "./fmt";
 import { lintCommand } from "./lint";
 import { stdlibGenerateCommand } from "./stdlib";
 import { defineRunCommand } from "./run";
+import { defineImportCommand } from "./import";
 
 export const EXIT_CODES = `
 Exit codes:
@@ -100,6 +101,7 @@ ${EXIT_CODES}`,
     .action((profile: string | undefined, opts) => setExit(explainCommand(profile, opts)));
 
   defineRunCommand(program, setExit);
+  defineImportCommand(program, setExit);
 
   const stdlib = program.command("stdlib").description("the standard rule library generated from DICOM PS3.15");
   stdlib

@@ -3,6 +3,7 @@
 
 import { codes, type CodeInfo } from "./codes";
 import "../check/codes";
+import "../import/codes";
 
 export function allCodes(): CodeInfo[] {
   return [...codes.values()].sort((a, b) => (a.code < b.code ? -1 : 1));
@@ -12,9 +13,9 @@ export function renderCatalog(): string {
   const lines = [
     "# Diagnostics",
     "",
-    "Generated from `src/diagnostics/codes.ts` and `src/check/codes.ts` by `npx tsx scripts/gen-diagnostics-doc.ts`; a test fails when this page is stale.",
+    "Generated from `src/diagnostics/codes.ts`, `src/check/codes.ts` and `src/import/codes.ts` by `npx tsx scripts/gen-diagnostics-doc.ts`; a test fails when this page is stale.",
     "",
-    "Codes are stable: a code is never reused for another meaning. Ranges: 1xxx syntax, 2xxx names and types, 3xxx rule logic and the standard, 4xxx files.",
+    "Codes are stable: a code is never reused for another meaning. Ranges: 1xxx syntax, 2xxx names and types, 3xxx rule logic and the standard, 4xxx files, 6xxx findings of `deidc import`.",
     "Errors stop compilation; warnings do not (`deidc lint --max-warnings 0` makes them fail CI).",
     "",
     "| code | name | severity | meaning |",

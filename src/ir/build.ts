@@ -144,7 +144,9 @@ class Lowering {
         if (decl) return decl.kind === "Let" ? { kind: "let", name: e.name } : decl.kind === "Param" ? { kind: "param", name: e.name } : { kind: "secret", name: e.name };
         if (e.name === CURRENT_VALUE) return { kind: "value" };
         const entry = lookupKeyword(e.name);
-        return { kind: "attr", tag: entry?.tag ?? "00000000", keyword: e.name };
+        // A repeating-group keyword (OverlayDescription is (60xx,0022)) read as a value means its
+        // first group, (6000,0022): conditions test one attribute, not a family.
+        return { kind: "attr", tag: entry ? entry.tag.replace(/X/gi, "0") : "00000000", keyword: e.name };
       }
     }
   }

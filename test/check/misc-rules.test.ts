@@ -3,6 +3,11 @@ import { DeclarationRule } from "../../src/check/rules/DeclarationRule";
 import { FilterReasonRule } from "../../src/check/rules/FilterReasonRule";
 import { PrivateTagRule } from "../../src/check/rules/PrivateTagRule";
 import { RegexRule } from "../../src/check/rules/RegexRule";
+import { PathSelectorRule } from "../../src/check/rules/PathSelectorRule";
+import { compileProfile } from "../../src/compile";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { UnitReferenceRule } from "../../src/check/rules/UnitReferenceRule";
 import { expectClean, lintText } from "./harness";
 
@@ -46,5 +51,23 @@ describe("UnitReferenceRule", () => {
   it("tells a profile from an option", () => {
     const [f] = lintText('deid 1\nprofile a.b "x"\n  based on ps315.retain-uids\n', [UnitReferenceRule]);
     expect(f).toMatchObject({ code: "DEID3007" });
+  });
+});
+
+describe("PathSelectorRule", () => {
+  it("rejects a path that ends in **", () => {
+    const [f] = lintText("deid 1\nContentSequence/** -> X\n", [PathSelectorRule]);
+    expect(f).toMatchObject({ code: "DEID3010", line: 2, column: 1 });
+    expectClean("deid 1\nContentSequence/**/PersonName -> X\n", [PathSelectorRule]);
+  });
+});
+
+describe("repeating-group keywords in conditions", () => {
+  it("compile to the first group's tag", () => {
+    const dir = mkdtempSync(join(tmpdir(), "deidc-rg-"));
+    const path = join(dir, "p.deid");
+    writeFileSync(path, 'deid 1\n\nprofile t.rg "t"\n\nreject when exists(OverlayDescription) because "overlays"\n');
+    const r = compileProfile(path);
+    expect(r.ir?.filters[0]?.when).toEqual({ kind: "call", fn: "exists", args: [{ kind: "attr", tag: "60000022", keyword: "OverlayDescription" }] });
   });
 });

@@ -10,7 +10,7 @@ describe("docs/diagnostics.md", () => {
     const all = allCodes();
     expect(new Set(all.map((c) => c.name)).size).toBe(all.length);
     for (const c of all) {
-      expect(c.code).toMatch(/^DEID[1-5]\d{3}$/);
+      expect(c.code).toMatch(/^DEID[1-6]\d{3}$/);
       expect(c.name).toMatch(/^[a-z]+(-[a-z]+)*$/);
     }
   });

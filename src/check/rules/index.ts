@@ -15,12 +15,14 @@ import { RuleOverlapRule } from "./RuleOverlapRule";
 import { KeepWithoutReasonRule } from "./KeepWithoutReasonRule";
 import { PixelRegionRule } from "./PixelRegionRule";
 import { FilterReasonRule } from "./FilterReasonRule";
+import { PathSelectorRule } from "./PathSelectorRule";
 
 export type LintRule = (ctx: CheckContext) => Visitor;
 
 export const specifiedRules: readonly LintRule[] = Object.freeze([
   UnknownAttributeRule,
   PrivateTagRule,
+  PathSelectorRule,
   NameResolutionRule,
   UnitReferenceRule,
   DeclarationRule,

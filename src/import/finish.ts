@@ -1,0 +1,58 @@
+// Turns a draft into the final text: render, parse, format, lint. The output
+// is canonical because it is the formatter's own output, and lint-clean
+// because it is checked here; a draft that fails either test is a bug in an
+// importer, reported as a finding instead of being written.
+
+import { checkProgram } from "../check";
+import { buildIr } from "../ir/build";
+import { validateIr } from "../ir/validate";
+import { entryProfile } from "../program/program";
+import { loadProgram } from "../program/load";
+import { formatDeid } from "../syntax/format";
+import { parseDeid } from "../syntax/parse";
+import { SourceText } from "../syntax/source";
+import { ImportCode } from "./codes";
+import type { ProfileDraft } from "./draft";
+import type { Findings } from "./source";
+
+/** The name the generated text is checked under when it has no output path yet. */
+export const UNSAVED_OUTPUT_NAME = "imported.deid";
+
+/** The formatted, lint-clean text of `draft`, or null (with a finding) when it is neither. */
+export function finishDraft(draft: ProfileDraft, outputPath: string | undefined, findings: Findings): string | null {
+  const path = outputPath ?? UNSAVED_OUTPUT_NAME;
+  const raw = draft.render();
+  const parsed = parseDeid(raw, path);
+  const syntaxErrors = parsed.diagnostics.filter((d) => d.severity === "error");
+  if (syntaxErrors.length > 0) {
+    findings.addGenerated(path, ImportCode.generatedNotClean, `the generated profile does not parse: ${describe(syntaxErrors, raw, path)}`, "this is a bug in deidc import; please report it with the source file");
+    return null;
+  }
+  const formatted = formatDeid(parsed.file, raw);
+  const program = loadProgram(path, [], formatted);
+  const lint = checkProgram(program);
+  if (lint.length > 0) {
+    findings.addGenerated(path, ImportCode.generatedNotClean, `the generated profile is not lint-clean: ${describe(lint, formatted, path)}`, "this is a bug in deidc import; please report it with the source file");
+    return null;
+  }
+  // Lint-clean is not quite compilable: the IR has its own schema. Build it as `deidc compile` would.
+  const profile = entryProfile(program);
+  try {
+    if (!profile) throw new Error("the generated file defines no profile");
+    validateIr(buildIr(program, profile).ir);
+  } catch (error) {
+    findings.addGenerated(path, ImportCode.generatedNotClean, `the generated profile does not compile: ${(error as Error).message.split("\n")[0]}`, "this is a bug in deidc import; please report it with the source file");
+    return null;
+  }
+  return formatted;
+}
+
+function describe(diagnostics: readonly { code: string; message: string; span: { start: number } }[], text: string, path: string): string {
+  const source = new SourceText(path, text);
+  const shown = diagnostics.slice(0, 3).map((d) => {
+    const line = source.position(d.span.start).line;
+    return `${d.code} ${d.message} (line ${line}: \`${source.lineText(line).trim()}\`)`;
+  });
+  const more = diagnostics.length > 3 ? `, and ${diagnostics.length - 3} more` : "";
+  return shown.join("; ") + more;
+}

@@ -3,6 +3,7 @@
 // `deidc run`, the compiled bundle and the tests all go through here, so
 // there is one semantics.
 
+import { planPixelRules, type PixelRulePlan } from "../pixels";
 import type { IrProgram, IrSource } from "../../ir/types";
 import { compileExpr, collectAttributeTags, type Compiled, type Value } from "./expr";
 import { RulePlan } from "./plan";
@@ -21,6 +22,8 @@ export interface ExecutionPlan {
   lets: Map<string, Compiled>;
   params: Map<string, Value>;
   wantedTags: ReadonlySet<number>;
+  /** the profile's `pixels` blocks, planned (conditions compiled) */
+  pixels: PixelRulePlan;
   tables: ExecutorEnvironment["tables"];
   crosswalk: CrosswalkSink | undefined;
   /** key for UID replacement and the default date shift */
@@ -68,7 +71,14 @@ export function createExecutor(ir: IrProgram, env: ExecutorEnvironment & { runKe
     if (a.kind === "lookup") a.keys.forEach((k) => collectAttributeTags(k, wanted));
   }
   for (const f of ir.filters) if (f.when) collectAttributeTags(f.when, wanted);
-  for (const p of ir.pixels) if (p.when) collectAttributeTags(p.when, wanted);
+  const pixels = planPixelRules(ir.pixels);
+  for (const t of pixels.attributeTags) wanted.add(t);
+  // Overlays stored in unused high bits of the pixel data (retired, still in old files): their
+  // Overlay Bits Allocated and Bit Position tell which bits to clear when overlays are removed.
+  for (let group = 0x6000; group <= 0x601e; group += 2) {
+    wanted.add(((group << 16) | 0x0100) >>> 0);
+    wanted.add(((group << 16) | 0x0102) >>> 0);
+  }
 
   // One value per layer, in layer order (each value is an LO of at most 64 characters). The profile
   // that `--with` derives on the command line is named "<profile> --with <options>" (src/compile.ts);
@@ -85,6 +95,7 @@ export function createExecutor(ir: IrProgram, env: ExecutorEnvironment & { runKe
     lets,
     params,
     wantedTags: wanted,
+    pixels,
     tables: env.tables,
     crosswalk: env.crosswalk,
     runKey,

@@ -29,6 +29,8 @@ import { asText, type EvalContext, type Value } from "./expr";
 import type { Ancestor, PlannedAction, PlannedRule } from "./plan";
 import type { ExecutionPlan } from "./index";
 import type { ObjectRecord, ObjectResult } from "./types";
+import { PixelError, applyPixelRules, describeImage, imageAttributesFrom, transferSyntaxInfo } from "../pixels";
+import type { IrPixelRule } from "../../ir/types";
 
 const TAG_SOP_CLASS_UID = 0x00080016;
 const TAG_SOP_INSTANCE_UID = 0x00080018;
@@ -42,6 +44,10 @@ const TAG_LONGITUDINAL_MODIFIED = 0x00280303;
 const TAG_CODE_VALUE = 0x00080100;
 const TAG_CODING_SCHEME = 0x00080102;
 const TAG_CODE_MEANING = 0x00080104;
+const TAG_PIXEL_DATA = 0x7fe00010;
+const TAG_EXTENDED_OFFSET_TABLE = 0x7fe00001;
+const TAG_EXTENDED_OFFSET_TABLE_LENGTHS = 0x7fe00002;
+const CLEAN_PIXEL_DATA_CODE = { value: "113101", scheme: "DCM", meaning: "Clean Pixel Data Option" };
 
 /** Top-level attributes whose values a text clean (C) removes wherever they appear (PS3.15 E.3.5). */
 export const IDENTIFYING_TAGS: readonly number[] = [
@@ -246,6 +252,14 @@ export function processObject(plan: ExecutionPlan, bytes: Uint8Array, inputPath:
       record.reason = `a replacement value cannot be written in the object's character set: ${e.message}`;
     } else if (e instanceof UnwritableObjectError) {
       record.reason = e.message;
+    } else if (e instanceof PixelError && e.kind !== "malformed") {
+      // Burned-in text that a rule asked to remove and that could not be removed must not leave:
+      // the object waits for a person (or a codec), it is not released as it is.
+      record.outcome = "quarantined";
+      record.reason = `pixel data not cleaned: ${e.message}`;
+      return { record, output: null };
+    } else if (e instanceof PixelError) {
+      record.reason = `pixel data: ${e.message}`;
     } else {
       record.reason = `internal error: ${(e as Error).message}`;
     }
@@ -664,6 +678,43 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     }
   }
 
+  // Pixel work is decided once per object, before the walk: which `pixels` blocks apply, which
+  // overlay bits embedded in the pixel data go with the overlays the profile removes, and whether
+  // the JPEG bitstream must be scanned for APPn/COM metadata (always, for JPEG-family data).
+  const pixelRules: IrPixelRule[] = plan.pixels.empty ? [] : plan.pixels.select(ctx);
+  const embeddedOverlayBits: number[] = [];
+  for (let group = 0x6000; group <= 0x601e; group += 2) {
+    const bitsAllocated = top.values.get(((group << 16) | 0x0100) >>> 0);
+    const bitPosition = top.values.get(((group << 16) | 0x0102) >>> 0);
+    if (typeof bitsAllocated !== "number" || bitsAllocated <= 1 || typeof bitPosition !== "number") continue;
+    if (top.overlayData?.has(group)) continue;
+    const a = decide(((group << 16) | 0x3000) >>> 0, "OW", undefined, false)?.action.ir;
+    if (a && a.kind === "code" && (a.code === "X" || a.code === "Z" || a.code === "X/Z" || a.code === "C")) embeddedOverlayBits.push(bitPosition);
+  }
+  const pixelEncoding = transferSyntaxInfo(file.transferSyntaxUid).encoding;
+  const pixelWorkPossible = pixelRules.length > 0 || embeddedOverlayBits.length > 0 || pixelEncoding === "jpeg" || pixelEncoding === "jpeg-ls";
+  if (pixelRules.length > 0 && !codes.some((c) => c.value === CLEAN_PIXEL_DATA_CODE.value)) codes.push(CLEAN_PIXEL_DATA_CODE);
+
+  /** Writes the top-level Pixel Data through the pixel layer; false when it leaves it unchanged. */
+  const writePixelData = (c: DicomCursor): boolean => {
+    const geometry = describeImage(imageAttributesFrom((t) => top.values.get(t), file.transferSyntaxUid));
+    const result = applyPixelRules({
+      element: c.bytes.subarray(c.headerOffset, c.endOffset),
+      encoding: { littleEndian: c.littleEndian, explicitVr: c.explicitVr },
+      geometry,
+      rules: pixelRules,
+      stripJpegMetadata: true,
+      overlayBitPositions: embeddedOverlayBits,
+    });
+    for (const entry of result.report) {
+      const source = "source" in entry ? (entry.source ?? null) : null;
+      record.touched.push({ path: "(7FE0,0010)", action: entry.kind, rule: source });
+    }
+    if (result.element === null) return false;
+    out.copy(result.element, 0, result.element.length);
+    return true;
+  };
+
   const walk = (c: DicomCursor): void => {
     cursor = c;
     while (c.next()) {
@@ -748,6 +799,16 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
           }
           continue;
         }
+      }
+
+      if (depth === 0 && pixelWorkPossible) {
+        const keeps = rule === null || (rule.action.ir.kind === "code" && rule.action.ir.code === "K");
+        // A rewritten encapsulated Pixel Data makes the Extended Offset Table stale; it is optional.
+        if ((tag === TAG_EXTENDED_OFFSET_TABLE || tag === TAG_EXTENDED_OFFSET_TABLE_LENGTHS) && keeps) {
+          record.touched.push({ path: tag === TAG_EXTENDED_OFFSET_TABLE ? "(7FE0,0001)" : "(7FE0,0002)", action: "X", rule: null });
+          continue;
+        }
+        if (tag === TAG_PIXEL_DATA && keeps && writePixelData(c)) continue;
       }
 
       let kept: boolean;

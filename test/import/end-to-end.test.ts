@@ -3,18 +3,16 @@
 // the shared corpus, they give byte-identical outputs. Skips, with a
 // warning, when the corpus is absent.
 
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileProfile } from "../../src/compile";
 import type { IrProgram } from "../../src/ir/types";
 import { createExecutor } from "../../src/runtime/executor";
 import { importedText, importText, tempDir } from "./helpers";
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const CORPUS_DIR = [process.env.DEIDC_CORPUS, resolve(repoRoot, "../shared/corpus"), "/work/shared/corpus"].find((d): d is string => d !== undefined && existsSync(d));
-if (!CORPUS_DIR) console.warn("[import end-to-end] skipped: no DICOM corpus (set DEIDC_CORPUS or provide ../shared/corpus)");
+import { CORPUS_DIR, warnIfNoCorpus } from "../support/corpus";
+warnIfNoCorpus("import end-to-end");
 
 const FILES = [
   "pydicom-debian/CT_small.dcm",

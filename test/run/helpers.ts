@@ -6,24 +6,15 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, dirname, join, relative } from "node:path";
 import Ajv from "ajv";
 import { afterEach } from "vitest";
 import type { IrProgram, IrSource } from "../../src/ir/types";
 import type { Executor, ExecutorEnvironment, ObjectRecord } from "../../src/runtime/executor/types";
 import schema from "../../src/run/report.schema.json";
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** The shared corpus: $DEIDC_CORPUS, else shared/corpus beside the work tree. */
-export const CORPUS_DIR: string | undefined = [process.env.DEIDC_CORPUS, resolve(repoRoot, "../shared/corpus"), "/work/shared/corpus"].find(
-  (dir): dir is string => dir !== undefined && existsSync(dir),
-);
-
-export function warnIfNoCorpus(suite: string): void {
-  if (!CORPUS_DIR) console.warn(`[${suite}] skipped: no DICOM corpus (set DEIDC_CORPUS or provide ../shared/corpus)`);
-}
+export { CORPUS_DIR, warnIfNoCorpus } from "../support/corpus";
 
 const temporaryDirs: string[] = [];
 

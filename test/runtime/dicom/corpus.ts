@@ -2,10 +2,9 @@
 // dcmjs and dcmdump oracles.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import {
   DatasetWriter,
@@ -13,20 +12,12 @@ import {
   TokenKind,
   UNDEFINED_LENGTH,
   openCursor,
-  readPart10,
   writePart10,
 } from "../../../src/runtime/dicom/index";
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** The shared corpus: $DEIDC_CORPUS, else shared/ beside the work tree (as on developer machines and CI). */
-export const CORPUS_DIR: string | undefined = [process.env.DEIDC_CORPUS, resolve(repoRoot, "../shared/corpus"), "/work/shared/corpus"].find(
-  (dir): dir is string => dir !== undefined && existsSync(dir),
-);
-
-export function warnIfNoCorpus(suite: string): void {
-  if (!CORPUS_DIR) console.warn(`[${suite}] skipped: no DICOM corpus (set DEIDC_CORPUS or provide ../shared/corpus)`);
-}
+export { CORPUS_DIR, warnIfNoCorpus } from "../../support/corpus";
+import { CORPUS_DIR } from "../../support/corpus";
 
 /** Corpus files that are not valid DICOM although named .dcm, and the error the reader must give. */
 export const KNOWN_MALFORMED: ReadonlyMap<string, RegExp> = new Map([

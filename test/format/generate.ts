@@ -3,17 +3,8 @@
 // line breaks, comments, escapes and spellings a person might use, and the
 // formatter must cope with all of them. Seeded, so a failure reproduces.
 
-/** mulberry32: small, fast, and good enough to pick test cases. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from "../support/random";
+export { prng };
 
 /**
  * A piece of output: a token, or a boundary between tokens. `gap` is where

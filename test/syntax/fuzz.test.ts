@@ -4,6 +4,7 @@
 // truncated), and files of random tokens and random characters. A seeded PRNG
 // makes every failure reproducible: the failing seed and text are printed.
 
+import { seededRandom } from "../support/random";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { deidLexer } from "../../grammar/tokens";
@@ -11,17 +12,7 @@ import type { Diagnostic } from "../../src/diagnostics/diagnostic";
 import type { Span } from "../../src/syntax/ast";
 import { parseDeid } from "../../src/syntax/parse";
 
-/** mulberry32: small, fast, and good enough to drive a fuzzer. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 type Random = ReturnType<typeof prng>;
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;

@@ -1,17 +1,7 @@
 // A seeded generator for the property tests: every run checks the same
 // cases, so a failure reproduces, and no test depends on Math.random.
 
-/** mulberry32: a small 32-bit generator, good enough to spread test inputs. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "../../support/random";
 
 /** An integer in [lo, hi]. */
 export function randomInt(random: () => number, lo: number, hi: number): number {

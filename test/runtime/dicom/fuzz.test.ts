@@ -2,6 +2,7 @@
 // truncations, byte flips and length corruptions of corpus files, read and walked to the end with
 // every value read.
 
+import { seededRandom } from "../../support/random";
 import { describe, expect, it } from "vitest";
 import { statSync } from "node:fs";
 import { DicomReadError, TokenKind, openCursor, readPart10 } from "../../../src/runtime/dicom/index";
@@ -9,17 +10,7 @@ import { CORPUS_DIR, KNOWN_MALFORMED, corpusFiles, loadCorpusFile, shortName, wa
 
 warnIfNoCorpus("dicom fuzz");
 
-/** Small, deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 /** Reads everything the executor might read. */
 function consume(bytes: Uint8Array): void {

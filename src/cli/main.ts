@@ -66,9 +66,9 @@ ${EXIT_CODES}`,
 
   program
     .command("compile")
-    .description("compile a profile; --emit ir prints the checked, flattened profile as JSON")
+    .description("compile a profile: the IR (JSON), a plan module (ts, js), or a standalone processor (bundle)")
     .argument("<profile>", "a rule file or a standard-library name such as ps315.basic")
-    .addOption(new Option("--emit <what>", "what to produce").choices(["ir"]).default("ir"))
+    .addOption(new Option("--emit <what>", "ir (JSON), ts or js (plan module), bundle (standalone processor); default: from -o (.mjs bundle, .ts ts, .js js), else ir").choices(["ir", "ts", "js", "bundle"]))
     .option("--with <options>", "switch options on (repeat, or separate with commas)", collect)
     .option("-o, --output <file>", "write to a file (atomically) instead of stdout")
     .addHelpText(
@@ -76,10 +76,12 @@ ${EXIT_CODES}`,
       `
 Examples:
   $ deidc compile rules/examples/research-date-shift.deid --emit ir
-  $ deidc compile ps315.basic --with ps315.retain-uids --emit ir -o basic.ir.json
+  $ deidc compile ps315.basic --with ps315.retain-uids -o basic.ts          # readable plan module
+  $ deidc compile site.deid -o processor.mjs                                # one file, no node_modules needed
+  $ DEID_KEY=... node processor.mjs scans/ -o release/ --report release.jsonl
 ${EXIT_CODES}`,
     )
-    .action((profile: string, opts) => setExit(compileCommand(profile, opts)));
+    .action(async (profile: string, opts) => setExit(await compileCommand(profile, opts)));
 
   program
     .command("explain")

@@ -118,7 +118,7 @@ export class ExprEmitter {
     if (typeof v === "number") return numberLiteral(v);
     if (typeof v === "boolean") return String(v);
     if (v instanceof RegExp) return this.mod.hoist("RE", `new RegExp(${JSON.stringify(v.source)}, ${JSON.stringify(v.flags)})`, { type: "RegExp", indexed: true });
-    if (Array.isArray(v)) return this.mod.hoist("LIST", this.arrayCode(v), { type: `readonly ${this.mod.use("Value")}[]`, indexed: true });
+    if (Array.isArray(v)) return this.mod.hoist("LIST", this.arrayCode(v), { type: `${this.mod.use("Value")}[]`, indexed: true });
     return this.mod.hoist("RANGE", `{ from: ${numberLiteral(v.from)}, to: ${numberLiteral(v.to)} }`, { indexed: true });
   }
 

@@ -106,9 +106,9 @@ export class ModuleBuilder {
   }
 }
 
-/** Text safe inside a `//` comment: one line. */
+/** Text safe inside a comment: one line, with no star-slash to end a block comment early. */
 export function commentText(text: string): string {
-  return text.replace(/[\r\n\u2028\u2029]+/g, " ");
+  return text.replace(/[\r\n\u2028\u2029]+/g, " ").replace(/\*\//g, "*\\/");
 }
 
 export function hex(n: number, width = 8): string {

@@ -6,7 +6,7 @@
 // Nothing here may import the compiler (src/compile.ts, src/check, src/syntax,
 // chevrotain): this module is bundled into standalone processors.
 
-import type { IrSecret } from "../ir/types";
+import { IR_VERSION, type IrProgram, type IrSecret } from "../ir/types";
 import {
   DEFAULT_DATE_SHIFT,
   IMPLEMENTATION_CLASS_UID,
@@ -22,8 +22,9 @@ export { processObject } from "../runtime/executor/process";
 export { asText, type Compiled, type EvalContext, type Value } from "../runtime/executor/expr";
 export type { Ancestor, AncestorMatcher, PlannedAction, PlannedRule } from "../runtime/executor/plan";
 export type { Executor, ExecutorEnvironment, ObjectRecord, ObjectResult } from "../runtime/executor/types";
-export type { IrProgram } from "../ir/types";
+export type { IrProgram };
 export { keyedHash, daysOffset } from "../runtime/actions";
+export { planPixelRules } from "../runtime/pixels";
 export { eq, ne, lt, le, gt, ge, isIn, contains, matches, notMatches, plus, rangeOf, hashWith, daysWith } from "./ops";
 
 /**
@@ -68,6 +69,17 @@ export function privateSlotKeys(tag: number, creator: string): [element: string,
 /** Precedence order of candidates gathered from several tables (rule ids are positions in the IR's rule list). */
 export function byPrecedence(a: PlannedRule, b: PlannedRule): number {
   return a.id - b.id;
+}
+
+/**
+ * The IR literal of a generated module, as an IrProgram. It was validated
+ * against the IR schema when it was compiled; type-checking the literal again
+ * would only cost the TypeScript compiler seconds (it is large), so the
+ * generated code passes it through here. Refuses an IR of another version.
+ */
+export function embeddedIr(ir: { irVersion: number; [property: string]: unknown }): IrProgram {
+  if (ir.irVersion !== IR_VERSION) throw new Error(`this module embeds IR version ${ir.irVersion}; the runtime reads version ${IR_VERSION}`);
+  return ir as unknown as IrProgram;
 }
 
 export interface RunKeys {

@@ -47,12 +47,17 @@ export function patternMatches(m: Extract<IrElementMatch, { kind: "mask" | "rang
   return tag >= parseInt(m.from, 16) && tag <= parseInt(m.to, 16);
 }
 
-/** Can a mask or range match a tag of an odd (private) group? Those that cannot are left out of the private candidates. */
-export function canMatchOddGroup(m: Extract<IrElementMatch, { kind: "mask" | "range" }>): boolean {
-  if (m.kind === "mask") return (parseInt(m.mask, 16) & 0x10000) === 0 || (parseInt(m.value, 16) & 0x10000) !== 0;
+/**
+ * Can a mask or range match a tag of an odd (private) group, or of an even
+ * (standard) one? A pattern is left out of the tables for elements it can
+ * never match.
+ */
+export function canMatchGroup(m: Extract<IrElementMatch, { kind: "mask" | "range" }>, odd: boolean): boolean {
+  const parity = odd ? 1 : 0;
+  if (m.kind === "mask") return (parseInt(m.mask, 16) & 0x10000) === 0 || ((parseInt(m.value, 16) >>> 16) & 1) === parity;
   const from = parseInt(m.from, 16) >>> 16;
   const to = parseInt(m.to, 16) >>> 16;
-  return to > from || (from & 1) === 1;
+  return to > from || (from === to && (from & 1) === parity);
 }
 
 /** Code testing the number `tag` against a mask or range. */
@@ -112,7 +117,10 @@ export function ancestorMatcherCode(sel: IrSelector, name: string): string | nul
       const index = sel.anchored ? `${i}` : `depth - ${n - i}`;
       checks.push(ancestorTest(step, `anc[${index}]!`));
     });
-    return `function ${name}${signature} {\n  return ${checks.join(" &&\n    ")};\n}`;
+    const body = checks.join(" &&\n    ");
+    // An anchored top-level path (`/PatientID`) only looks at the depth.
+    const params = body.includes("anc[") ? signature : signature.replace("(anc:", "(_anc:");
+    return `function ${name}${params} {\n  return ${body};\n}`;
   }
 
   // With `**`, backtracking as plan.ts does: step i tries to match starting at ancestor `at`.

@@ -1,0 +1,285 @@
+// Measures de-identification throughput on three workloads built from the
+// shared corpus, and prints, side by side for each:
+//   cp -r                      copying the files (the floor)
+//   dcmjs read-modify-write    read with dcmjs, naturalize, delete/replace the
+//                              attributes ps315.basic names, write
+//   deidc run --jobs 1         the CLI with the interpreted executor (createExecutor)
+//   processor.mjs              the standalone bundle from `deidc compile ps315.basic -o processor.mjs`
+// with files/s, MB/s (input bytes), time relative to cp -r, CPU time and
+// peak RSS of the process (/usr/bin/time -v). Every tool runs as a child process on the
+// same inputs, after cp -r has warmed the page cache. Prints; asserts nothing.
+//
+// Workloads (in a temporary folder, removed at the end):
+//   W1  2,000 copies of a real 512 x 512 CT slice, each with its own SOP Instance UID
+//   W2  5,000 small objects with large private headers (CT_small: 179 GE private elements)
+//   W3  20 large multi-frame objects (Enhanced CT grown to --frames frames of 512 x 512)
+//
+// Each figure is the median of --runs runs; before each run the previous
+// output is deleted and `sync` flushes it, so that writeback of one run does
+// not land in the next.
+//
+// Usage: node scripts/bench.mjs [--w1 2000 --w2 5000 --w3 20 --frames 64 --runs 3 --only W1,W2]
+// Needs dist/deidc.mjs (npm run build) and the corpus ($DEIDC_CORPUS or ../shared/corpus).
+
+import { spawnSync } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const SELF = fileURLToPath(import.meta.url);
+const KEY = "bench-key-0123456789abcdef";
+
+// ------------------------------------------------------------------ dcmjs baseline (child mode)
+
+/** What ps315.basic does to each attribute keyword, from its IR: the baseline applies the same list. */
+function basicActions(irPath) {
+  const ir = JSON.parse(readFileSync(irPath, "utf8"));
+  const actions = new Map();
+  for (const rule of ir.rules) {
+    const s = rule.selector;
+    if (s.kind !== "path" || s.steps.length !== 1 || rule.action.kind !== "code") continue;
+    const m = s.steps[0].match;
+    if (m.kind === "tag" && m.keyword && !actions.has(m.keyword)) actions.set(m.keyword, rule.action.code);
+  }
+  return actions;
+}
+
+async function dcmjsBaseline(inputDir, outputDir, irPath) {
+  const { default: dcmjs } = await import("dcmjs");
+  dcmjs.log.setLevel?.("silent");
+  const { DicomMessage, DicomMetaDictionary, DicomDict } = dcmjs.data;
+  const actions = basicActions(irPath);
+  const newUid = (uid) => `2.25.${BigInt(`0x${createHmac("sha256", KEY).update(uid).digest("hex").slice(0, 30)}`)}`;
+  const dummy = (value) => (typeof value === "number" ? 0 : "DUMMY");
+
+  const clean = (dataset) => {
+    for (const key of Object.keys(dataset)) {
+      if (/^[0-9A-Fa-f]{8}$/.test(key) && parseInt(key.slice(0, 4), 16) & 1) {
+        delete dataset[key]; // private * -> X
+        continue;
+      }
+      const value = dataset[key];
+      const code = actions.get(key);
+      if (code === undefined || code === "K" || code === "C") {
+        if (Array.isArray(value)) for (const item of value) if (item && typeof item === "object" && !ArrayBuffer.isView(item) && !(item instanceof ArrayBuffer)) clean(item);
+        continue;
+      }
+      if (code === "U" || code === "X/Z/U*") dataset[key] = Array.isArray(value) ? value.map((v) => newUid(String(v))) : newUid(String(value));
+      else if (code.startsWith("X")) delete dataset[key];
+      else if (code === "Z") dataset[key] = Array.isArray(value) && typeof value[0] === "object" ? [] : "";
+      else dataset[key] = Array.isArray(value) ? value.map(dummy) : dummy(value);
+    }
+  };
+
+  let failed = 0;
+  for (const name of readdirSync(inputDir)) {
+    try {
+      const bytes = readFileSync(join(inputDir, name));
+      const message = DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      const dataset = DicomMetaDictionary.naturalizeDataset(message.dict);
+      clean(dataset);
+      dataset.PatientIdentityRemoved = "YES";
+      dataset.DeidentificationMethod = "dcmjs baseline";
+      const meta = DicomMetaDictionary.naturalizeDataset(message.meta);
+      meta.MediaStorageSOPInstanceUID = dataset.SOPInstanceUID;
+      const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
+      dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
+      writeFileSync(join(outputDir, name), Buffer.from(dict.write()));
+    } catch (e) {
+      failed++;
+      if (failed <= 3) process.stderr.write(`dcmjs baseline: ${name}: ${e.message}\n`);
+    }
+  }
+  if (failed > 0) process.stderr.write(`dcmjs baseline: ${failed} file(s) failed\n`);
+}
+
+if (process.argv[2] === "--dcmjs-baseline") {
+  mkdirSync(process.argv[4], { recursive: true });
+  await dcmjsBaseline(process.argv[3], process.argv[4], process.argv[5]);
+  process.exit(0);
+}
+
+// ------------------------------------------------------------------ options, corpus
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const W1_COPIES = Number(arg("w1", 2000));
+const W2_COPIES = Number(arg("w2", 5000));
+const W3_COPIES = Number(arg("w3", 20));
+const W3_FRAMES = Number(arg("frames", 64));
+const ONLY = arg("only", "W1,W2,W3").split(",");
+const RUNS = Number(arg("runs", 3));
+
+const CORPUS = [process.env.DEIDC_CORPUS, resolve(ROOT, "../shared/corpus"), "/work/shared/corpus"].find((d) => d && existsSync(d));
+if (!CORPUS) {
+  console.error("bench: no corpus (set DEIDC_CORPUS or provide ../shared/corpus)");
+  process.exit(2);
+}
+const CT_SLICE = join(CORPUS, "pseudo-phi-johnsnowlabs/3209648408_09-23-1999-CT_UROGRAM-31798_3_000000-PARENCHYMAL_PHASE_Sep1999-95798_1-001.dcm");
+const PRIVATE_HEAVY = join(CORPUS, "pydicom-debian/CT_small.dcm");
+const MULTI_FRAME = join(CORPUS, "pydicom-data/eCT_Supplemental.dcm");
+const DEIDC = join(ROOT, "dist/deidc.mjs");
+if (!existsSync(DEIDC)) {
+  console.error("bench: dist/deidc.mjs is missing; run `npm run build` first");
+  process.exit(2);
+}
+
+// ------------------------------------------------------------------ workloads
+
+const { default: dcmjs } = await import("dcmjs");
+dcmjs.log.setLevel?.("silent");
+const { DicomMessage, DicomMetaDictionary, DicomDict } = dcmjs.data;
+
+const read = (path) => {
+  const bytes = readFileSync(path);
+  return DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+};
+
+/** The same UID with its last digits replaced by `n`: the same length, so every byte offset stays. */
+function variant(uid, n) {
+  const digits = String(n).padStart(6, "0");
+  return uid.slice(0, uid.length - digits.length) + digits;
+}
+
+/** Copies of `path`, each with its SOP Instance UIDs (dataset and File Meta) rewritten in place. */
+function uidCopies(path, dir, count) {
+  mkdirSync(dir, { recursive: true });
+  const bytes = readFileSync(path);
+  const message = read(path);
+  const uids = [message.dict["00080018"].Value[0], message.meta["00020003"].Value[0]];
+  const places = uids.map((uid) => {
+    const at = [];
+    for (let i = bytes.indexOf(uid); i >= 0; i = bytes.indexOf(uid, i + 1)) at.push(i);
+    if (at.length === 0) throw new Error(`${path}: UID ${uid} not found in the bytes`);
+    return { uid, at };
+  });
+  for (let n = 0; n < count; n++) {
+    const copy = Buffer.from(bytes);
+    for (const { uid, at } of places) for (const i of at) copy.write(variant(uid, n), i, "latin1");
+    writeFileSync(join(dir, `${String(n).padStart(5, "0")}.dcm`), copy);
+  }
+}
+
+/** Large multi-frame objects: the Enhanced CT's frames and per-frame functional groups repeated to `frames`. */
+function multiFrameCopies(path, dir, count, frames) {
+  mkdirSync(dir, { recursive: true });
+  const message = read(path);
+  const dataset = DicomMetaDictionary.naturalizeDataset(message.dict);
+  const meta = DicomMetaDictionary.naturalizeDataset(message.meta);
+  const source = new Uint8Array(dataset.PixelData[0]);
+  const frameBytes = source.length / dataset.NumberOfFrames;
+  const pixels = new Uint8Array(frameBytes * frames);
+  for (let f = 0; f < frames; f++) pixels.set(source.subarray((f % dataset.NumberOfFrames) * frameBytes, ((f % dataset.NumberOfFrames) + 1) * frameBytes), f * frameBytes);
+  const groups = dataset.PerFrameFunctionalGroupsSequence;
+  dataset.PerFrameFunctionalGroupsSequence = Array.from({ length: frames }, (_, f) => groups[f % groups.length]);
+  dataset.NumberOfFrames = frames;
+  dataset.PixelData = [pixels.buffer];
+  for (let n = 0; n < count; n++) {
+    dataset.SOPInstanceUID = meta.MediaStorageSOPInstanceUID = variant(message.dict["00080018"].Value[0], n);
+    const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
+    dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
+    writeFileSync(join(dir, `${String(n).padStart(3, "0")}.dcm`), Buffer.from(dict.write()));
+  }
+}
+
+function folderBytes(dir) {
+  return readdirSync(dir).reduce((n, name) => n + statSync(join(dir, name)).size, 0);
+}
+
+// ------------------------------------------------------------------ measurement
+
+const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
+
+/** Runs a command: wall seconds, CPU seconds and peak RSS (MB), the latter two from /usr/bin/time when present. */
+function measure(command, args, env = {}) {
+  const started = performance.now();
+  const argv = TIME ? [TIME, ["-v", command, ...args]] : [command, args];
+  const result = spawnSync(argv[0], argv[1], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env }, maxBuffer: 1 << 26 });
+  const seconds = (performance.now() - started) / 1000;
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? "");
+  // CPU time (user + system) is less disturbed than wall time when other work shares the machine.
+  const user = /User time \(seconds\): ([\d.]+)/.exec(result.stderr ?? "");
+  const system = /System time \(seconds\): ([\d.]+)/.exec(result.stderr ?? "");
+  const cpuSeconds = user && system ? Number(user[1]) + Number(system[1]) : null;
+  if (result.status !== 0) {
+    const lines = (result.stderr ?? "").split("\n").filter((l) => l && !/^\s+\S.*: /.test(l) && !l.startsWith("\tCommand"));
+    process.stderr.write(`bench: ${command} ${args.join(" ")} exited ${result.status}\n${lines.slice(-5).join("\n")}\n`);
+  }
+  return { seconds, cpuSeconds, rssMb: rss ? Number(rss[1]) / 1024 : null, status: result.status };
+}
+
+const work = mkdtempSync(join(tmpdir(), "deidc-bench-"));
+try {
+  process.stderr.write(`bench: building the workloads and the processor in ${work}\n`);
+  const irPath = join(work, "basic.ir.json");
+  if (spawnSync(process.execPath, [DEIDC, "compile", "ps315.basic", "--emit", "ir", "-o", irPath], { stdio: "inherit" }).status !== 0) throw new Error("deidc compile --emit ir failed");
+  const processor = join(work, "processor.mjs");
+  const viaCli = spawnSync(process.execPath, [DEIDC, "compile", "ps315.basic", "--emit", "bundle", "-o", processor], { encoding: "utf8" });
+  if (viaCli.status !== 0 || !readFileSync(processor, "utf8").startsWith("#!")) {
+    // A CLI built before `--emit bundle` was registered: build through the source instead.
+    const script = join(work, "build-processor.mts");
+    writeFileSync(script, `import { compileCommand } from ${JSON.stringify(join(ROOT, "src/cli/compile.ts"))};\nprocess.exitCode = await compileCommand("ps315.basic", { emit: "bundle", output: ${JSON.stringify(processor)} });\n`);
+    if (spawnSync(process.execPath, ["--import", "tsx", script], { cwd: ROOT, stdio: "inherit" }).status !== 0) throw new Error("building the processor failed");
+  }
+
+  const workloads = [];
+  if (ONLY.includes("W1")) workloads.push({ name: "W1", what: `${W1_COPIES} x 512x512 CT slice (distinct SOP Instance UIDs)`, build: (d) => uidCopies(CT_SLICE, d, W1_COPIES) });
+  if (ONLY.includes("W2")) workloads.push({ name: "W2", what: `${W2_COPIES} x CT_small (39 KB, 179 private elements)`, build: (d) => uidCopies(PRIVATE_HEAVY, d, W2_COPIES) });
+  if (ONLY.includes("W3")) workloads.push({ name: "W3", what: `${W3_COPIES} x Enhanced CT, ${W3_FRAMES} frames of 512x512`, build: (d) => multiFrameCopies(MULTI_FRAME, d, W3_COPIES, W3_FRAMES) });
+
+  const results = [];
+  for (const w of workloads) {
+    const input = join(work, w.name);
+    w.build(input);
+    const files = readdirSync(input).length;
+    const mb = folderBytes(input) / 1e6;
+    process.stderr.write(`bench: ${w.name}: ${w.what}: ${files} files, ${mb.toFixed(0)} MB\n`);
+    const out = join(work, "out");
+    const tools = [
+      ["cp -r", () => measure("cp", ["-r", input, out])],
+      ["dcmjs read-modify-write", () => measure(process.execPath, [SELF, "--dcmjs-baseline", input, out, irPath])],
+      ["deidc run --jobs 1", () => measure(process.execPath, [DEIDC, "run", "ps315.basic", input, "-o", out, "--jobs", "1", "--no-progress"], { DEID_KEY: KEY })],
+      ["processor.mjs (bundle)", () => measure(process.execPath, [processor, input, "-o", out, "--jobs", "1", "--no-progress"], { DEID_KEY: KEY })],
+    ];
+    let cp = null;
+    for (const [tool, run] of tools) {
+      const samples = [];
+      for (let i = 0; i < RUNS; i++) {
+        rmSync(out, { recursive: true, force: true });
+        spawnSync("sync");
+        samples.push(run());
+      }
+      samples.sort((a, b) => a.seconds - b.seconds);
+      const m = samples[Math.floor(samples.length / 2)];
+      m.rssMb = Math.max(...samples.map((x) => x.rssMb ?? 0)) || null;
+      cp ??= m.seconds;
+      results.push({
+        workload: w.name,
+        tool,
+        "files/s": m.status === 0 ? Math.round(files / m.seconds).toLocaleString("en-US") : "failed",
+        "MB/s": (mb / m.seconds).toFixed(1),
+        seconds: m.seconds.toFixed(2),
+        "min..max s": `${samples[0].seconds.toFixed(2)}..${samples[samples.length - 1].seconds.toFixed(2)}`,
+        "CPU s": m.cpuSeconds === null ? "n/a" : m.cpuSeconds.toFixed(2),
+        "x cp -r": (m.seconds / cp).toFixed(1),
+        "peak RSS MB": m.rssMb === null ? "n/a" : m.rssMb.toFixed(0),
+      });
+    }
+    rmSync(out, { recursive: true, force: true });
+    rmSync(input, { recursive: true, force: true });
+  }
+
+  console.log(`deidc bench: ps315.basic; node ${process.version}; median of ${RUNS} run(s); inputs in the page cache; MB/s counts input bytes`);
+  for (const w of workloads) console.log(`  ${w.name}: ${w.what}`);
+  console.table(results);
+} catch (e) {
+  console.error(`bench: ${e.message}`);
+  process.exitCode = 2;
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,104 @@
+// The type declarations written next to a processor bundle
+// (processor.mjs -> processor.d.mts), so that TypeScript code importing the
+// bundle gets a typed `deidentify`. The record types restate
+// src/runtime/executor/types.ts; test/codegen checks that they stay equal.
+
+import type { ProfileIdentity } from "../generate";
+
+export function processorDeclarations(identity: ProfileIdentity, preamble: readonly string[]): string {
+  return `${preamble.join("\n")}
+
+/** Profile name. */
+export declare const PROFILE: ${JSON.stringify(identity.profile)};
+/** Profile title, if it has one. */
+export declare const PROFILE_TITLE: string | null;
+/** Options switched on, in layer order. */
+export declare const OPTIONS: readonly string[];
+/** DICOM PS3.15 release the standard library units come from. */
+export declare const STANDARD_RELEASE: string | null;
+/** deidc version that compiled this processor. */
+export declare const DEIDC_VERSION: string;
+/** SHA-256 of the IR (\`deidc compile --emit ir\`) compiled in. */
+export declare const IR_HASH: string;
+
+/** Where a rule was written. */
+export interface IrSource {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** What happened to an object. */
+export type Outcome = "written" | "rejected" | "quarantined" | "failed";
+
+/** One element the executor changed. Never an original value. */
+export interface TouchedElement {
+  path: string;
+  action: string;
+  rule: IrSource | null;
+}
+
+/** The audit record of one object (one line of \`--report\`). */
+export interface ObjectRecord {
+  input: string;
+  outcome: Outcome;
+  output?: string;
+  reason?: string;
+  rule?: IrSource;
+  offset?: number;
+  sopClassUid?: string;
+  newStudyUid?: string;
+  newSeriesUid?: string;
+  newSopInstanceUid?: string;
+  newPatientId?: string;
+  touched: TouchedElement[];
+  warnings: string[];
+}
+
+/** Receives original -> replacement pairs (for a crosswalk). */
+export interface CrosswalkSink {
+  patientId(original: string, replacement: string): void;
+  uid(original: string, replacement: string): void;
+}
+
+export interface DeidentifyOptions {
+  /** the secret key for every secret the profile declares (text is UTF-8); default: from the environment, as deidc run */
+  key?: Uint8Array | string;
+  /** profile parameters, as --param NAME=value */
+  params?: Readonly<Record<string, string | number | boolean>>;
+  /** lookup tables by the path written in the rule file; default: read as deidc run reads them */
+  tables?: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  crosswalk?: CrosswalkSink;
+}
+
+export interface DeidentifyResult {
+  /** the de-identified Part 10 file; null unless record.outcome is "written" */
+  output: Uint8Array | null;
+  record: ObjectRecord;
+}
+
+export type Deidentifier = (bytes: Uint8Array, inputPath?: string) => DeidentifyResult;
+
+/** Thrown by deidentifyStream when the object is rejected, quarantined or fails. */
+export declare class ObjectNotWrittenError extends Error {
+  readonly record: ObjectRecord;
+  constructor(record: ObjectRecord);
+}
+
+/** A de-identifier with the key, parameters and tables of \`options\`, prepared once. */
+export declare function createDeidentifier(options?: DeidentifyOptions): Deidentifier;
+
+/** De-identifies one object (bytes of a DICOM file). Never throws for bad input: see record.outcome. */
+export declare function deidentify(bytes: Uint8Array, options?: DeidentifyOptions, inputPath?: string): DeidentifyResult;
+
+/**
+ * De-identifies one object read from a byte stream (a Readable or any async
+ * iterable of bytes), yielding the output in chunks. The object is buffered
+ * whole before processing.
+ */
+export declare function deidentifyStream(
+  source: AsyncIterable<Uint8Array>,
+  options?: DeidentifyOptions & { inputPath?: string; onRecord?: (record: ObjectRecord) => void },
+): AsyncGenerator<Uint8Array, void, undefined>;
+`;
+}

@@ -14,13 +14,11 @@
 // and `createExecutor` share one semantics. The output is deterministic: the
 // same IR always gives the same bytes.
 
+import { methodDescriptionOf, wantedTagsOf } from "../runtime/executor/setup";
 import { createHash } from "node:crypto";
 import { describeAction, describeExpr } from "../ir/explain";
 import type { IrAction, IrExpr, IrProgram, IrRule, IrSource } from "../ir/types";
 import { lookupTag } from "../dicom/dictionary";
-import { collectAttributeTags } from "../runtime/executor/expr";
-import { IDENTIFYING_TAGS } from "../runtime/executor/process";
-import { planPixelRules } from "../runtime/pixels";
 import { ExprEmitter } from "./emit-expr";
 import { commentText, hex, ModuleBuilder } from "./module-builder";
 import { ancestorMatcherCode, canMatchGroup, describeSelector, patternMatches, patternTest, ruleShape, sourceText, type RuleShape } from "./selectors";
@@ -371,27 +369,9 @@ class Generator {
     return closeList(out, "]);");
   }
 
-  /** The top-level attributes the pre-pass decodes, computed as createExecutor does (the equivalence tests fail if the two part). */
+  /** The top-level attributes the pre-pass decodes: the same function createExecutor calls. */
   private wantedTags(): string[] {
-    const ir = this.ir;
-    const wanted = new Set<number>(IDENTIFYING_TAGS);
-    wanted.add(0x00100020);
-    for (const l of ir.lets) collectAttributeTags(l.value, wanted);
-    for (const r of ir.rules) {
-      if (r.when) collectAttributeTags(r.when, wanted);
-      const a = r.action;
-      if (a.kind === "set") collectAttributeTags(a.value, wanted);
-      if (a.kind === "shift") collectAttributeTags(a.days, wanted);
-      if (a.kind === "lookup") a.keys.forEach((k) => collectAttributeTags(k, wanted));
-    }
-    for (const f of ir.filters) if (f.when) collectAttributeTags(f.when, wanted);
-    for (const t of planPixelRules(ir.pixels).attributeTags) wanted.add(t);
-    // Overlay Bits Allocated and Bit Position of every overlay group: they tell which bits of the
-    // pixel data hold embedded overlays, to clear when overlays are removed.
-    for (let group = 0x6000; group <= 0x601e; group += 2) {
-      wanted.add(((group << 16) | 0x0100) >>> 0);
-      wanted.add(((group << 16) | 0x0102) >>> 0);
-    }
+    const wanted = wantedTagsOf(this.ir);
     const out = ["/** Top-level attributes read before the main pass: what conditions and values use, and the identifiers `C` removes. */", "const WANTED_TAGS: ReadonlySet<number> = new Set([" ];
     for (const tag of [...wanted].sort((a, b) => a - b)) {
       const keyword = lookupTag(tag)?.keyword;
@@ -403,13 +383,7 @@ class Generator {
 
   private method(): string[] {
     const ir = this.ir;
-    // As createExecutor computes them (src/runtime/executor/index.ts); the equivalence tests fail if the two part.
-    // One value per layer; the profile `--with` derives ("<profile> --with <options>") is named by its base.
-    const description = [`deidc ${ir.compiler}${ir.profile.release ? ` DICOM PS3.15 ${ir.profile.release}` : ""}`];
-    for (const layer of ir.profile.layers) {
-      const value = `${layer.kind} ${layer.kind === "profile" ? layer.name.replace(/ --with .*$/, "") : layer.name}`;
-      if (!description.includes(value)) description.push(value);
-    }
+    const description = methodDescriptionOf(ir);
     const codes = ir.profile.methodCodes.map((c) => ({ value: c.value, scheme: c.scheme, meaning: c.meaning }));
     return [
       "/** De-identification Method (0012,0063) values this profile adds. */",

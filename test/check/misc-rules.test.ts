@@ -35,6 +35,10 @@ describe("PrivateTagRule", () => {
 });
 
 describe("RegexRule", () => {
+  it("rejects flags other than i, g, m, s, u", () => {
+    const [f] = lintText('deid 1\nStudyDescription -> replace(/x/y, "z")\n', [RegexRule]);
+    expect(f).toMatchObject({ code: "DEID1005", message: "regular expression flag `y` not allowed" });
+  });
   it("reports a regular expression that does not compile", () => {
     const [f] = lintText("deid 1\nPatientName -> X when Manufacturer ~ /(GE/\n", [RegexRule]);
     expect(f).toMatchObject({ code: "DEID1005", line: 2 });

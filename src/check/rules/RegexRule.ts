@@ -7,6 +7,13 @@ import type { CheckContext } from "../context";
 export function RegexRule(ctx: CheckContext): Visitor {
   return {
     Regex(node) {
+      // `y` (sticky) would carry a match position from one element to the next; `d` and `v` change
+      // nothing a rule can use. The language takes i, g, m, s, u.
+      const stray = [...node.flags].filter((f) => !"igmsu".includes(f));
+      if (stray.length > 0) {
+        ctx.report("DEID1005", node.span, `regular expression flag${stray.length > 1 ? "s" : ""} \`${stray.join("")}\` not allowed`, { help: "the flags are i, g, m, s, u" });
+        return;
+      }
       try {
         new RegExp(node.pattern, node.flags);
       } catch (e) {

@@ -5,9 +5,10 @@
 
 import { planPixelRules, type PixelRulePlan } from "../pixels";
 import type { IrProgram, IrSource } from "../../ir/types";
-import { compileExpr, collectAttributeTags, type Compiled, type Value } from "./expr";
+import { compileExpr, type Compiled, type Value } from "./expr";
+import { methodDescriptionOf, wantedTagsOf } from "./setup";
 import { RulePlan } from "./plan";
-import { IDENTIFYING_TAGS, processObject } from "./process";
+import { processObject } from "./process";
 import type { CrosswalkSink, Executor, ExecutorEnvironment } from "./types";
 
 export type { Executor, ExecutorEnvironment, ObjectRecord, ObjectResult, Outcome, TouchedElement, CrosswalkSink } from "./types";
@@ -51,43 +52,16 @@ export function createExecutor(ir: IrProgram, env: ExecutorEnvironment & { runKe
     if (!secretValues.get(s.name)) throw new MissingSecretError(`secret \`${s.name}\` has no value (${s.from === "env" ? `environment variable ${s.ref}` : `file ${s.ref}`})`);
   }
 
-  const wanted = new Set<number>(IDENTIFYING_TAGS);
-  wanted.add(0x00100020);
+  const wanted = wantedTagsOf(ir);
   const lets = new Map<string, Compiled>();
-  for (const l of ir.lets) {
-    lets.set(l.name, compileExpr(l.value));
-    collectAttributeTags(l.value, wanted);
-  }
+  for (const l of ir.lets) lets.set(l.name, compileExpr(l.value));
   const params = new Map<string, Value>();
   for (const p of ir.params) {
     const given = env.params.get(p.name);
     params.set(p.name, given !== undefined ? given : p.default ? compileExpr(p.default)({} as never) : undefined);
   }
-  for (const r of ir.rules) {
-    if (r.when) collectAttributeTags(r.when, wanted);
-    const a = r.action;
-    if (a.kind === "set") collectAttributeTags(a.value, wanted);
-    if (a.kind === "shift") collectAttributeTags(a.days, wanted);
-    if (a.kind === "lookup") a.keys.forEach((k) => collectAttributeTags(k, wanted));
-  }
-  for (const f of ir.filters) if (f.when) collectAttributeTags(f.when, wanted);
   const pixels = planPixelRules(ir.pixels);
-  for (const t of pixels.attributeTags) wanted.add(t);
-  // Overlays stored in unused high bits of the pixel data (retired, still in old files): their
-  // Overlay Bits Allocated and Bit Position tell which bits to clear when overlays are removed.
-  for (let group = 0x6000; group <= 0x601e; group += 2) {
-    wanted.add(((group << 16) | 0x0100) >>> 0);
-    wanted.add(((group << 16) | 0x0102) >>> 0);
-  }
-
-  // One value per layer, in layer order (each value is an LO of at most 64 characters). The profile
-  // that `--with` derives on the command line is named "<profile> --with <options>" (src/compile.ts);
-  // its options are layers of their own, so it is named by the profile it derives from.
-  const methodDescription = [`deidc ${ir.compiler}${ir.profile.release ? ` DICOM PS3.15 ${ir.profile.release}` : ""}`];
-  for (const layer of ir.profile.layers) {
-    const value = `${layer.kind} ${layer.kind === "profile" ? layer.name.replace(/ --with .*$/, "") : layer.name}`;
-    if (!methodDescription.includes(value)) methodDescription.push(value);
-  }
+  const methodDescription = methodDescriptionOf(ir);
 
   const plan: ExecutionPlan = {
     rules: new RulePlan(ir),

@@ -163,11 +163,15 @@ export class RulePlan {
   }
 
   /** Candidate rules for a private element of `creator`, in precedence order. */
+  private readonly withoutCreator = new Map<number, PlannedRule[]>();
+
   forPrivate(tag: number, creator: string | undefined): PlannedRule[] {
-    let byTag = this.byPrivateSlot.get(creator ?? "");
+    // An element with no creator in its block and one whose creator is the empty string are
+    // different slots: a rule naming creator "" must not decide the first.
+    let byTag = creator === undefined ? this.withoutCreator : this.byPrivateSlot.get(creator);
     if (!byTag) {
       byTag = new Map();
-      this.byPrivateSlot.set(creator ?? "", byTag);
+      this.byPrivateSlot.set(creator!, byTag);
     }
     let list = byTag.get(tag);
     if (!list) {

@@ -1,0 +1,53 @@
+// What an executor needs that depends only on the IR. The planner
+// (createExecutor) and the code generator (src/codegen) both call these, so
+// a generated processor reads the same attributes and writes the same
+// markers as `deidc run`.
+
+import type { IrAction, IrProgram } from "../../ir/types";
+import { planPixelRules } from "../pixels";
+import { collectAttributeTags } from "./expr";
+import { IDENTIFYING_TAGS } from "./process";
+
+function collectActionTags(a: IrAction, out: Set<number>): void {
+  if (a.kind === "set") collectAttributeTags(a.value, out);
+  else if (a.kind === "shift") collectAttributeTags(a.days, out);
+  else if (a.kind === "lookup") {
+    a.keys.forEach((k) => collectAttributeTags(k, out));
+    collectActionTags(a.otherwise, out);
+  }
+}
+
+/** Top-level attributes the pre-pass must read: what conditions, values, cleaning, pixels and overlays use. */
+export function wantedTagsOf(ir: IrProgram): Set<number> {
+  const wanted = new Set<number>(IDENTIFYING_TAGS);
+  wanted.add(0x00100020);
+  for (const l of ir.lets) collectAttributeTags(l.value, wanted);
+  for (const r of ir.rules) {
+    if (r.when) collectAttributeTags(r.when, wanted);
+    collectActionTags(r.action, wanted);
+  }
+  for (const f of ir.filters) if (f.when) collectAttributeTags(f.when, wanted);
+  for (const t of planPixelRules(ir.pixels).attributeTags) wanted.add(t);
+  // Overlays stored in unused high bits of the pixel data (retired, still in old files): their
+  // Overlay Bits Allocated and Bit Position tell which bits to clear when overlays are removed.
+  for (let group = 0x6000; group <= 0x601e; group += 2) {
+    wanted.add(((group << 16) | 0x0100) >>> 0);
+    wanted.add(((group << 16) | 0x0102) >>> 0);
+  }
+  return wanted;
+}
+
+/**
+ * De-identification Method (0012,0063): one value per layer, in layer order (each value is an LO
+ * of at most 64 characters). The profile that `--with` derives on the command line is named
+ * "<profile> --with <options>" (src/compile.ts); its options are layers of their own, so it is
+ * named by the profile it derives from.
+ */
+export function methodDescriptionOf(ir: IrProgram): string[] {
+  const values = [`deidc ${ir.compiler}${ir.profile.release ? ` DICOM PS3.15 ${ir.profile.release}` : ""}`];
+  for (const layer of ir.profile.layers) {
+    const value = `${layer.kind} ${layer.kind === "profile" ? layer.name.replace(/ --with .*$/, "") : layer.name}`;
+    if (!values.includes(value)) values.push(value);
+  }
+  return values;
+}

@@ -316,7 +316,7 @@ export async function runForEach(command: string, args: readonly string[], paths
 
 /**
  * The error lines dciodvfy prints for each file. Normalised: UIDs and other dotted numbers, the number
- * after "UID", and quoted values ("= <...>") are replaced by placeholders, since a de-identified
+ * after "UID", and quoted values ("= <...>") are replaced by replacement marks, since a de-identified
  * output carries new UIDs and dummy values where the input had others.
  */
 export async function dciodvfyAll(paths: readonly string[]): Promise<Map<string, DciodvfyResult>> {

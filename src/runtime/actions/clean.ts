@@ -11,8 +11,8 @@
 //     UIDs and IP addresses, dates, phone numbers and numbers of five or
 //     more digits;
 // and keeps every other word. Each run of removed tokens (separated only by
-// spaces or tabs) becomes one placeholder, "**" by default: a removed token is
-// never shorter than 2 characters, so with a placeholder of at most 2 the
+// spaces or tabs) becomes one replacement mark, "**" by default: a removed token is
+// never shorter than 2 characters, so with a replacement mark of at most 2 the
 // cleaned text is never longer than the original and still fits its VR.
 //
 // The shapes are one regular expression compiled once per process. The
@@ -24,14 +24,14 @@
 // kinds of match and writes the text once.
 
 /** Replaces each run of removed tokens unless makeCleaner is given another. */
-export const DEFAULT_PLACEHOLDER = "**";
+export const DEFAULT_REPLACEMENT_MARK = "**";
 
 /** Identifiers shorter than this are ignored, so a middle initial does not delete every "A". */
 export const MIN_IDENTIFIER_LENGTH = 2;
 
 export interface CleanerOptions {
   /** text put in place of each run of removed tokens; must not contain `\` */
-  placeholder?: string;
+  replacementMark?: string;
 }
 
 export type Cleaner = (text: string) => string;
@@ -289,8 +289,8 @@ function isBlankGap(text: string, from: number, to: number): boolean {
  * element of the object.
  */
 export function makeCleaner(identifiers: readonly string[], options: CleanerOptions = {}): Cleaner {
-  const placeholder = options.placeholder ?? DEFAULT_PLACEHOLDER;
-  if (placeholder.includes("\\")) throw new RangeError("cleaner placeholder must not contain a backslash");
+  const replacementMark = options.replacementMark ?? DEFAULT_REPLACEMENT_MARK;
+  if (replacementMark.includes("\\")) throw new RangeError("the cleaner's replacement mark must not contain a backslash");
   const words = usableIdentifiers(identifiers);
   const matcher = words.length > 0 ? new IdentifierMatcher(words) : null;
   return (text: string) => {
@@ -326,13 +326,13 @@ export function makeCleaner(identifiers: readonly string[], options: CleanerOpti
         continue;
       }
       if (runStart >= 0) {
-        cleaned += text.slice(copied, runStart) + placeholder;
+        cleaned += text.slice(copied, runStart) + replacementMark;
         copied = runEnd;
       }
       runStart = start;
       runEnd = end;
     }
-    return cleaned + text.slice(copied, runStart) + placeholder + text.slice(runEnd);
+    return cleaned + text.slice(copied, runStart) + replacementMark + text.slice(runEnd);
   };
 }
 

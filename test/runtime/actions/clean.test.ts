@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  DEFAULT_PLACEHOLDER,
+  DEFAULT_REPLACEMENT_MARK,
   dateRenderings,
   makeCleaner,
   personNameTokens,
@@ -117,8 +117,8 @@ describe("makeCleaner", () => {
     expect(clean("Smith\nJohn")).toBe("**\n**");
   });
 
-  it("never makes text longer with the default placeholder", () => {
-    expect(DEFAULT_PLACEHOLDER.length).toBeLessThanOrEqual(2);
+  it("never makes text longer with the default replacement mark", () => {
+    expect(DEFAULT_REPLACEMENT_MARK.length).toBeLessThanOrEqual(2);
     const random = seededRandom(41);
     const pieces = ["Jo", "Smith", "12345", "a", "CT", "1970-04-12", "x@y.zz", " ", "  ", "-", "ok"];
     const c = makeCleaner(["Jo", "Smith"]);
@@ -129,12 +129,12 @@ describe("makeCleaner", () => {
     }
   });
 
-  it("takes another placeholder, literally", () => {
-    const c = makeCleaner(["Smith"], { placeholder: "[removed $&]" });
+  it("takes another replacementMark, literally", () => {
+    const c = makeCleaner(["Smith"], { replacementMark: "[removed $&]" });
     expect(c("Dr Smith")).toBe("Dr [removed $&]");
-    const empty = makeCleaner(["Smith"], { placeholder: "" });
+    const empty = makeCleaner(["Smith"], { replacementMark: "" });
     expect(empty("Dr Smith ok")).toBe("Dr  ok");
-    expect(() => makeCleaner([], { placeholder: "a\\b" })).toThrow(RangeError);
+    expect(() => makeCleaner([], { replacementMark: "a\\b" })).toThrow(RangeError);
   });
 
   it("treats regular-expression characters in identifiers literally", () => {

@@ -4,6 +4,7 @@
 // one, never a partial file, and a run killed half-way leaves at most a
 // hidden `.*.deidc-tmp` file that a later walk skips.
 
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { open, rename, unlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
@@ -33,6 +34,32 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
     await rename(temporary, path);
   } catch (e) {
     await unlink(temporary).catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * The same, with synchronous calls: for the batch loop, which has nothing to
+ * overlap a write with, so an asynchronous call only adds a thread-pool round
+ * trip per step (measured: most of a small-file batch was spent idle).
+ */
+export function writeFileAtomicSync(path: string, data: Uint8Array, options: AtomicWriteOptions = {}): void {
+  const temporary = temporaryPathFor(path);
+  try {
+    const fd = openSync(temporary, "wx", options.mode ?? 0o666);
+    try {
+      let written = 0;
+      while (written < data.length) written += writeSync(fd, data, written, data.length - written);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (e) {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // nothing was created, or it is already gone
+    }
     throw e;
   }
 }

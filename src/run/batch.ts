@@ -8,10 +8,11 @@
 // unreadable one, a non-DICOM file or an executor error becomes a "failed"
 // record and the loop goes on.
 
-import { mkdir, readFile, realpath } from "node:fs/promises";
+import { mkdirSync, readFileSync, realpathSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Executor, ObjectRecord } from "../runtime/executor/types";
-import { writeFileAtomic } from "./atomic";
+import { writeFileAtomicSync } from "./atomic";
 import type { CrosswalkCollector } from "./crosswalk";
 import type { InputEntry, InputFile, InputProblem, InputRoot } from "./inputs";
 import { outputPathFor, type LayoutName } from "./layout";
@@ -67,12 +68,19 @@ async function defaultReadInput(path: string): Promise<Uint8Array> {
   return readFile(path);
 }
 
+/** Without read-ahead nothing overlaps the read, so the synchronous call saves a thread-pool round trip. */
+async function readInputNow(path: string): Promise<Uint8Array> {
+  return readFileSync(path);
+}
+
 export async function runBatch(executor: Executor, plan: BatchPlan, hooks: BatchHooks): Promise<RunCounts> {
   const counts = emptyCounts();
-  const readInput = hooks.readInput ?? defaultReadInput;
+  const readInput = hooks.readInput ?? (plan.readAhead > 1 ? defaultReadInput : readInputNow);
   const inputFiles = new Set(plan.entries.flatMap((e) => (e.kind === "file" ? [e.canonical] : [])));
   // Every path this run wrote (canonical) and the input it came from: a second object for the same path is an error, not a silent overwrite.
   const claimed = new Map<string, string>();
+  /** Output folders already created, with their canonical paths: created and resolved once, not per file. */
+  const canonicalFolders = new Map<string, string>();
   const usableObjects = new Map<number, number>();
   const filesPerRoot = new Map<number, number>();
 
@@ -80,13 +88,19 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
   const place = async (baseDir: string, rel: string, bytes: Uint8Array, input: string, mode?: number): Promise<string | null> => {
     const target = join(baseDir, ...rel.split("/"));
     try {
-      await mkdir(dirname(target), { recursive: true });
-      const canonical = join(await realpath(dirname(target)), basename(target));
+      const folder = dirname(target);
+      let canonicalFolder = canonicalFolders.get(folder);
+      if (canonicalFolder === undefined) {
+        mkdirSync(folder, { recursive: true });
+        canonicalFolder = realpathSync(folder);
+        canonicalFolders.set(folder, canonicalFolder);
+      }
+      const canonical = join(canonicalFolder, basename(target));
       if (inputFiles.has(canonical)) return `${rel} is an input file of this run; it is never overwritten`;
       const other = claimed.get(canonical);
       if (other !== undefined) return `${rel} was already written for ${other} in this run`;
       claimed.set(canonical, input);
-      await writeFileAtomic(target, bytes, mode === undefined ? {} : { mode });
+      writeFileAtomicSync(target, bytes, mode === undefined ? {} : { mode });
       return null;
     } catch (e) {
       return `cannot write ${rel}: ${fsReason(e)}`;

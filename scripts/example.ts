@@ -78,7 +78,10 @@ function summary(bytes: Uint8Array): Map<string, string> {
     if (cur.kind !== TokenKind.Element) continue;
     const name = cur.depth > 0 ? `  ${lookupTag(cur.tag)?.keyword ?? cur.tag.toString(16)}` : (lookupTag(cur.tag)?.keyword ?? `(${(cur.tag >>> 16).toString(16).toUpperCase().padStart(4, "0")},${(cur.tag & 0xffff).toString(16).toUpperCase().padStart(4, "0")})`);
     if (cur.tag >>> 16 === 0x0028 || cur.tag === 0x7fe00010) continue;
-    out.set(name, cur.vr === "OB" || cur.vr === "OW" ? `(${cur.valueLength} bytes)` : cur.readText());
+    // Items repeat names: number the later ones so every item shows.
+    let key = name;
+    for (let n = 2; out.has(key); n++) key = `${name} #${n}`;
+    out.set(key, cur.vr === "OB" || cur.vr === "OW" ? `(${cur.valueLength} bytes)` : cur.readText());
   }
   return out;
 }

@@ -126,18 +126,9 @@ export interface SampleLayout {
   vr: string;
 }
 
-/**
- * One stored sample cell (all Bits Allocated bits, unsigned), read the slow and obvious way, to
- * check the production code against.
- */
-export function readCell(value: Uint8Array, g: ImageGeometry, layout: SampleLayout, frame: number, row: number, column: number, sample: number): number {
-  const wordSwapped = !layout.littleEndian && (g.bitsAllocated > 8 || layout.vr === "OW");
-  const at = (i: number): number => value[wordSwapped ? i ^ 1 : i]!;
+/** Where one sample cell of 8 or more bits lies: byte offset (before any word swap) and width. */
+function cellAddress(g: ImageGeometry, frame: number, row: number, column: number, sample: number): { offset: number; bytes: number } {
   const pixels = g.rows * g.columns;
-  if (g.bitsAllocated === 1) {
-    const bit = frame * pixels + row * g.columns + column;
-    return (at(bit >> 3) >> (bit & 7)) & 1;
-  }
   const bytes = g.bitsAllocated / 8;
   let index: number;
   let perFrame: number;
@@ -149,7 +140,21 @@ export function readCell(value: Uint8Array, g: ImageGeometry, layout: SampleLayo
     perFrame = pixels * g.samplesPerPixel;
     index = g.planarConfiguration === 0 ? (row * g.columns + column) * g.samplesPerPixel + sample : sample * pixels + row * g.columns + column;
   }
-  const offset = (frame * perFrame + index) * bytes;
+  return { offset: (frame * perFrame + index) * bytes, bytes };
+}
+
+/**
+ * One stored sample cell (all Bits Allocated bits, unsigned), read the slow and obvious way, to
+ * check the production code against.
+ */
+export function readCell(value: Uint8Array, g: ImageGeometry, layout: SampleLayout, frame: number, row: number, column: number, sample: number): number {
+  const wordSwapped = !layout.littleEndian && (g.bitsAllocated > 8 || layout.vr === "OW");
+  const at = (i: number): number => value[wordSwapped ? i ^ 1 : i]!;
+  if (g.bitsAllocated === 1) {
+    const bit = frame * g.rows * g.columns + row * g.columns + column;
+    return (at(bit >> 3) >> (bit & 7)) & 1;
+  }
+  const { offset, bytes } = cellAddress(g, frame, row, column, sample);
   let v = 0;
   for (let k = bytes - 1; k >= 0; k--) v = v * 256 + at(offset + k);
   return v;
@@ -191,29 +196,14 @@ export function randomBytes(length: number, seed = 0x9e3779b9): Uint8Array {
 /** Writes one sample cell, the inverse of readCell. */
 export function writeCell(value: Uint8Array, g: ImageGeometry, layout: SampleLayout, frame: number, row: number, column: number, sample: number, cell: number): void {
   const wordSwapped = !layout.littleEndian && (g.bitsAllocated > 8 || layout.vr === "OW");
-  const put = (i: number, byte: number): void => {
-    value[wordSwapped ? i ^ 1 : i] = byte;
-  };
-  const pixels = g.rows * g.columns;
   if (g.bitsAllocated === 1) {
-    const bit = frame * pixels + row * g.columns + column;
+    const bit = frame * g.rows * g.columns + row * g.columns + column;
     const i = wordSwapped ? (bit >> 3) ^ 1 : bit >> 3;
     value[i] = cell ? value[i]! | (1 << (bit & 7)) : value[i]! & ~(1 << (bit & 7));
     return;
   }
-  const bytes = g.bitsAllocated / 8;
-  let index: number;
-  let perFrame: number;
-  if (g.samplesPerPixel === 3 && (g.photometricInterpretation === "YBR_FULL_422" || g.photometricInterpretation === "YBR_PARTIAL_422")) {
-    perFrame = pixels * 2;
-    const pair = row * (g.columns / 2) + Math.floor(column / 2);
-    index = pair * 4 + (sample === 0 ? column % 2 : 1 + sample);
-  } else {
-    perFrame = pixels * g.samplesPerPixel;
-    index = g.planarConfiguration === 0 ? (row * g.columns + column) * g.samplesPerPixel + sample : sample * pixels + row * g.columns + column;
-  }
-  const offset = (frame * perFrame + index) * bytes;
-  for (let k = 0; k < bytes; k++) put(offset + k, Math.floor(cell / 2 ** (8 * k)) & 0xff);
+  const { offset, bytes } = cellAddress(g, frame, row, column, sample);
+  for (let k = 0; k < bytes; k++) value[wordSwapped ? (offset + k) ^ 1 : offset + k] = Math.floor(cell / 2 ** (8 * k)) & 0xff;
 }
 
 /** Byte equality without vitest's element-by-element deep compare (slow on megabytes). */

@@ -121,8 +121,3 @@ export function loadProgram(entryRef: string, extraUnits: readonly string[] = []
   const units = buildUnitTable(files, diagnostics);
   return { entry, files, units, diagnostics };
 }
-
-/** Loads one rule file on its own (for lint and fmt of many files). */
-export function loadFiles(paths: readonly string[]): Program[] {
-  return paths.map((p) => loadProgram(p));
-}

@@ -35,6 +35,7 @@ export type ItemCstChildren = {
   secretDeclaration?: SecretDeclarationCstNode[];
   paramDeclaration?: ParamDeclarationCstNode[];
   letDeclaration?: LetDeclarationCstNode[];
+  pixelApplyDeclaration?: PixelApplyDeclarationCstNode[];
   statement?: StatementCstNode[];
 };
 
@@ -47,6 +48,7 @@ export type StatementCstChildren = {
   rule?: RuleCstNode[];
   filterStatement?: FilterStatementCstNode[];
   pixelBlock?: PixelBlockCstNode[];
+  conditionalBlock?: ConditionalBlockCstNode[];
 };
 
 export interface QualifiedNameCstNode extends CstNode {
@@ -169,11 +171,16 @@ export interface SelectorCstNode extends CstNode {
 }
 
 export type SelectorCstChildren = {
+  allStar?: IToken[];
+  Keyword?: IToken[];
+  pattern?: IToken[];
+  Any?: IToken[];
+  Where?: IToken[];
+  condition?: ExpressionCstNode[];
   pathSelector?: PathSelectorCstNode[];
   vrSelector?: VrSelectorCstNode[];
   Private?: IToken[];
   privateStar?: IToken[];
-  allStar?: IToken[];
 };
 
 export interface VrSelectorCstNode extends CstNode {
@@ -205,6 +212,7 @@ export interface PathStepCstNode extends CstNode {
 
 export type PathStepCstChildren = {
   DoubleStar?: IToken[];
+  anyLevel?: IToken[];
   elementStep?: ElementStepCstNode[];
 };
 
@@ -238,7 +246,7 @@ export type ActionCstChildren = {
   lookupAction?: LookupActionCstNode[];
   coarsenAction?: CoarsenActionCstNode[];
   replaceAction?: ReplaceActionCstNode[];
-  Set?: IToken[];
+  verb?: (IToken)[];
   value?: ExpressionCstNode[];
 };
 
@@ -267,7 +275,8 @@ export type LookupActionCstChildren = {
   keys: ExpressionCstNode[];
   RParen: IToken[];
   Else: IToken[];
-  otherwise: ActionCstNode[];
+  quarantine?: IToken[];
+  otherwise?: ActionCstNode[];
 };
 
 export interface CoarsenActionCstNode extends CstNode {
@@ -309,6 +318,30 @@ export type FilterStatementCstChildren = {
   reason?: IToken[];
 };
 
+export interface ConditionalBlockCstNode extends CstNode {
+  name: "conditionalBlock";
+  children: ConditionalBlockCstChildren;
+}
+
+export type ConditionalBlockCstChildren = {
+  When: IToken[];
+  condition: ExpressionCstNode[];
+  LBrace: IToken[];
+  statement?: StatementCstNode[];
+  RBrace: IToken[];
+};
+
+export interface PixelApplyDeclarationCstNode extends CstNode {
+  name: "pixelApplyDeclaration";
+  children: PixelApplyDeclarationCstChildren;
+}
+
+export type PixelApplyDeclarationCstChildren = {
+  Pixels: IToken[];
+  Apply: IToken[];
+  mode?: (IToken)[];
+};
+
 export interface PixelBlockCstNode extends CstNode {
   name: "pixelBlock";
   children: PixelBlockCstChildren;
@@ -316,33 +349,91 @@ export interface PixelBlockCstNode extends CstNode {
 
 export type PixelBlockCstChildren = {
   Pixels: IToken[];
+  Complete?: IToken[];
   When?: IToken[];
   condition?: ExpressionCstNode[];
   Because?: IToken[];
   reason?: IToken[];
   LBrace: IToken[];
-  blankRegion?: BlankRegionCstNode[];
+  pixelRegion?: PixelRegionCstNode[];
   RBrace: IToken[];
 };
 
-export interface BlankRegionCstNode extends CstNode {
-  name: "blankRegion";
-  children: BlankRegionCstChildren;
+export interface PixelRegionCstNode extends CstNode {
+  name: "pixelRegion";
+  children: PixelRegionCstChildren;
 }
 
-export type BlankRegionCstChildren = {
-  Blank: IToken[];
-  LParen: IToken[];
-  x: IToken[];
-  Comma: (IToken)[];
-  y: IToken[];
-  width: IToken[];
-  height: IToken[];
-  RParen: IToken[];
+export type PixelRegionCstChildren = {
+  mode?: (IToken)[];
+  regionShape?: (RegionShapeCstNode)[];
+  All?: IToken[];
   Frames?: IToken[];
   frameRange?: (FrameRangeCstNode)[];
+  Comma?: IToken[];
   Fill?: IToken[];
   fill?: IToken[];
+  colour?: ColourCstNode[];
+};
+
+export interface RegionShapeCstNode extends CstNode {
+  name: "regionShape";
+  children: RegionShapeCstChildren;
+}
+
+export type RegionShapeCstChildren = {
+  LParen?: IToken[];
+  x?: CoordinateCstNode[];
+  Comma?: (IToken)[];
+  y?: CoordinateCstNode[];
+  width?: CoordinateCstNode[];
+  height?: CoordinateCstNode[];
+  RParen?: IToken[];
+  From?: IToken[];
+  from?: PointCstNode[];
+  To?: IToken[];
+  to?: PointCstNode[];
+  Ultrasound?: IToken[];
+  Regions?: IToken[];
+};
+
+export interface PointCstNode extends CstNode {
+  name: "point";
+  children: PointCstChildren;
+}
+
+export type PointCstChildren = {
+  LParen: IToken[];
+  x: CoordinateCstNode[];
+  Comma: IToken[];
+  y: CoordinateCstNode[];
+  RParen: IToken[];
+};
+
+export interface CoordinateCstNode extends CstNode {
+  name: "coordinate";
+  children: CoordinateCstChildren;
+}
+
+export type CoordinateCstChildren = {
+  value?: IToken[];
+  edge?: IToken[];
+  Minus?: IToken[];
+  offset?: (IToken)[];
+};
+
+export interface ColourCstNode extends CstNode {
+  name: "colour";
+  children: ColourCstChildren;
+}
+
+export type ColourCstChildren = {
+  LParen: IToken[];
+  red: IToken[];
+  Comma: (IToken)[];
+  green: IToken[];
+  blue: IToken[];
+  RParen: IToken[];
 };
 
 export interface FrameRangeCstNode extends CstNode {
@@ -411,6 +502,7 @@ export type PrimaryCstChildren = {
   PrivateTag?: IToken[];
   call?: CallCstNode[];
   Name?: IToken[];
+  QualifiedName?: IToken[];
   parenthesized?: ParenthesizedCstNode[];
   list?: ListCstNode[];
 };

@@ -67,6 +67,13 @@ const VALUE_TOKENS: ReadonlySet<TokenType> = new Set([
   T.ActionCode,
 ]);
 
+/** Tokens an expression may contain: scanning a `when` condition stops at the first other token. */
+const EXPRESSION_TOKENS: ReadonlySet<TokenType> = new Set([
+  T.Name, T.QualifiedName, T.StringLiteral, T.NumberLiteral, T.RegexLiteral, T.Tag, T.PrivateTag, T.VrCode, T.ActionCode,
+  T.And, T.Or, T.Not, T.In, T.Contains, T.Empty, T.EqualEqual, T.NotEqual, T.Less, T.LessEqual, T.Greater, T.GreaterEqual,
+  T.Tilde, T.NotTilde, T.Equals, T.Plus, T.LParen, T.RParen, T.LBracket, T.RBracket, T.Comma, T.DotDot,
+]);
+
 function describeAlternatives(paths: TokenType[][][]): string {
   const labels: string[] = [];
   for (const alternative of paths) {
@@ -148,6 +155,15 @@ const LABEL = {
   arguments: { LABEL: "arguments" },
   inner: { LABEL: "inner" },
   items: { LABEL: "items" },
+  verb: { LABEL: "verb" },
+  anyLevel: { LABEL: "anyLevel" },
+  quarantine: { LABEL: "quarantine" },
+  mode: { LABEL: "mode" },
+  offset: { LABEL: "offset" },
+  edge: { LABEL: "edge" },
+  red: { LABEL: "red" },
+  green: { LABEL: "green" },
+  blue: { LABEL: "blue" },
 } as const;
 
 const ARROW_AFTER_SELECTOR = { ERR_MSG: EXPECTED_ARROW };
@@ -199,6 +215,7 @@ class DeidParser extends CstParser {
     { ALT: () => this.SUBRULE(this.secretDeclaration) },
     { ALT: () => this.SUBRULE(this.paramDeclaration) },
     { ALT: () => this.SUBRULE(this.letDeclaration) },
+    { ALT: () => this.SUBRULE(this.pixelApplyDeclaration) },
     { ALT: () => this.SUBRULE(this.statement) },
   ];
 
@@ -208,6 +225,7 @@ class DeidParser extends CstParser {
     { ALT: () => this.SUBRULE(this.rule) },
     { ALT: () => this.SUBRULE(this.filterStatement) },
     { ALT: () => this.SUBRULE(this.pixelBlock) },
+    { ALT: () => this.SUBRULE(this.conditionalBlock) },
   ];
 
   statement = this.RULE("statement", () => this.OR(this.statementAlternatives), { resyncEnabled: false });
@@ -363,6 +381,25 @@ class DeidParser extends CstParser {
     this.CONSUME(T.StringLiteral, LABEL.reason);
   };
 
+  /**
+   * A rule's `when` is its own unless it opens a conditional block on the next
+   * line: `A -> X` then `when B { ... }`. An expression never contains `{`, so
+   * the `when` opens a block exactly when the first token after its condition is `{`.
+   */
+  private readonly ownCondition = {
+    GATE: () => !this.whenOpensBlock(),
+    DEF: this.ruleCondition,
+  };
+
+  private whenOpensBlock(): boolean {
+    for (let i = 2; ; i++) {
+      const token = this.LA(i);
+      if (tokenMatcher(token, EOF)) return false;
+      if (tokenMatcher(token, T.LBrace)) return true;
+      if (!EXPRESSION_TOKENS.has(token.tokenType)) return false;
+    }
+  }
+
   rule = this.RULE(
     "rule",
     () => {
@@ -370,7 +407,7 @@ class DeidParser extends CstParser {
       this.MANY(this.moreSelectors);
       this.CONSUME(T.Arrow, ARROW_AFTER_SELECTOR);
       this.SUBRULE(this.action);
-      this.OPTION(this.ruleCondition);
+      this.OPTION(this.ownCondition);
       this.OPTION2(this.ruleReason);
     },
     { resyncEnabled: false },
@@ -378,6 +415,27 @@ class DeidParser extends CstParser {
 
   private readonly selectorAlternatives = {
     DEF: [
+      {
+        // `*` alone; `*/PatientID` is a path whose first step is any one sequence level.
+        GATE: () => !tokenMatcher(this.LA(2), T.Slash),
+        ALT: () => this.CONSUME2(T.Star, LABEL.allStar),
+        IGNORE_AMBIGUITIES: true,
+      },
+      {
+        // `keyword /Date$/`: every standard attribute whose keyword matches.
+        ALT: () => {
+          this.CONSUME(T.KeywordWord);
+          this.CONSUME(T.RegexLiteral, LABEL.pattern);
+        },
+      },
+      {
+        // `any where value == PatientName`: every element whose value passes the test.
+        ALT: () => {
+          this.CONSUME(T.AnyWord);
+          this.CONSUME(T.Where);
+          this.SUBRULE(this.expression, LABEL.condition);
+        },
+      },
       { ALT: () => this.SUBRULE(this.pathSelector) },
       { ALT: () => this.SUBRULE(this.vrSelector) },
       {
@@ -386,7 +444,6 @@ class DeidParser extends CstParser {
           this.CONSUME(T.Star, LABEL.privateStar);
         },
       },
-      { ALT: () => this.CONSUME2(T.Star, LABEL.allStar) },
     ],
     ERR_MSG: EXPECTED_SELECTOR,
   };
@@ -422,8 +479,13 @@ class DeidParser extends CstParser {
   });
 
   private readonly pathStepAlternatives = {
-    DEF: [{ ALT: () => this.CONSUME(T.DoubleStar) }, { ALT: () => this.SUBRULE(this.elementStep) }],
-    ERR_MSG: "an attribute keyword, a tag or `**`",
+    DEF: [
+      { ALT: () => this.CONSUME(T.DoubleStar) },
+      // `*`: exactly one sequence level, of any sequence
+      { ALT: () => this.CONSUME(T.Star, LABEL.anyLevel) },
+      { ALT: () => this.SUBRULE(this.elementStep) },
+    ],
+    ERR_MSG: "an attribute keyword, a tag, `*` or `**`",
   };
 
   pathStep = this.RULE("pathStep", () => this.OR(this.pathStepAlternatives));
@@ -478,7 +540,7 @@ class DeidParser extends CstParser {
       {
         // Before the `empty` word: `empty(Attribute)` is a call, a value to set.
         ALT: () => {
-          this.OPTION(() => this.CONSUME(T.Set));
+          this.OPTION(() => this.OR2(this.valueVerbs));
           this.SUBRULE(this.expression, LABEL.value);
         },
       },
@@ -486,6 +548,13 @@ class DeidParser extends CstParser {
     ],
     ERR_MSG: EXPECTED_ACTION,
   };
+
+  /** `set` (present elements), `create` (also adds an absent one), `append` (adds a value) */
+  private readonly valueVerbs = [
+    { ALT: () => this.CONSUME(T.Set, LABEL.verb) },
+    { ALT: () => this.CONSUME(T.Create, LABEL.verb) },
+    { ALT: () => this.CONSUME(T.Append, LABEL.verb) },
+  ];
 
   action = this.RULE("action", () => this.OR(this.actionAlternatives));
 
@@ -511,7 +580,10 @@ class DeidParser extends CstParser {
     this.AT_LEAST_ONE(this.lookupKeys);
     this.CONSUME(T.RParen);
     this.CONSUME(T.Else);
-    this.SUBRULE(this.action, LABEL.otherwise);
+    this.OR({
+      DEF: [{ ALT: () => this.CONSUME(T.Quarantine, LABEL.quarantine) }, { ALT: () => this.SUBRULE(this.action, LABEL.otherwise) }],
+      ERR_MSG: "an action or `quarantine`",
+    });
   });
 
   coarsenAction = this.RULE("coarsenAction", () => {
@@ -535,14 +607,49 @@ class DeidParser extends CstParser {
   private readonly filterOutcomes = [
     { ALT: () => this.CONSUME(T.Reject, LABEL.outcome) },
     { ALT: () => this.CONSUME(T.Quarantine, LABEL.outcome) },
+    { ALT: () => this.CONSUME(T.Accept, LABEL.outcome) },
+    { ALT: () => this.CONSUME(T.Skip, LABEL.outcome) },
   ];
 
   filterStatement = this.RULE(
     "filterStatement",
     () => {
       this.OR(this.filterOutcomes);
-      this.OPTION(this.ruleCondition);
+      // as for rules: `reject` then `when B {` on the next line is a filter and a block
+      this.OPTION(this.ownCondition);
       this.OPTION2(this.ruleReason);
+    },
+    { resyncEnabled: false },
+  );
+
+  private readonly blockStatements = {
+    GATE: () => this.skipUnexpectedTokens("option"),
+    DEF: () => this.parseStatementOrResync("option", () => this.SUBRULE(this.statement)),
+  };
+
+  /** `when <expr> { <statements> }`: each statement inside also needs the block's condition. */
+  conditionalBlock = this.RULE(
+    "conditionalBlock",
+    () => {
+      this.CONSUME(T.When);
+      this.SUBRULE(this.expression, LABEL.condition);
+      this.CONSUME(T.LBrace);
+      this.MANY(this.blockStatements);
+      this.CONSUME(T.RBrace);
+    },
+    { resyncEnabled: false },
+  );
+
+  /** `pixels apply first` / `pixels apply all`: which of the blocks whose condition holds apply. */
+  pixelApplyDeclaration = this.RULE(
+    "pixelApplyDeclaration",
+    () => {
+      this.CONSUME(T.Pixels);
+      this.CONSUME(T.Apply);
+      this.OR({
+        DEF: [{ ALT: () => this.CONSUME(T.First, LABEL.mode) }, { ALT: () => this.CONSUME(T.All, LABEL.mode) }],
+        ERR_MSG: "`first` or `all`",
+      });
     },
     { resyncEnabled: false },
   );
@@ -551,38 +658,143 @@ class DeidParser extends CstParser {
     "pixelBlock",
     () => {
       this.CONSUME(T.Pixels);
+      this.OPTION3(() => this.CONSUME(T.Complete));
       this.OPTION(this.ruleCondition);
       this.OPTION2(this.ruleReason);
       this.CONSUME(T.LBrace);
-      this.MANY(() => this.SUBRULE(this.blankRegion));
+      this.MANY(() => this.SUBRULE(this.pixelRegion));
       this.CONSUME(T.RBrace);
     },
     { resyncEnabled: false },
   );
 
-  blankRegion = this.RULE("blankRegion", () => {
-    this.CONSUME(T.Blank);
+  private readonly regionFrames = () => {
+    this.CONSUME(T.Frames);
+    this.SUBRULE(this.frameRange);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.frameRange);
+    });
+  };
+
+  private readonly regionFill = () => {
+    this.CONSUME(T.Fill);
+    this.OR3({
+      DEF: [{ ALT: () => this.CONSUME(T.NumberLiteral, LABEL.fill) }, { ALT: () => this.SUBRULE(this.colour) }],
+      ERR_MSG: "a fill value or a colour `(R, G, B)`",
+    });
+  };
+
+  /** `blank` or `keep` a shape; `blank all` fills the whole image (`keep all` would keep everything). */
+  pixelRegion = this.RULE("pixelRegion", () => {
+    this.OR({
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.Blank, LABEL.mode);
+            this.OR2({
+              DEF: [{ ALT: () => this.SUBRULE(this.regionShape) }, { ALT: () => this.CONSUME(T.All) }],
+              ERR_MSG: "a rectangle `(x, y, width, height)`, `from (x0, y0) to (x1, y1)`, `all` or `ultrasound regions`",
+            });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Keep, LABEL.mode);
+            this.SUBRULE2(this.regionShape);
+          },
+        },
+      ],
+      ERR_MSG: "`blank` or `keep`",
+    });
+    this.OPTION(this.regionFrames);
+    this.OPTION2(this.regionFill);
+  });
+
+  regionShape = this.RULE("regionShape", () => {
+    this.OR({
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.SUBRULE(this.coordinate, LABEL.x);
+            this.CONSUME(T.Comma);
+            this.SUBRULE2(this.coordinate, LABEL.y);
+            this.CONSUME2(T.Comma);
+            this.SUBRULE3(this.coordinate, LABEL.width);
+            this.CONSUME3(T.Comma);
+            this.SUBRULE4(this.coordinate, LABEL.height);
+            this.CONSUME(T.RParen);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.From);
+            this.SUBRULE(this.point, LABEL.from);
+            this.CONSUME(T.To);
+            this.SUBRULE2(this.point, LABEL.to);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Ultrasound);
+            this.CONSUME(T.Regions);
+          },
+        },
+      ],
+      ERR_MSG: "a rectangle `(x, y, width, height)`, `from (x0, y0) to (x1, y1)` or `ultrasound regions`",
+    });
+  });
+
+  point = this.RULE("point", () => {
     this.CONSUME(T.LParen);
-    this.CONSUME(T.NumberLiteral, LABEL.x);
+    this.SUBRULE(this.coordinate, LABEL.x);
     this.CONSUME(T.Comma);
-    this.CONSUME2(T.NumberLiteral, LABEL.y);
-    this.CONSUME2(T.Comma);
-    this.CONSUME3(T.NumberLiteral, LABEL.width);
-    this.CONSUME3(T.Comma);
-    this.CONSUME4(T.NumberLiteral, LABEL.height);
+    this.SUBRULE2(this.coordinate, LABEL.y);
     this.CONSUME(T.RParen);
-    this.OPTION(() => {
-      this.CONSUME(T.Frames);
-      this.SUBRULE(this.frameRange);
-      this.MANY(() => {
-        this.CONSUME4(T.Comma);
-        this.SUBRULE2(this.frameRange);
-      });
+  });
+
+  // `Columns - 200`; `Columns -200` and `Columns-200` lex the number with its sign and mean the same.
+  private readonly edgeDistance = {
+    DEF: [
+      {
+        ALT: () => {
+          this.CONSUME(T.Minus);
+          this.CONSUME(T.NumberLiteral, LABEL.offset);
+        },
+      },
+      {
+        GATE: () => this.LA(1).image.startsWith("-"),
+        ALT: () => this.CONSUME2(T.NumberLiteral, LABEL.offset),
+      },
+    ],
+    ERR_MSG: "`-` and a number after `Columns` or `Rows`",
+  };
+
+  /** A pixel position or size: a number, or `Columns`/`Rows` less a number. */
+  coordinate = this.RULE("coordinate", () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.CONSUME3(T.NumberLiteral, LABEL.value) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Name, LABEL.edge);
+            this.OPTION(() => this.OR2(this.edgeDistance));
+          },
+        },
+      ],
+      ERR_MSG: "a number, or `Columns - N` / `Rows - N`",
     });
-    this.OPTION2(() => {
-      this.CONSUME(T.Fill);
-      this.CONSUME5(T.NumberLiteral, LABEL.fill);
-    });
+  });
+
+  colour = this.RULE("colour", () => {
+    this.CONSUME(T.LParen);
+    this.CONSUME(T.NumberLiteral, LABEL.red);
+    this.CONSUME(T.Comma);
+    this.CONSUME2(T.NumberLiteral, LABEL.green);
+    this.CONSUME2(T.Comma);
+    this.CONSUME3(T.NumberLiteral, LABEL.blue);
+    this.CONSUME(T.RParen);
   });
 
   frameRange = this.RULE("frameRange", () => {
@@ -671,6 +883,8 @@ class DeidParser extends CstParser {
       { ALT: () => this.CONSUME(T.PrivateTag) },
       { ALT: () => this.SUBRULE(this.call) },
       { ALT: () => this.CONSUME(T.Name) },
+      // `root.PatientID`: an attribute of the top-level dataset (resolved by the checker)
+      { ALT: () => this.CONSUME(T.QualifiedName) },
       { ALT: () => this.SUBRULE(this.parenthesized) },
       { ALT: () => this.SUBRULE(this.list) },
     ],

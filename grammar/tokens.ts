@@ -82,6 +82,8 @@ export const Let = keyword("let");
 export const Vr = keyword("vr");
 export const Private = keyword("private");
 export const Reject = keyword("reject");
+export const Accept = keyword("accept");
+export const Skip = keyword("skip");
 export const Quarantine = keyword("quarantine");
 export const Pixels = keyword("pixels");
 export const Blank = keyword("blank");
@@ -106,12 +108,47 @@ export const Else = keyword("else");
 export const Coarsen = keyword("coarsen");
 export const Replace = keyword("replace");
 export const Set = keyword("set");
+export const Create = keyword("create");
+export const Append = keyword("append");
 
 export const keywordTokens: readonly TokenType[] = [
   Deid, Profile, Option, Based, On, With, Code, Release, Import, Secret, From, Env, File, Param, Let,
-  Vr, Private, Reject, Quarantine, Pixels, Blank, Frames, Fill, When, Because, And, Or, Not, In,
-  Contains, Keep, Remove, Empty, Dummy, Clean, Uid, Shift, Lookup, Else, Coarsen, Replace, Set,
+  Vr, Private, Reject, Accept, Skip, Quarantine, Pixels, Blank, Frames, Fill, When, Because, And, Or, Not, In,
+  Contains, Keep, Remove, Empty, Dummy, Clean, Uid, Shift, Lookup, Else, Coarsen, Replace, Set, Create, Append,
 ];
+
+/**
+ * Words that mean something only in a `pixels` declaration or block
+ * (`pixels apply first`, `pixels complete`, `blank all`, `blank from (...)
+ * to (...)`, `keep ultrasound regions`) or at the start of a selector
+ * (`keyword /Date$/`, `any where ...`). They are in the category of names,
+ * so everywhere a name is expected they are one: `let first = ...` and a
+ * `param all: bool` stay valid, and no profile written before these words
+ * existed changes meaning.
+ */
+function contextualWord(word: string): TokenType {
+  return createToken({
+    name: word.charAt(0).toUpperCase() + word.slice(1),
+    pattern: new RegExp(word),
+    longer_alt: wordAlternatives,
+    categories: [Name],
+    label: `\`${word}\``,
+  });
+}
+
+export const Apply = contextualWord("apply");
+export const First = contextualWord("first");
+export const All = contextualWord("all");
+export const Complete = contextualWord("complete");
+export const To = contextualWord("to");
+export const Ultrasound = contextualWord("ultrasound");
+export const Regions = contextualWord("regions");
+
+export const KeywordWord = contextualWord("keyword");
+export const AnyWord = contextualWord("any");
+export const Where = contextualWord("where");
+
+export const contextualWordTokens: readonly TokenType[] = [Apply, First, All, Complete, To, Ultrasound, Regions, KeywordWord, AnyWord, Where];
 
 /**
  * The 34 value representations of PS3.5 Table 6.2-1. The same list lives in
@@ -183,10 +220,20 @@ function followsNameCharacter(text: string, offset: number): boolean {
   return offset > 0 && NAME_CHAR.test(text.charAt(offset - 1));
 }
 
+/**
+ * After `from`, `to` (corners of a pixel rectangle) and `fill` (a colour) a
+ * parenthesis opens a list of decimal numbers: `from (1000, 2000)` is a
+ * point, never the tag (1000,2000).
+ */
+function opensNumbers(tokens: IToken[]): boolean {
+  const last = tokens[tokens.length - 1]?.tokenType;
+  return last === From || last === To || last === Fill;
+}
+
 function stickyMatcher(pattern: RegExp) {
   const sticky = new RegExp(pattern.source, "y");
-  return (text: string, offset: number): CustomPatternMatcherReturn | null => {
-    if (followsNameCharacter(text, offset)) return null;
+  return (text: string, offset: number, tokens: IToken[]): CustomPatternMatcherReturn | null => {
+    if (followsNameCharacter(text, offset) || opensNumbers(tokens)) return null;
     sticky.lastIndex = offset;
     const match = sticky.exec(text);
     return match ? [match[0]] : null;
@@ -194,7 +241,8 @@ function stickyMatcher(pattern: RegExp) {
 }
 
 const SPACES = "[ \\t]*";
-const TAG_DIGIT = "[0-9A-Fa-fxX]";
+/** A hex digit, or a wildcard: `x` any digit, `@` an even one, `#` an odd one (DicomEdit's notation). */
+const TAG_DIGIT = "[0-9A-Fa-fxX@#]";
 const STRING_BODY = '"(?:[^"\\\\\\r\\n]|\\\\[^\\r\\n])*"';
 
 /** `(gggg,"CREATOR",ee)` or `(gggg,"CREATOR",xx)`, PS3.15 E.3.10 notation. */
@@ -208,7 +256,7 @@ export const PrivateTag = createToken({
   label: "a private tag",
 });
 
-/** `(gggg,eeee)`; an `x` is a mask digit: `(60xx,4000)`. */
+/** `(gggg,eeee)`; `x`, `@` and `#` are wildcard digits: `(60xx,4000)`, `(50@x,xxxx)`. */
 export const Tag = createToken({
   name: "Tag",
   pattern: stickyMatcher(new RegExp(`\\(${SPACES}${TAG_DIGIT}{4}${SPACES},${SPACES}${TAG_DIGIT}{4}${SPACES}\\)`)),
@@ -242,14 +290,32 @@ export const NotTilde = createToken({ name: "NotTilde", pattern: "!~", label: "`
 export const LParen = createToken({ name: "LParen", pattern: "(", label: "`(`" });
 
 /**
- * A regular expression may only be written after `~`, `!~` or as the first
- * argument of `replace(`; everywhere else `/` is the path separator.
+ * A regular expression may only be written after `~`, `!~`, `keyword`, as the
+ * first argument of `replace(` or as a later argument of `matches(`;
+ * everywhere else `/` is the path separator.
  */
 function regexAllowedAfter(tokens: IToken[]): boolean {
   const last = tokens[tokens.length - 1];
   if (last === undefined) return false;
   if (last.tokenType === Tilde || last.tokenType === NotTilde) return true;
+  if (last.tokenType === Comma) return isArgumentOf(tokens, "matches");
+  // `keyword /Date$/`: the selector of every standard attribute whose keyword matches.
+  if (last.tokenType === KeywordWord) return true;
   return last.tokenType === LParen && tokens[tokens.length - 2]?.tokenType === Replace;
+}
+
+/** Is the last token (a comma) directly inside the argument list of a call to `callee`? */
+function isArgumentOf(tokens: IToken[], callee: string): boolean {
+  let depth = 0;
+  for (let i = tokens.length - 2; i >= 0; i--) {
+    const type = tokens[i]!.tokenType;
+    if (type === RParen || type === RBracket) depth++;
+    else if (type === LParen || type === LBracket) {
+      if (depth === 0) return type === LParen && tokens[i - 1]?.tokenType === Name && tokens[i - 1]!.image === callee;
+      depth--;
+    }
+  }
+  return false;
 }
 
 const REGEX_BODY = /\/(?:[^/\\\r\n[]|\\[^\r\n]|\[(?:[^\]\\\r\n]|\\[^\r\n])*\])+\/[A-Za-z]*/y;
@@ -310,6 +376,8 @@ export const Less = createToken({ name: "Less", pattern: "<", label: "`<`" });
 export const Greater = createToken({ name: "Greater", pattern: ">", label: "`>`" });
 export const Equals = createToken({ name: "Equals", pattern: "=", label: "`=`" });
 export const Plus = createToken({ name: "Plus", pattern: "+", label: "`+`" });
+/** `Columns - 200` in a pixel rectangle; after NumberLiteral and Arrow, so `-30` and `->` keep their meaning. */
+export const Minus = createToken({ name: "Minus", pattern: "-", label: "`-`" });
 
 // ---------------------------------------------------------------- the lexer
 
@@ -353,7 +421,9 @@ export const allTokens: TokenType[] = [
   Tilde,
   Equals,
   Plus,
+  Minus,
   ...keywordTokens,
+  ...contextualWordTokens,
   VrCode,
   ActionCode,
   QualifiedName,

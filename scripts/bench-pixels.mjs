@@ -1,9 +1,9 @@
-// Measures pixel blanking: one rectangle on multi-frame objects (native and RLE), against
-// decoding and re-encoding every frame (what a codec-based blanker does). Prints frames/s;
-// asserts nothing. Usage: node scripts/bench-pixels.mjs [--frames 100 --runs 5]
+// Measures pixel blanking: one rectangle on multi-frame objects (native, RLE, and through the
+// codecs: JPEG-LS, JPEG Lossless, JPEG 2000, HTJ2K), against decoding and re-encoding every
+// frame. Prints frames/s; asserts nothing.
+// Usage: node scripts/bench-pixels.mjs [--frames 100 --codec-frames 20 --runs 5]
 import { build } from "esbuild";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -12,14 +12,26 @@ const arg = (name, fallback) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const frameCount = arg("frames", 100);
+const codecFrameCount = arg("codec-frames", 20);
 const runs = arg("runs", 5);
 const root = resolve(new URL("..", import.meta.url).pathname);
 
-// The pixel layer is TypeScript: bundle it (with the DICOM reader) into a temporary module.
-const dir = mkdtempSync(join(tmpdir(), "deidc-bench-pixels-"));
+// The pixel layer is TypeScript: bundle it (with the DICOM reader) into a temporary module, inside
+// the work tree so that the codecs' WebAssembly resolves from node_modules as it does at run time.
+const dir = mkdtempSync(join(root, "node_modules", ".deidc-bench-pixels-"));
 const outfile = join(dir, "pixels.mjs");
 await build({
-  stdin: { contents: 'export * from "./src/runtime/pixels/index"; export { readPart10, openCursor, TokenKind } from "./src/runtime/dicom/index";', resolveDir: root, loader: "ts" },
+  stdin: {
+    contents: [
+      'export * from "./src/runtime/pixels/index";',
+      'export { readPart10, openCursor, TokenKind } from "./src/runtime/dicom/index";',
+      'export { jpegLsCodec } from "./src/runtime/pixels/codecs/jpeg-ls";',
+      'export { jpegLosslessCodec } from "./src/runtime/pixels/codecs/jpeg-lossless";',
+      'export { jpeg2000Codec, htj2kCodec } from "./src/runtime/pixels/codecs/jpeg-2000";',
+    ].join("\n"),
+    resolveDir: root,
+    loader: "ts",
+  },
   outfile,
   bundle: true,
   platform: "node",
@@ -90,6 +102,32 @@ const transcodeAll = (element, geometry) => {
 report(`RLE 512x512x16, ${frameCount} frames: banner on every frame`, frameCount, time(() => rle(null)));
 report(`RLE 512x512x16, ${frameCount} frames: banner on frame 1 (others copied)`, frameCount, time(() => rle([{ from: 1, to: 1 }])));
 report(`RLE 512x512x16, ${frameCount} frames: decode + re-encode every frame (baseline)`, frameCount, time(() => transcodeAll(rleElement, rleGeometry)));
+
+// ---- through codecs: the same 512 x 512 x 12-bit frames, encoded by each codec (fewer frames: a
+// codec frame costs milliseconds). Blanking decodes and re-encodes only the touched frames.
+const codecCases = [
+  ["JPEG-LS", "1.2.840.10008.1.2.4.80", px.jpegLsCodec, { interleaveMode: 0 }],
+  ["JPEG Lossless SV1", "1.2.840.10008.1.2.4.70", px.jpegLosslessCodec, {}],
+  ["JPEG 2000", "1.2.840.10008.1.2.4.90", px.jpeg2000Codec, { decompositions: 5, progressionOrder: 0 }],
+  ["HTJ2K", "1.2.840.10008.1.2.4.201", px.htj2kCodec, { decompositions: 5, progressionOrder: 2 }],
+];
+for (const [name, uid, codec, settings] of codecCases) {
+  const geometry = px.describeImage({ Rows: 512, Columns: 512, BitsAllocated: 16, BitsStored: 12, NumberOfFrames: codecFrameCount, SamplesPerPixel: 1, PhotometricInterpretation: "MONOCHROME2", TransferSyntaxUID: uid });
+  const frames = [];
+  for (let f = 0; f < codecFrameCount; f++) {
+    const pixels = value.slice(f * frameSamples * 2, (f + 1) * frameSamples * 2);
+    frames.push([codec.encode({ pixels, width: 512, height: 512, components: 1, bitsPerSample: 12, signed: false, planar: false, settings }, f + 1)]);
+  }
+  const element = px.buildEncapsulated(HEADER_OB, frames, true).element;
+  const blank = (frames) => px.applyPixelRules({ element, encoding: { littleEndian: true, explicitVr: true }, geometry, rules: banner(frames), stripJpegMetadata: false });
+  const transcode = () => {
+    const parsed = px.parseEncapsulated(element);
+    return parsed.fragments.map((_, i) => codec.encode(codec.decode(px.fragmentBytes(parsed, i), i + 1), i + 1));
+  };
+  report(`${name} 512x512x12, ${codecFrameCount} frames: banner on frame 1 (others copied)`, codecFrameCount, time(() => blank([{ from: 1, to: 1 }])));
+  report(`${name} 512x512x12, ${codecFrameCount} frames: banner on every frame`, codecFrameCount, time(() => blank(null)));
+  report(`${name} 512x512x12, ${codecFrameCount} frames: decode + re-encode every frame (baseline)`, codecFrameCount, time(transcode));
+}
 
 // ---- the corpus's Philips ultrasound (600 x 800 palette colour, 2 RLE frames)
 const corpus = [process.env.DEIDC_CORPUS, resolve(root, "../shared/corpus"), "/work/shared/corpus"].find((d) => d && existsSync(d));

@@ -2,12 +2,17 @@
 // shared corpus, and prints, side by side for each:
 //   cp -r                      copying the files (the floor)
 //   dcmjs read-modify-write    read with dcmjs, naturalize, delete/replace the
-//                              attributes ps315.basic names, write
-//   deidc run --jobs 1         the CLI with the interpreted executor (createExecutor)
-//   processor.mjs              the standalone bundle from `deidc compile ps315.basic -o processor.mjs`
+//                              attributes the profile's IR gives a PS3.15 action code, write
+//   deidc run --jobs 1         the CLI with the interpreted executor, in the main thread
+//   deidc run --jobs <cores>   the same with one worker thread per core
+//   processor.mjs --jobs 1 / <cores>   the standalone bundle from `deidc compile <profile> -o processor.mjs`
 // with files/s, MB/s (input bytes), time relative to cp -r, CPU time and
 // peak RSS of the process (/usr/bin/time -v). Every tool runs as a child process on the
-// same inputs, after cp -r has warmed the page cache. Prints; asserts nothing.
+// same inputs, after cp -r has warmed the page cache. Prints the machine and its
+// load average before and after (other work on the machine shows there); asserts nothing.
+//
+// The profile is ps315.basic with ps315.retain-longitudinal-modified-dates
+// (issue 5's W1 figure); --profile and --with change it (--with none: the profile alone).
 //
 // Workloads (in a temporary folder, removed at the end):
 //   W1  2,000 copies of a real 512 x 512 CT slice, each with its own SOP Instance UID
@@ -18,13 +23,13 @@
 // output is deleted and `sync` flushes it, so that writeback of one run does
 // not land in the next.
 //
-// Usage: node scripts/bench.mjs [--w1 2000 --w2 5000 --w3 20 --frames 64 --runs 3 --only W1,W2]
+// Usage: node scripts/bench.mjs [--w1 2000 --w2 5000 --w3 20 --frames 64 --runs 3 --only W1,W2 --profile ps315.basic --with OPTION]
 // Needs dist/deidc.mjs (npm run build) and the corpus ($DEIDC_CORPUS or ../shared/corpus).
 
 import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, cpus, loadavg, totalmem, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -114,6 +119,10 @@ const W3_COPIES = Number(arg("w3", 20));
 const W3_FRAMES = Number(arg("frames", 64));
 const ONLY = arg("only", "W1,W2,W3").split(",");
 const RUNS = Number(arg("runs", 3));
+const PROFILE = arg("profile", "ps315.basic");
+const WITH = arg("with", "ps315.retain-longitudinal-modified-dates");
+const WITH_ARGS = WITH === "none" ? [] : ["--with", WITH];
+const CORES = availableParallelism();
 
 const CORPUS = [process.env.DEIDC_CORPUS, resolve(ROOT, "../shared/corpus"), "/work/shared/corpus"].find((d) => d && existsSync(d));
 if (!CORPUS) {
@@ -217,15 +226,10 @@ const work = mkdtempSync(join(tmpdir(), "deidc-bench-"));
 try {
   process.stderr.write(`bench: building the workloads and the processor in ${work}\n`);
   const irPath = join(work, "basic.ir.json");
-  if (spawnSync(process.execPath, [DEIDC, "compile", "ps315.basic", "--emit", "ir", "-o", irPath], { stdio: "inherit" }).status !== 0) throw new Error("deidc compile --emit ir failed");
+  if (spawnSync(process.execPath, [DEIDC, "compile", PROFILE, ...WITH_ARGS, "--emit", "ir", "-o", irPath], { stdio: "inherit" }).status !== 0) throw new Error("deidc compile --emit ir failed");
   const processor = join(work, "processor.mjs");
-  const viaCli = spawnSync(process.execPath, [DEIDC, "compile", "ps315.basic", "--emit", "bundle", "-o", processor], { encoding: "utf8" });
-  if (viaCli.status !== 0 || !readFileSync(processor, "utf8").startsWith("#!")) {
-    // A CLI built before `--emit bundle` was registered: build through the source instead.
-    const script = join(work, "build-processor.mts");
-    writeFileSync(script, `import { compileCommand } from ${JSON.stringify(join(ROOT, "src/cli/compile.ts"))};\nprocess.exitCode = await compileCommand("ps315.basic", { emit: "bundle", output: ${JSON.stringify(processor)} });\n`);
-    if (spawnSync(process.execPath, ["--import", "tsx", script], { cwd: ROOT, stdio: "inherit" }).status !== 0) throw new Error("building the processor failed");
-  }
+  if (spawnSync(process.execPath, [DEIDC, "compile", PROFILE, ...WITH_ARGS, "--emit", "bundle", "-o", processor], { stdio: "inherit" }).status !== 0) throw new Error("deidc compile --emit bundle failed");
+  const loadBefore = loadavg();
 
   const workloads = [];
   if (ONLY.includes("W1")) workloads.push({ name: "W1", what: `${W1_COPIES} x 512x512 CT slice (distinct SOP Instance UIDs)`, build: (d) => uidCopies(CT_SLICE, d, W1_COPIES) });
@@ -243,8 +247,10 @@ try {
     const tools = [
       ["cp -r", () => measure("cp", ["-r", input, out])],
       ["dcmjs read-modify-write", () => measure(process.execPath, [SELF, "--dcmjs-baseline", input, out, irPath])],
-      ["deidc run --jobs 1", () => measure(process.execPath, [DEIDC, "run", "ps315.basic", input, "-o", out, "--jobs", "1", "--no-progress"], { DEID_KEY: KEY })],
-      ["processor.mjs (bundle)", () => measure(process.execPath, [processor, input, "-o", out, "--jobs", "1", "--no-progress"], { DEID_KEY: KEY })],
+      ["deidc run --jobs 1", () => measure(process.execPath, [DEIDC, "run", PROFILE, ...WITH_ARGS, input, "-o", out, "--jobs", "1", "--no-progress"], { DEID_KEY: KEY })],
+      [`deidc run --jobs ${CORES}`, () => measure(process.execPath, [DEIDC, "run", PROFILE, ...WITH_ARGS, input, "-o", out, "--jobs", String(CORES), "--no-progress"], { DEID_KEY: KEY })],
+      ["processor.mjs --jobs 1", () => measure(process.execPath, [processor, input, "-o", out, "--jobs", "1", "--no-progress"], { DEID_KEY: KEY })],
+      [`processor.mjs --jobs ${CORES}`, () => measure(process.execPath, [processor, input, "-o", out, "--jobs", String(CORES), "--no-progress"], { DEID_KEY: KEY })],
     ];
     let cp = null;
     for (const [tool, run] of tools) {
@@ -274,7 +280,10 @@ try {
     rmSync(input, { recursive: true, force: true });
   }
 
-  console.log(`deidc bench: ps315.basic; node ${process.version}; median of ${RUNS} run(s); inputs in the page cache; MB/s counts input bytes`);
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  const fmtLoad = (l) => l.map((x) => x.toFixed(2)).join(" ");
+  console.log(`deidc bench: ${PROFILE}${WITH_ARGS.length ? ` --with ${WITH}` : ""}; median of ${RUNS} run(s); inputs in the page cache; MB/s counts input bytes`);
+  console.log(`machine: ${CORES} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; load average before ${fmtLoad(loadBefore)}, after ${fmtLoad(loadavg())}`);
   for (const w of workloads) console.log(`  ${w.name}: ${w.what}`);
   console.table(results);
 } catch (e) {

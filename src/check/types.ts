@@ -22,8 +22,25 @@ export const CURRENT_VALUE = "value";
 /** `true` and `false` are the boolean literals (for `bool` parameters). */
 export const BOOLEAN_LITERALS: ReadonlySet<string> = new Set(["true", "false"]);
 
+/**
+ * `root.Keyword`: the attribute of the top-level dataset. Returns the keyword,
+ * or null for a name without the prefix. (A plain keyword in a condition reads
+ * the top-level dataset too: the executor reads conditions' attributes once per
+ * object, before the walk; `root.` says so where a rule applies inside items.)
+ */
+export function rootKeyword(name: string): string | null {
+  return name.startsWith(ROOT_PREFIX) ? name.slice(ROOT_PREFIX.length) : null;
+}
+
+export const ROOT_PREFIX = "root.";
+
 export function resolveIdent(node: Ident, scope: Scope): Resolved {
   if (BOOLEAN_LITERALS.has(node.name)) return { kind: "bool" };
+  const root = rootKeyword(node.name);
+  if (root !== null) {
+    const entry = lookupKeyword(root);
+    return entry ? { kind: "attr", entry } : null;
+  }
   const decl = scope.declarations.get(node.name);
   if (decl) return { kind: "decl", decl };
   if (node.name === CURRENT_VALUE) return { kind: "value" };
@@ -47,6 +64,8 @@ export interface FunctionSignature {
   keyed: boolean;
   /** are arguments attributes (not values)? */
   attributeArgs: boolean;
+  /** the type of any further arguments after `params` (`format`); absent: exactly `params` */
+  rest?: ExprType;
 }
 
 export const FUNCTIONS: Readonly<Record<string, FunctionSignature>> = {
@@ -56,6 +75,16 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSignature>> = {
   lower: { params: ["string"], returns: "string", keyed: false, attributeArgs: false },
   exists: { params: ["unknown"], returns: "bool", keyed: false, attributeArgs: true },
   empty: { params: ["unknown"], returns: "bool", keyed: false, attributeArgs: true },
+  startsWith: { params: ["string", "string"], returns: "bool", keyed: false, attributeArgs: false },
+  endsWith: { params: ["string", "string"], returns: "bool", keyed: false, attributeArgs: false },
+  includes: { params: ["string", "string"], returns: "bool", keyed: false, attributeArgs: false },
+  matches: { params: ["string", "regex"], returns: "bool", keyed: false, attributeArgs: false },
+  equalsIgnoreCase: { params: ["string", "string"], returns: "bool", keyed: false, attributeArgs: false },
+  truncate: { params: ["string", "number"], returns: "string", keyed: false, attributeArgs: false },
+  initials: { params: ["string"], returns: "string", keyed: false, attributeArgs: false },
+  format: { params: ["string"], returns: "string", keyed: false, attributeArgs: false, rest: "unknown" },
+  ageBand: { params: ["string", "number"], returns: "string", keyed: false, attributeArgs: false },
+  capAge: { params: ["string", "number"], returns: "string", keyed: false, attributeArgs: false },
 };
 
 export function typeOf(expr: Expr, scope: Scope): ExprType {

@@ -4,8 +4,8 @@
 // (bundle) that runs like `deidc run` and imports as a library.
 
 import { chmodSync, renameSync, writeFileSync } from "node:fs";
-import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
-import { emitBundle, emitJavaScript, emitTypeScript, codegenSources } from "../codegen/emit";
+import { basename, dirname, extname, join } from "node:path";
+import { emitBundle, emitJavaScript, emitTypeScript } from "../codegen/emit";
 import { irText } from "../codegen/generate";
 import { compileProfile } from "../compile";
 import { COMPILER_VERSION } from "../ir/build";
@@ -46,13 +46,13 @@ function emitText(text: string, output: string | undefined): void {
   else process.stdout.write(text);
 }
 
-/** The module specifier a generated module imports the runtime with: relative to where it is written, absolute on stdout. */
-function runtimeImportFor(output: string | undefined): string {
-  const runtime = join(codegenSources(), "runtime");
-  if (!output) return runtime;
-  const rel = relative(dirname(resolve(output)), runtime).split(sep).join("/");
-  return rel.startsWith(".") ? rel : `./${rel}`;
-}
+/**
+ * The module specifier generated plan modules import the runtime with: the
+ * package's own export (package.json "exports": dist/runtime.mjs, typed by
+ * src/codegen/runtime.ts), so a module works wherever deidc is installed, not
+ * only beside this checkout. docs/compile.md says how to use it.
+ */
+export const RUNTIME_SPECIFIER = "deidc/runtime";
 
 /** `processor.mjs` -> `processor.d.mts`, which TypeScript reads for `import … from "./processor.mjs"`. */
 function declarationsPath(output: string): string {
@@ -88,10 +88,10 @@ export function compileCommand(entry: string, opts: CompileCliOptions): number |
       emitText(irText(ir), opts.output);
       return EXIT_OK;
     case "ts":
-      emitText(emitTypeScript(ir, runtimeImportFor(opts.output), options), opts.output);
+      emitText(emitTypeScript(ir, RUNTIME_SPECIFIER, options), opts.output);
       return EXIT_OK;
     case "js":
-      emitText(emitJavaScript(ir, runtimeImportFor(opts.output), options), opts.output);
+      emitText(emitJavaScript(ir, RUNTIME_SPECIFIER, options), opts.output);
       return EXIT_OK;
     case "bundle": {
       const output = opts.output!;

@@ -3,7 +3,7 @@
 // release can publish, or as JSON.
 
 import { compileProfile } from "../compile";
-import { explainProgram, type ExplainRow } from "../ir/explain";
+import { describeExpr, describeFilterOutcome, describePixelRule, describeRegion, explainProgram, type ExplainRow } from "../ir/explain";
 import type { IrProgram } from "../ir/types";
 import { findStdlib } from "../program/stdlib-index";
 import type { SourceText } from "../syntax/source";
@@ -35,12 +35,16 @@ export function renderExplainMarkdown(ir: IrProgram, rows: ExplainRow[]): string
     out.push(`| ${escapeCell(r.tag)} | ${r.keyword ?? ""} | ${action} | \`${r.unit}\` | ${escapeCell(r.because ?? "")} | ${r.source} |`);
   }
   if (ir.filters.length) {
-    out.push("", "## Objects rejected or quarantined", "");
-    for (const f of ir.filters) out.push(`- ${f.outcome}: ${escapeCell(f.reason)} (${f.source.file}:${f.source.line})`);
+    out.push("", "## Object filters", "", "In this order; the first whose condition holds decides.", "");
+    for (const f of ir.filters) out.push(`- ${f.outcome}${f.when ? ` when ${escapeCell(describeExpr(f.when))}` : ""}: ${describeFilterOutcome(f)}; ${escapeCell(f.reason)} (${f.source.file}:${f.source.line})`);
   }
   if (ir.pixels.length) {
     out.push("", "## Pixel regions blanked", "");
-    for (const p of ir.pixels) out.push(`- ${p.regions.length} region(s)${p.because ? `: ${escapeCell(p.because)}` : ""} (${p.source.file}:${p.source.line})`);
+    out.push(ir.pixelApply === "first" ? "Only the first block whose condition holds applies (`pixels apply first`)." : "Every block whose condition holds applies.", "");
+    for (const p of ir.pixels) {
+      out.push(`- \`${escapeCell(describePixelRule(p))}\`${p.because ? `: ${escapeCell(p.because)}` : ""} (${p.source.file}:${p.source.line})${p.complete ? "; covers all burned-in text of the layout: Burned In Annotation becomes NO" : ""}`);
+      for (const r of p.regions) out.push(`  - \`${describeRegion(r)}\``);
+    }
   }
   out.push("", `Generated from DICOM PS3.15${ir.profile.release ? ` ${ir.profile.release}` : ""}, © NEMA, where standard-library units are used.`, "");
   return out.join("\n");

@@ -1,5 +1,6 @@
-// `deidc import <ctp|deid> <file...> [-o <file.deid>]`: translates CTP
-// DicomAnonymizer scripts or pydicom/deid recipes into a .deid profile. The
+// `deidc import <ctp|deid|dicomedit> <file...> [-o <file.deid>]`: translates
+// CTP DicomAnonymizer scripts, pydicom/deid recipes or XNAT DicomEdit 6
+// scripts into a .deid profile. The
 // profile goes to -o (atomically) or stdout; the findings, which point into
 // the source files, go to stderr. The translation itself is src/import/.
 
@@ -9,7 +10,9 @@ import { renderJson } from "../diagnostics/json";
 import { renderPretty } from "../diagnostics/render";
 import { DEFAULT_LOOKUP_TABLE, IMPORT_TOOLS, type ImportTool, importProfile } from "../import";
 import { isQualifiedName } from "../import/syntax";
+import { resolve } from "node:path";
 import { writeFileAtomic } from "../run/atomic";
+import { resolveTablePath } from "../run/tables";
 import { displayPath, fsReason } from "../run/paths";
 import type { SourceText } from "../syntax/source";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit";
@@ -17,6 +20,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit";
 export interface ImportCliOptions {
   output?: string;
   lookup?: string;
+  lookupTable?: string;
   name?: string;
   format?: "pretty" | "json";
 }
@@ -50,7 +54,19 @@ export async function importWithDependencies(tool: string, files: readonly strin
     }
   }
 
+  let ctpLookupTable: { path: string; text: string } | undefined;
+  if (opts.lookupTable !== undefined) {
+    if (tool !== "ctp") throw new UsageError("--lookup-table converts a CTP lookup table; it goes with `deidc import ctp`");
+    if (opts.output === undefined) throw new UsageError("--lookup-table writes the converted table next to the profile; give the profile's path with -o");
+    try {
+      ctpLookupTable = { path: opts.lookupTable, text: await readFile(opts.lookupTable, "utf8") };
+    } catch (e) {
+      throw new UsageError(`cannot read ${displayPath(opts.lookupTable)}: ${fsReason(e)}`);
+    }
+  }
+
   const result = importProfile(tool as ImportTool, inputs, {
+    ...(ctpLookupTable ? { ctpLookupTable } : {}),
     ...(opts.lookup !== undefined ? { lookupTable: opts.lookup } : {}),
     ...(opts.name !== undefined ? { name: opts.name } : {}),
     ...(opts.output !== undefined ? { outputPath: opts.output } : {}),
@@ -68,6 +84,18 @@ export async function importWithDependencies(tool: string, files: readonly strin
     return EXIT_FINDINGS;
   }
   if (opts.output !== undefined) {
+    // The converted tables go next to the profile, where its `lookup` actions look for them.
+    for (const table of result.tables) {
+      const path = resolveTablePath(table.path, opts.output);
+      if (files.some((f) => resolve(f) === path) || (opts.lookupTable !== undefined && resolve(opts.lookupTable) === path)) {
+        throw new UsageError(`the converted lookup table would replace the input ${displayPath(path)}; name another with --lookup`);
+      }
+      try {
+        await writeFileAtomic(path, table.text);
+      } catch (e) {
+        throw new UsageError(`cannot write the lookup table ${displayPath(path)}: ${fsReason(e)}`);
+      }
+    }
     try {
       await writeFileAtomic(opts.output, result.text);
     } catch (e) {
@@ -84,11 +112,12 @@ export async function importWithDependencies(tool: string, files: readonly strin
 export function defineImportCommand(program: Command, setExit: (code: number) => void): Command {
   return program
     .command("import")
-    .description("translate a CTP DicomAnonymizer script or a pydicom/deid recipe into a .deid profile")
+    .description("translate a CTP DicomAnonymizer script, a pydicom/deid recipe or an XNAT DicomEdit 6 script into a .deid profile")
     .addArgument(new Argument("<tool>", "the tool the sources are for").choices([...IMPORT_TOOLS]))
-    .argument("<files...>", "CTP scripts (XML) or deid recipes; several are read as one, later ones overriding earlier ones")
+    .argument("<files...>", "CTP scripts (DicomAnonymizer XML, DicomFilter, DicomPixelAnonymizer), deid recipes or DicomEdit scripts; several are read as one, later ones overriding earlier ones")
     .option("-o, --output <file.deid>", "write the profile to this file (atomically) instead of stdout")
-    .option("--lookup <table>", `the CSV table CTP @lookup calls read in the profile (default ${DEFAULT_LOOKUP_TABLE})`)
+    .option("--lookup <table>", `the CSV table CTP @lookup and DicomEdit lookup calls read in the profile (default ${DEFAULT_LOOKUP_TABLE})`)
+    .option("--lookup-table <LookupTable.properties>", "CTP's lookup table: converted into the CSV table (--lookup) next to the -o profile")
     .option("--name <name>", "the profile's name (default imported.<first file's name>)")
     .addOption(new Option("--format <format>", "format of the findings on stderr").choices(["pretty", "json"]).default("pretty"))
     .addHelpText(
@@ -97,7 +126,10 @@ export function defineImportCommand(program: Command, setExit: (code: number) =>
 Examples:
   $ deidc import ctp DicomAnonymizer.script -o site.deid
   $ deidc import ctp DICOM-PS3.15-Basic RetainUIDs.script --lookup ids.csv -o trial.deid
+  $ deidc import ctp DicomAnonymizer.script --lookup-table LookupTable.properties -o site.deid
+  $ deidc import ctp DicomAnonymizer.script DicomFilter.script DicomPixelAnonymizer.script -o site.deid
   $ deidc import deid deid.dicom -o recipe.deid --format json 2> findings.json
+  $ deidc import dicomedit project-anon.das -o project.deid
 ${EXIT_CODES}`,
     )
     .action(async (tool: string, files: string[], opts: ImportCliOptions) =>

@@ -2,12 +2,14 @@
 // files with a profile. Everything that can be wrong with the command line,
 // the key, the parameters or the lookup tables is found before any input is
 // read (exit 2); after that, a bad object is a report line and a message, and
-// the batch goes on (exit 1 if any object was not written).
+// the batch goes on (exit 1 if any object was neither written nor skipped).
 //
 // The pieces live in src/run/; this file only wires them to argv, the
 // environment and stderr. docs/run.md describes the command for users.
 
+import { existsSync } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Command, Option } from "commander";
 import { compileProfile } from "../compile";
@@ -17,6 +19,7 @@ import type { IrProgram } from "../ir/types";
 import { createExecutor } from "../runtime/executor";
 import type { Executor, ExecutorEnvironment } from "../runtime/executor/types";
 import { runBatch } from "../run/batch";
+import { RunWorkerPool } from "../run/workers";
 import { CrosswalkCollector, PATIENT_ID_CROSSWALK, UID_CROSSWALK } from "../run/crosswalk";
 import { RunSetupError } from "../run/errors";
 import { collectInputs } from "../run/inputs";
@@ -55,19 +58,33 @@ export interface RunDependencies {
   readInput?: (path: string) => Promise<Uint8Array>;
   /** milliseconds, for the summary's timing; defaults to performance.now */
   clock?: () => number;
+  /**
+   * The program file to start as worker threads for --jobs above 1; it must
+   * serve `runWorkerData()` at load (dist/deidc.mjs and processors do).
+   * Without it, every object is processed in this thread.
+   */
+  workerScript?: URL;
 }
 
-/** Upper bound of --jobs: read-ahead beyond this only costs memory. */
+/** Upper bound of --jobs: threads beyond this only cost memory. */
 const MAX_JOBS = 256;
+
+/** Fewer objects than this per worker, and starting the worker costs more than it saves. */
+const OBJECTS_PER_WORKER_AT_LEAST = 4;
+
+/** --jobs when not given: one worker per core the process may use. */
+export function defaultJobs(): number {
+  return Math.min(MAX_JOBS, Math.max(1, availableParallelism()));
+}
 
 const EXIT_CODES = `
 Exit codes:
-  0  every object was written
+  0  every object was written (or skipped by a \`skip\` filter)
   1  some objects failed, were rejected or quarantined (each is named on stderr and in the report)
   2  usage error: bad options, missing key or lookup table, profile with errors; no input was read`;
 
 function parseJobs(value: string | number | undefined): number {
-  if (value === undefined) return 1;
+  if (value === undefined) return defaultJobs();
   const n = typeof value === "number" ? value : Number(value);
   if (!Number.isInteger(n) || n < 1 || n > MAX_JOBS) throw new RunSetupError(`--jobs must be a whole number from 1 to ${MAX_JOBS}, not \`${value}\``);
   return n;
@@ -165,7 +182,8 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
   const layout = parseLayout(opts.layout);
   const jobs = parseJobs(opts.jobs);
 
-  const compiled = compileProfile(profile, { withOptions: opts.with ?? [] });
+  // The IR is used here, in the process that built it: the schema check is left to what it leaves as (--emit ir, processors).
+  const compiled = compileProfile(profile, { withOptions: opts.with ?? [], validateIr: false });
   const errors = compiled.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || !compiled.ir) {
     const sources = new Map<string, SourceText>(compiled.program.files.map((f) => [f.path, f.source]));
@@ -211,6 +229,7 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
   };
 
   let report: ReportWriter | null = null;
+  let workers: RunWorkerPool | null = null;
   if (destinations.report) {
     await makeFolder("--report", dirname(destinations.report), 0o777);
     try {
@@ -220,9 +239,16 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
     }
   }
   try {
+    const fileCount = collected.entries.reduce((n, e) => n + (e.kind === "file" ? 1 : 0), 0);
+    // A worker takes about as long to start as a few objects take to process: a small batch is done sooner in this thread.
+    const threads = Math.min(jobs, Math.floor(fileCount / OBJECTS_PER_WORKER_AT_LEAST));
+    const stage = { outputDir: destinations.outputDir, layout, quarantineDir: destinations.quarantine };
+    if (threads > 1 && deps.workerScript && !deps.readInput) {
+      workers = new RunWorkerPool(deps.workerScript, threads, { ir, env: { secrets, params, tables }, crosswalk: crosswalk !== undefined, stage });
+    }
     const counts = await runBatch(
       executor,
-      { entries: collected.entries, roots: collected.roots, outputDir: destinations.outputDir, layout, quarantineDir: destinations.quarantine, readAhead: jobs },
+      { entries: collected.entries, roots: collected.roots, ...stage, readAhead: jobs },
       {
         record: async (record) => {
           const message = recordMessage(record);
@@ -231,16 +257,18 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
         },
         notice: say,
         progress: (done, bytes) => progress.update(done, bytes),
-        internalError: (input, error) => say(`${input}: internal error in the executor: ${(error as Error)?.stack ?? String(error)}`),
+        internalError: (input, detail) => say(`${input}: internal error in the executor: ${detail}`),
         ...(crosswalk ? { crosswalk } : {}),
         ...(deps.readInput ? { readInput: deps.readInput } : {}),
       },
+      workers ?? undefined,
     );
     if (crosswalk && destinations.crosswalk) await crosswalk.write(destinations.crosswalk);
     const seconds = Math.round(clock() - started) / 1000;
     const summary: RunSummary = {
       objects: counts.objects,
       written: counts.written,
+      skipped: counts.skipped,
       rejected: counts.rejected,
       quarantined: counts.quarantined,
       failed: counts.failed,
@@ -257,16 +285,31 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
     progress.clear();
     if (counts.objects === 0) say("nothing to process: every input was skipped (listed twice, or inside the output, crosswalk or quarantine folder)");
     say(summaryMessage(counts, seconds));
-    return counts.objects > 0 && counts.written === counts.objects ? EXIT_OK : EXIT_FINDINGS;
+    // A skipped object is an outcome the profile asked for, as a written one is.
+    return counts.objects > 0 && counts.written + counts.skipped === counts.objects ? EXIT_OK : EXIT_FINDINGS;
   } finally {
     progress.clear();
+    await workers?.close();
     await report?.discard();
   }
 }
 
+/**
+ * A bundled program file beside `moduleUrl` that can be started as a worker
+ * thread: `name` (dist/run-worker.mjs for the CLI), or the module's own file
+ * (a processor). Null when running from the TypeScript sources (tests, tsx),
+ * where objects are processed in this thread.
+ */
+export function bundledProgramUrl(moduleUrl: string, name?: string): URL | null {
+  if (!/\.m?js$/.test(new URL(moduleUrl).pathname)) return null;
+  const url = name ? new URL(`./${name}`, moduleUrl) : new URL(moduleUrl);
+  return existsSync(url) ? url : null;
+}
+
 /** `deidc run`: the entry point main.ts calls. */
 export function runCommand(profile: string, inputs: string[], opts: RunCliOptions): Promise<number> {
-  return runWithDependencies(profile, inputs, opts, { createExecutor, stderr: process.stderr, env: process.env });
+  const workerScript = bundledProgramUrl(import.meta.url, "run-worker.mjs");
+  return runWithDependencies(profile, inputs, opts, { createExecutor, stderr: process.stderr, env: process.env, ...(workerScript ? { workerScript } : {}) });
 }
 
 function collectOptionNames(value: string, previous: string[] = []): string[] {
@@ -293,7 +336,7 @@ export function defineRunCommand(program: Command, setExit: (code: number) => vo
     .option("--param <NAME=value>", "set a profile parameter (repeat for several)", collectRepeated)
     .option("--key-file <file>", "read the secret key from this file, for every secret (default: the profile's secrets, or DEID_KEY)")
     .addOption(new Option("--layout <layout>", "output layout").choices([...LAYOUTS]).default("mirror"))
-    .option("-j, --jobs <n>", "files read ahead while de-identifying; output does not depend on it", "1")
+    .option("-j, --jobs <n>", `worker threads (default: the number of cores, ${defaultJobs()} here); output does not depend on it`)
     .option("--no-progress", "no progress line, even on a terminal")
     .addHelpText(
       "after",

@@ -176,6 +176,18 @@ export class ExprEmitter {
         return `${this.mod.use("asText")}(${this.code(first!)}).toUpperCase()`;
       case "lower":
         return `${this.mod.use("asText")}(${this.code(first!)}).toLowerCase()`;
+      case "startsWith":
+      case "endsWith":
+      case "includes":
+      case "matches":
+      case "equalsIgnoreCase":
+      case "truncate":
+      case "initials":
+      case "format":
+      case "ageBand":
+      case "capAge":
+        // The executor's own function (src/runtime/executor/functions.ts).
+        return `${this.mod.use("PURE_FUNCTIONS")}.${e.fn}(${e.args.map((a) => this.code(a)).join(", ")})`;
       case "hash":
       case "days": {
         const secret = first?.kind === "secret" ? first.name : null;

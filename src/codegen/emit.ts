@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import type * as Esbuild from "esbuild";
 import type { IrProgram } from "../ir/types";
 import { processorDeclarations } from "./bundle/declarations";
+import { inlineCodecsPlugin } from "../runtime/pixels/codecs/bundling";
 import { generatePlanModule, preambleLines, profileIdentity } from "./generate";
 
 export interface EmitOptions {
@@ -87,12 +88,17 @@ const COMPILER_PARTS = ["src/syntax", "src/check", "src/program", "src/stdlib", 
 const ENTRY = `import * as plan from "deidc:plan";
 import { ObjectNotWrittenError, processorLibrary } from "./bundle/library";
 import { isMainModule, processorMain } from "./bundle/cli";
+import { runWorkerData, serveRunWorker } from "../run/workers";
 
 export { PROFILE, PROFILE_TITLE, OPTIONS, STANDARD_RELEASE, DEIDC_VERSION, IR_HASH } from "deidc:plan";
 export { ObjectNotWrittenError };
 export const { createDeidentifier, deidentify, deidentifyStream } = processorLibrary(plan);
 
-if (isMainModule(import.meta.url)) {
+// --jobs starts this same file as worker threads; they run the generated code, not the interpreter.
+const worker = runWorkerData();
+if (worker) {
+  serveRunWorker(worker, (_ir, env) => plan.createProcessor(env));
+} else if (isMainModule(import.meta.url)) {
   processorMain(process.argv, plan).then((code) => {
     process.exitCode = code;
   });
@@ -171,7 +177,8 @@ export async function emitBundle(ir: IrProgram, options: EmitOptions): Promise<P
       // CommonJS dependencies bundled into ESM call require() for Node built-ins.
       js: ["#!/usr/bin/env node", ...preamble, "import { createRequire as __processorCreateRequire } from 'node:module'; const require = __processorCreateRequire(import.meta.url);"].join("\n"),
     },
-    plugins: [processorPlugin(root, codegen, planSource, options.deidcVersion)],
+    // The codecs' WebAssembly is inlined: a processor runs from a folder without node_modules.
+    plugins: [processorPlugin(root, codegen, planSource, options.deidcVersion), inlineCodecsPlugin()],
   });
   const code = unmarkComments(result.outputFiles[0]!.text);
   return { code, declarations: processorDeclarations(identity, preamble) };

@@ -14,12 +14,13 @@
 // and `createExecutor` share one semantics. The output is deterministic: the
 // same IR always gives the same bytes.
 
-import { methodDescriptionOf, wantedTagsOf } from "../runtime/executor/setup";
+import { createdTagsOf, methodDescriptionOf, wantedTagsOf } from "../runtime/executor/setup";
 import { createHash } from "node:crypto";
 import { describeAction, describeExpr } from "../ir/explain";
 import type { IrAction, IrExpr, IrProgram, IrRule, IrSource } from "../ir/types";
 import { lookupTag } from "../dicom/dictionary";
 import { ExprEmitter } from "./emit-expr";
+import { ANY_WHERE_VRS, anyWhereCondition } from "../runtime/executor/plan";
 import { commentText, hex, ModuleBuilder } from "./module-builder";
 import { ancestorMatcherCode, canMatchGroup, describeSelector, patternMatches, patternTest, ruleShape, sourceText, type RuleShape } from "./selectors";
 
@@ -163,7 +164,7 @@ class Generator {
       case "shift":
         return `{ ir: ${JSON.stringify(a)}, value: ${this.expr.closure(a.days)} }`;
       case "lookup":
-        return `{ ir: ${JSON.stringify(a)}, keys: [${a.keys.map((k) => this.expr.closure(k)).join(", ")}], otherwise: ${this.action(a.otherwise, rule)} }`;
+        return `{ ir: ${JSON.stringify(a)}, keys: [${a.keys.map((k) => this.expr.closure(k)).join(", ")}], otherwise: ${a.otherwise.kind === "quarantine" ? "undefined" : this.action(a.otherwise, rule)} }`;
       case "replace": {
         // One RegExp per rule, as RulePlan builds them: a sticky pattern keeps its position between calls.
         const re = this.mod.hoist(`${rule}_PATTERN`, `new RegExp(${JSON.stringify(a.pattern)}, ${JSON.stringify(a.flags)})`, { type: "RegExp", shared: false });
@@ -178,7 +179,8 @@ class Generator {
     for (const rule of this.ir.rules) {
       const name = this.mod.reserve(`r${rule.id}`);
       const shape = ruleShape(rule.selector);
-      const when = this.condition(rule.when);
+      // `any where`: the test is part of the condition, as RulePlan plans it.
+      const when = this.condition(rule.selector.kind === "anyWhere" ? anyWhereCondition(rule.selector.test, rule.when) : rule.when);
       const never = when === undefined || shape.kind === "none";
       this.rules.push({ rule, name, shape, never });
       out.push(`// rule ${commentText(sourceText(rule))}  ${describeRule(rule)}`);
@@ -191,11 +193,11 @@ class Generator {
         this.mod.use("Ancestor");
         out.push(matcher);
       }
-      const vrs = rule.selector.kind === "vr" ? JSON.stringify(rule.selector.vrs) : "null";
+      const vrs = rule.selector.kind === "vr" ? JSON.stringify(rule.selector.vrs) : rule.selector.kind === "anyWhere" ? JSON.stringify(ANY_WHERE_VRS) : "null";
       const catchAll = rule.selector.kind === "all" || rule.selector.kind === "privateAll";
       out.push(
         `const ${name}: ${plannedRule} = { id: ${rule.id}, source: ${this.source(rule.source)}, vrs: ${vrs}, ancestors: ${matcher ? `${name}_ancestors` : "null"}, ` +
-          `when: ${when ?? "null"}, action: ${this.action(rule.action, name)}, catchAll: ${catchAll} };`,
+          `when: ${when ?? "null"}, action: ${this.action(rule.action, name)}, catchAll: ${catchAll}${rule.selector.kind === "anyWhere" ? ", anyWhere: true" : ""} };`,
       );
     }
     return out;
@@ -212,6 +214,8 @@ class Generator {
         return r.shape.tag === tag;
       case "pattern":
         return patternMatches(r.shape.match, tag);
+      case "keywords":
+        return r.shape.tags.includes(tag) || r.shape.masks.some((m) => patternMatches(m, tag));
       case "every":
         return !r.shape.privateOnly;
       default:
@@ -228,6 +232,7 @@ class Generator {
     const live = this.live();
     const keywords = new Map<number, string | null>();
     for (const r of live) if (r.shape.kind === "tag" && !keywords.get(r.shape.tag)) keywords.set(r.shape.tag, r.shape.keyword);
+    for (const r of live) if (r.shape.kind === "keywords") for (const tag of r.shape.tags) if (!keywords.has(tag)) keywords.set(tag, null);
     const tags = [...keywords.keys()].sort((a, b) => a - b);
     const out: string[] = [];
     out.push(
@@ -247,8 +252,11 @@ class Generator {
 
     out.push("/** Candidates for a standard tag no rule names exactly: masks and ranges that match it, VR rules and `*`. */");
     // forTag only sees even groups: a pattern that matches only odd ones is left out.
-    const general = live.filter((r) => (r.shape.kind === "pattern" && canMatchGroup(r.shape.match, false)) || (r.shape.kind === "every" && !r.shape.privateOnly));
-    const testsTag = general.some((r) => r.shape.kind === "pattern");
+    const evenMasks = (r: PlannedRuleInfo) => (r.shape.kind === "keywords" ? r.shape.masks.filter((m) => canMatchGroup(m, false)) : []);
+    const general = live.filter(
+      (r) => (r.shape.kind === "pattern" && canMatchGroup(r.shape.match, false)) || (r.shape.kind === "every" && !r.shape.privateOnly) || evenMasks(r).length > 0,
+    );
+    const testsTag = general.some((r) => r.shape.kind === "pattern" || r.shape.kind === "keywords");
     out.push(`function standardByPattern(${testsTag ? "tag" : "_tag"}: number): readonly ${plannedRule}[] {`);
     if (!testsTag) {
       out.push(`  return ${this.list(general)};`);
@@ -257,6 +265,8 @@ class Generator {
       for (const r of general) {
         out.push(`  // ${describeRule(r.rule)}`);
         if (r.shape.kind === "pattern") out.push(`  if (${patternTest(r.shape.match, "tag")}) rules.push(${r.name});`);
+        // the pattern's exact tags are all in STANDARD: only its repeating-group masks remain
+        else if (r.shape.kind === "keywords") out.push(`  if (${evenMasks(r).map((m) => `(${patternTest(m, "tag")})`).join(" || ")}) rules.push(${r.name});`);
         else out.push(`  rules.push(${r.name});`);
       }
       out.push("  return rules;");
@@ -280,7 +290,8 @@ class Generator {
     }
     const oddTag = (r: PlannedRuleInfo): boolean => r.shape.kind === "tag" && ((r.shape.tag >>> 16) & 1) === 1;
     const oddPattern = (r: PlannedRuleInfo): boolean => r.shape.kind === "pattern" && canMatchGroup(r.shape.match, true);
-    const testsTag = slots.size > 0 || live.some((r) => oddTag(r) || oddPattern(r));
+    const oddMasks = (r: PlannedRuleInfo) => (r.shape.kind === "keywords" ? r.shape.masks.filter((m) => canMatchGroup(m, true)) : []);
+    const testsTag = slots.size > 0 || live.some((r) => oddTag(r) || oddPattern(r) || oddMasks(r).length > 0);
     if (slots.size > 0) {
       out.push(
         "/**",
@@ -316,6 +327,7 @@ class Generator {
       // forPrivate only sees odd groups: an exact even tag can never match.
       if (r.shape.kind === "tag" && oddTag(r)) out.push(what, `  if (tag === ${hex(r.shape.tag)}) rules.push(${r.name});`);
       else if (r.shape.kind === "pattern" && oddPattern(r)) out.push(what, `  if (${patternTest(r.shape.match, "tag")}) rules.push(${r.name});`);
+      else if (r.shape.kind === "keywords" && oddMasks(r).length > 0) out.push(what, `  if (${oddMasks(r).map((m) => `(${patternTest(m, "tag")})`).join(" || ")}) rules.push(${r.name});`);
       else if (r.shape.kind === "every") out.push(what, `  rules.push(${r.name});`);
     }
     out.push(`  return rules.sort(${this.mod.use("byPrecedence")});`, "}");
@@ -345,7 +357,7 @@ class Generator {
 
   private filters(): string[] {
     const out = [
-      "/** `reject` and `quarantine` filters in source order: the first whose condition holds decides. */",
+      "/** Filters (`reject`, `quarantine`, `accept`, `skip`) in source order: the first whose condition holds decides. */",
       `const FILTERS: ${this.mod.use("CompiledPlan")}["filters"] = [`,
     ];
     for (const f of this.ir.filters) {
@@ -419,8 +431,10 @@ class Generator {
       "    lets: LETS,",
       `    params: new Map<string, ${this.mod.use("Value")}>([${params.length ? `\n${params.join("\n")}\n    ` : ""}]),`,
       "    wantedTags: WANTED_TAGS,",
+      `    // top-level attributes \`create\` rules add when an object lacks them`,
+      `    createTags: [${createdTagsOf(this.ir).map((t) => hex(t)).join(", ")}],`,
       "    // `pixels` blocks are few; the executor's pixel layer plans their conditions.",
-      `    pixels: ${this.mod.use("planPixelRules")}(IR.pixels),`,
+      `    pixels: ${this.mod.use("planPixelRules")}(IR.pixels, IR.pixelApply),`,
       "    tables: env.tables,",
       "    crosswalk: env.crosswalk,",
       "    runKey: keys.runKey,",

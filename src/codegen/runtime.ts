@@ -24,6 +24,7 @@ export type { Ancestor, AncestorMatcher, PlannedAction, PlannedRule } from "../r
 export type { Executor, ExecutorEnvironment, ObjectRecord, ObjectResult } from "../runtime/executor/types";
 export type { IrProgram };
 export { keyedHash, daysOffset } from "../runtime/actions";
+export { PURE_FUNCTIONS } from "../runtime/executor/functions";
 export { planPixelRules } from "../runtime/pixels";
 export { eq, ne, lt, le, gt, ge, isIn, contains, matches, notMatches, plus, rangeOf, hashWith, daysWith } from "./ops";
 

@@ -6,13 +6,16 @@
 
 import type { IrElementMatch, IrElementStep, IrRule, IrSelector, IrStep } from "../ir/types";
 import { commentText, hex } from "./module-builder";
+import { describeExpr } from "../ir/explain";
 
 /** How the dispatch tables file a rule, by the last step of its selector. */
 export type RuleShape =
   | { kind: "tag"; tag: number; keyword: string | null }
   | { kind: "pattern"; match: Extract<IrElementMatch, { kind: "mask" | "range" }> }
   | { kind: "private"; group: number; creator: string; element: number | null }
-  /** `vr …`, `private *` and `*`: a candidate for every element (private ones only for `private *`) */
+  /** `keyword /re/`: the exact tags and repeating-group masks the pattern found */
+  | { kind: "keywords"; tags: number[]; masks: Extract<IrElementMatch, { kind: "mask" }>[] }
+  /** `vr …`, `any where`, `private *` and `*`: a candidate for every element (private ones only for `private *`) */
   | { kind: "every"; privateOnly: boolean }
   /** a path whose last step is not an element: matches nothing */
   | { kind: "none" };
@@ -21,7 +24,14 @@ export function ruleShape(sel: IrSelector): RuleShape {
   switch (sel.kind) {
     case "all":
     case "vr":
+    case "anyWhere":
       return { kind: "every", privateOnly: false };
+    case "keywords":
+      return {
+        kind: "keywords",
+        tags: sel.matches.flatMap((m) => (m.kind === "tag" ? [parseInt(m.tag, 16)] : [])),
+        masks: sel.matches.flatMap((m) => (m.kind === "mask" ? [m] : [])),
+      };
     case "privateAll":
       return { kind: "every", privateOnly: true };
     case "path": {
@@ -113,7 +123,9 @@ export function ancestorMatcherCode(sel: IrSelector, name: string): string | nul
     if (itemCheck) checks.push(itemCheck);
     if (sel.anchored) checks.push(`depth === ${n}`);
     else if (n > 0) checks.push(`depth >= ${n}`);
-    (before as IrElementStep[]).forEach((step, i) => {
+    before.forEach((step, i) => {
+      // `*` is any sequence: the depth check above is all it needs.
+      if (step.kind !== "element") return;
       const index = sel.anchored ? `${i}` : `depth - ${n - i}`;
       checks.push(ancestorTest(step, `anc[${index}]!`));
     });
@@ -131,6 +143,8 @@ export function ancestorMatcherCode(sel: IrSelector, name: string): string | nul
     const next = stepName(i + 1);
     if (step.kind === "deep") {
       fns.push(`/** \`**\`: zero or more sequence levels */\nfunction ${stepName(i)}${stepSignature} {\n  for (let k = at; k <= depth; k++) if (${next}(anc, depth, k)) return true;\n  return false;\n}`);
+    } else if (step.kind === "any") {
+      fns.push(`/** \`*\`: one level of any sequence */\nfunction ${stepName(i)}${stepSignature} {\n  return at < depth && ${next}(anc, depth, at + 1);\n}`);
     } else {
       fns.push(`/** ${commentText(describeStep(step))} */\nfunction ${stepName(i)}${stepSignature} {\n  if (at >= depth) return false;\n  const a = anc[at]!;\n  return ${ancestorTest(step, "a")} && ${next}(anc, depth, at + 1);\n}`);
     }
@@ -163,6 +177,7 @@ function describeMatch(m: IrElementMatch): string {
 
 function describeStep(s: IrStep): string {
   if (s.kind === "deep") return "**";
+  if (s.kind === "any") return "*";
   return describeMatch(s.match) + (s.item === null ? "" : `[${s.item}]`);
 }
 
@@ -175,6 +190,10 @@ export function describeSelector(sel: IrSelector): string {
       return "private *";
     case "vr":
       return `vr ${sel.vrs.join(", ")}`;
+    case "keywords":
+      return `keyword /${sel.pattern}/${sel.flags}`;
+    case "anyWhere":
+      return `any where ${describeExpr(sel.test)}`;
     case "path":
       return (sel.anchored ? "/" : "") + sel.steps.map(describeStep).join("/");
   }

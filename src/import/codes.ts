@@ -38,12 +38,16 @@ export const ImportCode = {
   noEffect: "DEID6024",
   quarantineOnError: "DEID6025",
   commandElement: "DEID6026",
+  objectFails: "DEID6027",
+  scriptVersion: "DEID6028",
+  readsWrittenValue: "DEID6029",
+  lookupKeyTypeMissing: "DEID6030",
 } as const;
 
 export type ImportCodeValue = (typeof ImportCode)[keyof typeof ImportCode];
 
 const table: CodeInfo[] = [
-  { code: ImportCode.unreadableSource, name: "import-unreadable-source", severity: "error", summary: "a source profile that is not well-formed CTP script XML or deid recipe text" },
+  { code: ImportCode.unreadableSource, name: "import-unreadable-source", severity: "error", summary: "a source profile that is not a well-formed CTP script, deid recipe or DicomEdit script" },
   { code: ImportCode.disabledRule, name: "import-disabled-rule", severity: "info", summary: "a CTP rule that is not enabled (`en=\"F\"`), so it is not imported" },
   { code: ImportCode.unknownFunction, name: "import-unknown-function", severity: "warning", summary: "a CTP `@function` CTP does not know: CTP writes the script text into the element, and so does the import" },
   { code: ImportCode.ignoredTag, name: "import-ignored-tag", severity: "warning", summary: "a CTP rule whose tag CTP cannot parse (a wildcard, for example), so CTP never applies it" },
@@ -68,6 +72,10 @@ const table: CodeInfo[] = [
   { code: ImportCode.ignoredLine, name: "import-ignored-line", severity: "warning", summary: "a source line or element the source tool ignores, so the import ignores it too" },
   { code: ImportCode.noEffect, name: "import-no-effect", severity: "warning", summary: "a source setting that has no effect in the source tool, so the import gives it none" },
   { code: ImportCode.quarantineOnError, name: "import-quarantine-on-error", severity: "warning", summary: "a CTP script CTP cannot evaluate, which quarantines every object that has the element" },
+  { code: ImportCode.objectFails, name: "import-object-fails", severity: "warning", summary: "a source statement that fails on some objects (a DicomEdit function of an absent attribute, say), so the source tool rejects them; the import quarantines them" },
+  { code: ImportCode.scriptVersion, name: "import-script-version", severity: "warning", summary: "a DicomEdit script without `version \"6.x\"` (XNAT reads it as DicomEdit 4) or with a version the import does not know" },
+  { code: ImportCode.readsWrittenValue, name: "import-reads-written-value", severity: "warning", summary: "a DicomEdit condition or value that reads an attribute an earlier statement changed; deidc conditions and values read the object as it arrived" },
+  { code: ImportCode.lookupKeyTypeMissing, name: "import-lookup-key-type-missing", severity: "warning", summary: "a CTP `@lookup` key type with no entry in the lookup table given, so every object misses" },
   { code: ImportCode.commandElement, name: "import-command-element", severity: "info", summary: "a rule for a command element (group 0000), which stored objects never hold, so it is not imported" },
 ];
 

@@ -19,15 +19,17 @@ export interface DraftRule {
 
 export interface DraftFilter {
   kind: "filter";
-  outcome: "reject" | "quarantine";
-  when: string;
+  outcome: "reject" | "quarantine" | "skip";
+  /** null for a filter that applies to every object */
+  when: string | null;
   because: string;
   origin?: string;
 }
 
 export interface DraftPixels {
   kind: "pixels";
-  when: string;
+  /** null for a block that applies to every image */
+  when: string | null;
   because: string;
   /** `blank (x, y, w, h)` lines */
   regions: string[];
@@ -49,6 +51,8 @@ export class ProfileDraft {
   /** comments above the profile header: what was imported and how */
   readonly preamble: string[] = [];
   readonly items: DraftItem[] = [];
+  /** only the first pixel block whose condition holds applies (`pixels apply first`), as in CTP's pixel anonymizer */
+  pixelsApplyFirst = false;
   private usesKey = false;
   private readonly unconditional = new Set<string>();
   private readonly params = new Map<string, { type: "string" | "number" | "date" | "bool"; value: string | null }>();
@@ -116,6 +120,7 @@ export class ProfileDraft {
     const declarations: string[] = [];
     if (this.usesKey) declarations.push(`secret ${IMPORT_KEY_NAME} from env ${IMPORT_KEY_VARIABLE}`);
     for (const [name, p] of this.params) declarations.push(`param ${name}: ${p.type}${p.value === null ? "" : ` = ${p.value}`}`);
+    if (this.pixelsApplyFirst) declarations.push("pixels apply first");
     if (declarations.length > 0) out.push("", ...declarations);
     out.push("");
     for (const item of this.items) out.push(...renderItem(item));
@@ -144,8 +149,8 @@ function renderItem(item: DraftItem): string[] {
       return [`${item.selector} -> ${item.action}${when}${because}${trailing(item.origin)}`];
     }
     case "filter":
-      return [`${item.outcome} when ${item.when} because ${quote(item.because)}${trailing(item.origin)}`];
+      return [`${item.outcome}${item.when === null ? "" : ` when ${item.when}`} because ${quote(item.because)}${trailing(item.origin)}`];
     case "pixels":
-      return [`pixels when ${item.when} because ${quote(item.because)} {${trailing(item.origin)}`, ...item.regions.map((r) => `  ${r}`), "}"];
+      return [`pixels${item.when === null ? "" : ` when ${item.when}`} because ${quote(item.because)} {${trailing(item.origin)}`, ...item.regions.map((r) => `  ${r}`), "}"];
   }
 }

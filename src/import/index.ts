@@ -1,4 +1,5 @@
-// `deidc import`: CTP DicomAnonymizer scripts and pydicom/deid recipes to a
+// `deidc import`: CTP DicomAnonymizer scripts, pydicom/deid recipes and XNAT
+// DicomEdit 6 scripts to a
 // .deid profile that does what they do. The entry point the command line and
 // the tests call; it reads nothing from disk (the caller passes the texts),
 // so it is a pure function of its inputs.
@@ -7,14 +8,15 @@ import type { Diagnostic } from "../diagnostics/diagnostic";
 import { sortDiagnostics } from "../diagnostics/diagnostic";
 import { importCtpScripts } from "./ctp";
 import { importDeidRecipes } from "./deid";
+import { importDicomEditScripts } from "./dicomedit";
 import type { ProfileDraft } from "./draft";
 import { finishDraft } from "./finish";
 import { Findings, ImportSource } from "./source";
 import { isQualifiedName, namePartFromFile } from "./syntax";
 
-export type ImportTool = "ctp" | "deid";
+export type ImportTool = "ctp" | "deid" | "dicomedit";
 
-export const IMPORT_TOOLS: readonly ImportTool[] = ["ctp", "deid"];
+export const IMPORT_TOOLS: readonly ImportTool[] = ["ctp", "deid", "dicomedit"];
 
 /** The CSV table CTP `@lookup` calls read, unless --lookup names another. */
 export const DEFAULT_LOOKUP_TABLE = "lookup-table.csv";
@@ -32,6 +34,8 @@ export interface ImportOptions {
   lookupTable?: string;
   /** where the profile will be written (its name is used when checking it) */
   outputPath?: string;
+  /** CTP's lookup table (LookupTable.properties), converted into the CSV table `lookupTable` */
+  ctpLookupTable?: ImportInput;
 }
 
 export interface ImportResult {
@@ -40,6 +44,8 @@ export interface ImportResult {
   /** findings about the sources (and, for a bug, about the generated text), sorted */
   findings: Diagnostic[];
   sources: ImportSource[];
+  /** tables the profile reads, converted from the source tool's (path as the profile names it) */
+  tables: { path: string; text: string }[];
 }
 
 export function defaultProfileName(paths: readonly string[]): string {
@@ -53,11 +59,21 @@ export function importProfile(tool: ImportTool, inputs: readonly ImportInput[], 
   if (!isQualifiedName(name)) throw new Error(`\`${name}\` is not a profile name (letters, digits and _, parts joined by . or -)`);
   const title = `Imported from ${inputs.map((i) => i.path).join(", ")}`;
   let draft: ProfileDraft | null;
+  const tables: { path: string; text: string }[] = [];
+  const allSources = [...sources];
   if (tool === "ctp") {
-    draft = importCtpScripts(sources, { name, title, lookupTable: options.lookupTable ?? DEFAULT_LOOKUP_TABLE, lookupTableNamed: options.lookupTable !== undefined }, findings);
+    const lookupSource = options.ctpLookupTable ? new ImportSource(options.ctpLookupTable.path, options.ctpLookupTable.text) : undefined;
+    if (lookupSource) allSources.push(lookupSource);
+    draft = importCtpScripts(
+      sources,
+      { name, title, lookupTable: options.lookupTable ?? DEFAULT_LOOKUP_TABLE, lookupTableNamed: options.lookupTable !== undefined, ...(lookupSource ? { lookupSource } : {}), tables },
+      findings,
+    );
+  } else if (tool === "dicomedit") {
+    draft = importDicomEditScripts(sources, { name, title, lookupTable: options.lookupTable ?? DEFAULT_LOOKUP_TABLE }, findings);
   } else {
     draft = importDeidRecipes(sources, { name, title }, findings);
   }
   const text = draft ? finishDraft(draft, options.outputPath, findings) : null;
-  return { text, findings: sortDiagnostics([...findings.list]), sources };
+  return { text, findings: sortDiagnostics([...findings.list]), sources: allSources, tables: text === null ? [] : tables };
 }

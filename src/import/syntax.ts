@@ -156,7 +156,7 @@ export function isQualifiedName(name: string): boolean {
  * part before them, since a name part must start with a letter.
  */
 export function namePartFromFile(fileName: string): string {
-  const base = fileName.replace(/^.*[\\/]/, "").replace(/\.(script|xml|txt|recipe|deid)$/i, "");
+  const base = fileName.replace(/^.*[\\/]/, "").replace(/\.(script|xml|txt|recipe|deid|das|properties)$/i, "");
   const pieces = base.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   const parts: string[] = [];
   for (const piece of pieces) {
@@ -180,4 +180,21 @@ export function parameterName(sourceName: string): string {
   let cleaned = sourceName.toLowerCase().replace(/[^a-z0-9_]/g, "_");
   if (!/^[a-z_]/.test(cleaned)) cleaned = `p_${cleaned}`;
   return RESERVED_NAMES.has(cleaned) ? `${cleaned}_param` : cleaned;
+}
+
+/** VRs whose values deidc conditions read as numbers (binary numbers, and the IS and DS strings). */
+const NUMBER_VALUE_VRS = new Set(["US", "SS", "UL", "SL", "FL", "FD", "UV", "SV", "IS", "DS"]);
+
+/** Does a condition read this standard attribute as a number? */
+export function readsAsNumber(tag: number): boolean {
+  return (lookupTag(tag)?.vrs ?? []).some((vr) => NUMBER_VALUE_VRS.has(vr));
+}
+
+/**
+ * An attribute reference as text for a regular-expression test: a number is
+ * turned into its decimal text with `lower` (which changes no digit), as the
+ * source tools match the value's text.
+ */
+export function asTextOperand(name: string, tag: number): string {
+  return readsAsNumber(tag) ? `lower(${name})` : name;
 }

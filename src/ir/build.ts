@@ -2,23 +2,28 @@
 // JSON out. The rule list comes out in precedence order (see types.ts), so
 // every consumer applies "first matching rule wins" and nothing else.
 
-import { lookupKeyword, lookupTag, parseMask, tagHex } from "../dicom/dictionary";
+import { allEntries, lookupKeyword, lookupTag, parseMask, tagHex } from "../dicom/dictionary";
 import type { Diagnostic } from "../diagnostics/diagnostic";
-import type { Action, ElementRef, Expr, Selector, Span, Statement } from "../syntax/ast";
+import type { Action, Coordinate, ElementRef, Expr, PixelApply, PixelRegion, Selector, Span } from "../syntax/ast";
 import type { Program } from "../program/program";
 import type { ParsedFile, Unit } from "../program/units";
 import { layersOf } from "../program/layers";
+import { flattenStatements, joinConditions } from "../syntax/blocks";
 import { buildScope, type Scope } from "../check/scope";
-import { BOOLEAN_LITERALS, CURRENT_VALUE } from "../check/types";
+import { BOOLEAN_LITERALS, CURRENT_VALUE, rootKeyword } from "../check/types";
 import {
   IR_VERSION,
   type IrAction,
+  type IrArea,
   type IrCode,
+  type IrCoordinate,
   type IrElementMatch,
   type IrExpr,
   type IrFunction,
+  type IrKeywordMatch,
   type IrLayer,
   type IrProgram,
+  type IrRegion,
   type IrRule,
   type IrSelector,
   type IrSource,
@@ -30,6 +35,43 @@ export const COMPILER_VERSION = "0.1.0";
 function sourceOf(file: ParsedFile, span: Span): IrSource {
   const p = file.source.position(span.start);
   return { file: file.path, line: p.line, column: p.column };
+}
+
+function coordinate(c: Coordinate): IrCoordinate {
+  if (c.kind === "Number") return c.value;
+  return { edge: c.edge.text === "Rows" ? "Rows" : "Columns", minus: c.offset ? c.offset.value : 0 };
+}
+
+/**
+ * A region of a `pixels` block. A rectangle of plain numbers, whether written with its size or
+ * its corners, keeps the IR's original form (x, y, width, height); every other shape is an `area`.
+ */
+function lowerRegion(r: PixelRegion, source: IrSource): IrRegion {
+  const s = r.shape;
+  let rect = { x: 0, y: 0, width: 0, height: 0 };
+  let area: IrArea | null = null;
+  if (s.form === "rect" && [s.x, s.y, s.width, s.height].every((c) => c.kind === "Number")) {
+    rect = { x: coordinate(s.x) as number, y: coordinate(s.y) as number, width: coordinate(s.width) as number, height: coordinate(s.height) as number };
+  } else if (s.form === "corners" && [s.x0, s.y0, s.x1, s.y1].every((c) => c.kind === "Number")) {
+    const [x0, y0, x1, y1] = [s.x0, s.y0, s.x1, s.y1].map((c) => coordinate(c) as number) as [number, number, number, number];
+    rect = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  } else if (s.form === "rect") {
+    area = { kind: "rect", x: coordinate(s.x), y: coordinate(s.y), width: coordinate(s.width), height: coordinate(s.height) };
+  } else if (s.form === "corners") {
+    area = { kind: "corners", x0: coordinate(s.x0), y0: coordinate(s.y0), x1: coordinate(s.x1), y1: coordinate(s.y1) };
+  } else {
+    area = { kind: s.form === "all" ? "all" : "ultrasound" };
+  }
+  const colour = r.fill?.kind === "ColourFill" ? ([r.fill.red.value, r.fill.green.value, r.fill.blue.value] as [number, number, number]) : null;
+  return {
+    ...rect,
+    ...(area ? { area } : {}),
+    ...(r.mode === "keep" ? { keep: true as const } : {}),
+    frames: r.frames ? r.frames.map((f) => ({ from: f.from.value, to: f.to ? f.to.value : f.from.value })) : null,
+    fill: r.fill?.kind === "Number" ? r.fill.value : 0,
+    ...(colour ? { fillColour: colour } : {}),
+    source,
+  };
 }
 
 function hex4(n: number): string {
@@ -57,8 +99,36 @@ function elementMatch(el: ElementRef): IrElementMatch | null {
   }
 }
 
-function lowerSelector(sel: Selector): IrSelector | null {
+/**
+ * `keyword /re/` against the dictionary: every keyword the pattern finds (a search, as `~`), in tag
+ * order; repeating-group attributes become masks. Exported for the lint rule that reports a pattern
+ * matching nothing.
+ */
+export function keywordMatches(pattern: string, flags: string): IrKeywordMatch[] {
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, flags.replace(/[gy]/g, ""));
+  } catch {
+    return [];
+  }
+  const out: IrKeywordMatch[] = [];
+  for (const entry of allEntries()) {
+    if (!entry.keyword || !re.test(entry.keyword)) continue;
+    if (/X/i.test(entry.tag)) {
+      const { value, mask } = parseMask(entry.tag);
+      out.push({ kind: "mask", value: tagHex(value), mask: tagHex(mask), text: entry.keyword });
+    } else out.push({ kind: "tag", tag: entry.tag, keyword: entry.keyword });
+  }
+  const order = (m: IrKeywordMatch): string => (m.kind === "tag" ? m.tag : m.value);
+  return out.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+}
+
+function lowerSelector(sel: Selector, expr: (e: Expr) => IrExpr): IrSelector | null {
   switch (sel.kind) {
+    case "KeywordPatternSelector":
+      return { kind: "keywords", pattern: sel.pattern.pattern, flags: sel.pattern.flags, matches: keywordMatches(sel.pattern.pattern, sel.pattern.flags) };
+    case "AnyWhereSelector":
+      return { kind: "anyWhere", test: expr(sel.test) };
     case "VrSelector":
       return { kind: "vr", vrs: sel.vrs.map((v) => v.text) };
     case "PrivateAllSelector":
@@ -69,6 +139,7 @@ function lowerSelector(sel: Selector): IrSelector | null {
       const steps: IrStep[] = [];
       for (const step of sel.steps) {
         if (step.kind === "DeepStep") steps.push({ kind: "deep" });
+        else if (step.kind === "AnyStep") steps.push({ kind: "any" });
         else {
           const match = elementMatch(step.element);
           if (!match) return null;
@@ -87,8 +158,13 @@ export function specificity(sel: IrSelector): number {
       return 0;
     case "privateAll":
       return 1;
+    case "anyWhere":
+      return 50;
     case "vr":
       return 100;
+    case "keywords":
+      // a list of exact tags found by a pattern: as specific as a mask
+      return 300;
     case "path": {
       const last = sel.steps[sel.steps.length - 1];
       let base = 400;
@@ -143,12 +219,23 @@ class Lowering {
         const decl = this.scope.declarations.get(e.name);
         if (decl) return decl.kind === "Let" ? { kind: "let", name: e.name } : decl.kind === "Param" ? { kind: "param", name: e.name } : { kind: "secret", name: e.name };
         if (e.name === CURRENT_VALUE) return { kind: "value" };
-        const entry = lookupKeyword(e.name);
+        // `root.PatientID` and `PatientID` both read the top-level dataset (docs/language.md, "Conditions").
+        const keyword = rootKeyword(e.name) ?? e.name;
+        const entry = lookupKeyword(keyword);
         // A repeating-group keyword (OverlayDescription is (60xx,0022)) read as a value means its
         // first group, (6000,0022): conditions test one attribute, not a family.
-        return { kind: "attr", tag: entry ? entry.tag.replace(/X/gi, "0") : "00000000", keyword: e.name };
+        return { kind: "attr", tag: entry ? entry.tag.replace(/X/gi, "0") : "00000000", keyword };
       }
     }
+  }
+
+  /** The conditions of the enclosing `when` blocks and a statement's own, joined with `and`. */
+  condition(blockConditions: readonly Expr[], own: Expr | null): IrExpr | null {
+    const all = own === null ? blockConditions : [...blockConditions, own];
+    return joinConditions(
+      all.map((c) => this.expr(c)),
+      (left, right): IrExpr => ({ kind: "binary", op: "and", left, right }),
+    );
   }
 
   action(a: Action): IrAction {
@@ -156,11 +243,11 @@ class Lowering {
       case "CodeAction":
         return { kind: "code", code: a.code };
       case "SetAction":
-        return { kind: "set", value: this.expr(a.value) };
+        return a.mode ? { kind: "set", value: this.expr(a.value), mode: a.mode } : { kind: "set", value: this.expr(a.value) };
       case "ShiftAction":
         return { kind: "shift", days: this.expr(a.days) };
       case "LookupAction":
-        return { kind: "lookup", table: a.table.value, keys: a.keys.map((k) => this.expr(k)), otherwise: this.action(a.otherwise) };
+        return { kind: "lookup", table: a.table.value, keys: a.keys.map((k) => this.expr(k)), otherwise: a.otherwise.kind === "QuarantineMiss" ? { kind: "quarantine" } : this.action(a.otherwise) };
       case "CoarsenAction":
         return { kind: "coarsen", unit: a.unit.text === "month" ? "month" : "year" };
       case "ReplaceAction":
@@ -232,36 +319,42 @@ export function buildIr(program: Program, profile: Unit): BuildResult {
     const layer: IrLayer = { index, name: unit.name, kind: unit.kind, code, source: lower.source(header ? header.span : { start: 0, end: 0 }) };
     ir.profile.layers.push(layer);
     if (code && !ir.profile.methodCodes.some((c) => c.value === code.value)) ir.profile.methodCodes.push(code);
-    for (const st of unit.statements as Statement[]) {
+    for (const { statement: st, blockConditions } of flattenStatements(unit.statements)) {
+      // Inside `when` blocks: `(block) and (inner block) and (own when)`.
+      const when = lower.condition(blockConditions, st.when);
       if (st.kind === "Rule") {
         for (const sel of st.selectors) {
-          const selector = lowerSelector(sel);
+          const selector = lowerSelector(sel, (e) => lower.expr(e));
           if (!selector) continue;
           unsorted.push({
-            rule: { layer: index, selector, action: lower.action(st.action), when: st.when ? lower.expr(st.when) : null, because: st.because ? st.because.value : null, source: lower.source(sel.span) },
+            rule: { layer: index, selector, action: lower.action(st.action), when, because: st.because ? st.because.value : null, source: lower.source(sel.span) },
             order: order++,
           });
         }
       } else if (st.kind === "Filter") {
-        ir.filters.push({ outcome: st.outcome, when: st.when ? lower.expr(st.when) : null, reason: st.because ? st.because.value : `${st.outcome} rule at ${unit.file.path}:${lower.source(st.span).line}`, source: lower.source(st.span) });
+        ir.filters.push({ outcome: st.outcome, when, reason: st.because ? st.because.value : `${st.outcome} rule at ${unit.file.path}:${lower.source(st.span).line}`, source: lower.source(st.span) });
       } else {
         ir.pixels.push({
-          when: st.when ? lower.expr(st.when) : null,
+          when,
           because: st.because ? st.because.value : null,
-          regions: st.regions.map((r) => ({
-            x: r.x.value,
-            y: r.y.value,
-            width: r.width.value,
-            height: r.height.value,
-            frames: r.frames ? r.frames.map((f) => ({ from: f.from.value, to: f.to ? f.to.value : f.from.value })) : null,
-            fill: r.fill ? r.fill.value : 0,
-            source: lower.source(r.span),
-          })),
+          ...(st.complete ? { complete: true as const } : {}),
+          regions: st.regions.map((r) => lowerRegion(r, lower.source(r.span))),
           source: lower.source(st.span),
         });
       }
     }
   });
+
+  // `pixels apply` is a file-level choice: the nearest profile file in the chain that makes one decides.
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const unit = layers[i]!;
+    if (unit.kind !== "profile") continue;
+    const declared = unit.file.ast.items.find((item): item is PixelApply => item.kind === "PixelApply");
+    if (declared) {
+      if (declared.mode === "first") ir.pixelApply = "first";
+      break;
+    }
+  }
 
   // The release is pinned by the nearest unit in the chain that names one.
   for (let i = layers.length - 1; i >= 0; i--) {

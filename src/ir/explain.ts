@@ -2,7 +2,7 @@
 // (never from the source): the effective action and the rule it came from.
 
 import { lookupTag } from "../dicom/dictionary";
-import type { IrAction, IrExpr, IrProgram, IrRule, IrSelector } from "./types";
+import type { IrAction, IrCoordinate, IrExpr, IrFilter, IrPixelRule, IrProgram, IrRegion, IrRule, IrSelector } from "./types";
 
 /** An attribute as explain and the static checks see it: a standard tag, or a private element by creator. */
 export type AttributeKey =
@@ -18,9 +18,15 @@ export function selectsAttribute(sel: IrSelector, key: AttributeKey): boolean {
       return key.kind === "private";
     case "vr":
       return key.vrs.some((v) => sel.vrs.includes(v));
+    case "keywords":
+      return key.kind === "tag" && sel.matches.some((m) => (m.kind === "tag" ? parseInt(m.tag, 16) === key.tag >>> 0 : ((key.tag & parseInt(m.mask, 16)) >>> 0) === parseInt(m.value, 16)));
+    case "anyWhere":
+      // decided by each element's value: never statically
+      return false;
     case "path": {
       const elements = sel.steps.filter((s) => s.kind === "element");
-      if (elements.length !== 1) return false;
+      // `*` needs an enclosing sequence: never the top-level attribute itself
+      if (elements.length !== 1 || sel.steps.some((s) => s.kind === "any")) return false;
       const step = elements[0]!;
       if (step.kind !== "element" || step.item !== null) return false;
       const m = step.match;
@@ -47,6 +53,13 @@ export function decidingRule(ir: IrProgram, key: AttributeKey, belowLayer = Infi
   return ir.rules.find((r) => r.layer < belowLayer && r.when === null && selectsAttribute(r.selector, key));
 }
 
+/** Binding strength as the grammar gives it: or < and < not < comparison < `+` < everything else. */
+function precedence(e: IrExpr): number {
+  if (e.kind === "not") return 3;
+  if (e.kind !== "binary") return 6;
+  return e.op === "or" ? 1 : e.op === "and" ? 2 : e.op === "+" ? 5 : 4;
+}
+
 export function describeExpr(e: IrExpr): string {
   switch (e.kind) {
     case "str":
@@ -69,14 +82,64 @@ export function describeExpr(e: IrExpr): string {
       return e.name;
     case "call":
       return `${e.fn}(${e.args.map(describeExpr).join(", ")})`;
-    case "binary":
-      return `${describeExpr(e.left)} ${e.op} ${describeExpr(e.right)}`;
+    case "binary": {
+      // Parentheses where the tree groups differently from precedence: a `when` block's condition
+      // joined with a rule's own (`(A or B) and C`) must not read as `A or (B and C)`.
+      const p = precedence(e);
+      const side = (x: IrExpr, right: boolean): string => {
+        const q = precedence(x);
+        return q < p || (right && q === p && e.op !== "and" && e.op !== "or") ? `(${describeExpr(x)})` : describeExpr(x);
+      };
+      return `${side(e.left, false)} ${e.op} ${side(e.right, true)}`;
+    }
     case "not":
-      return `not ${describeExpr(e.operand)}`;
+      return precedence(e.operand) < 3 ? `not (${describeExpr(e.operand)})` : `not ${describeExpr(e.operand)}`;
     case "list":
       return `[${e.items.map(describeExpr).join(", ")}]`;
     case "range":
       return `${describeExpr(e.from)} .. ${describeExpr(e.to)}`;
+  }
+}
+
+function describeCoordinate(c: IrCoordinate): string {
+  if (typeof c === "number") return String(c);
+  return c.minus === 0 ? c.edge : `${c.edge} - ${c.minus}`;
+}
+
+/** A region as the rule file would write it: `blank (Columns - 200, 0, 200, 40) frames 1..3 fill (255, 0, 0)`. */
+export function describeRegion(r: IrRegion): string {
+  const a = r.area;
+  const shape =
+    a === undefined
+      ? `(${r.x}, ${r.y}, ${r.width}, ${r.height})`
+      : a.kind === "rect"
+        ? `(${[a.x, a.y, a.width, a.height].map(describeCoordinate).join(", ")})`
+        : a.kind === "corners"
+          ? `from (${describeCoordinate(a.x0)}, ${describeCoordinate(a.y0)}) to (${describeCoordinate(a.x1)}, ${describeCoordinate(a.y1)})`
+          : a.kind === "all"
+            ? "all"
+            : "ultrasound regions";
+  const frames = r.frames ? ` frames ${r.frames.map((f) => (f.from === f.to ? String(f.from) : `${f.from}..${f.to}`)).join(", ")}` : "";
+  const fill = r.fillColour ? ` fill (${r.fillColour.join(", ")})` : r.fill !== 0 ? ` fill ${r.fill}` : "";
+  return `${r.keep ? "keep" : "blank"} ${shape}${frames}${fill}`;
+}
+
+/** `pixels complete when … because "…"`: a block's header, for explain. */
+export function describePixelRule(p: IrPixelRule): string {
+  return `pixels${p.complete ? " complete" : ""}${p.when ? ` when ${describeExpr(p.when)}` : ""}`;
+}
+
+/** What a filter does to the objects it selects, in a few words. */
+export function describeFilterOutcome(f: IrFilter): string {
+  switch (f.outcome) {
+    case "reject":
+      return "rejected (not written)";
+    case "quarantine":
+      return "quarantined (set aside for a person)";
+    case "accept":
+      return "accepted (de-identified; later filters are not evaluated)";
+    case "skip":
+      return "skipped (written unchanged, identifiers included)";
   }
 }
 
@@ -85,11 +148,11 @@ export function describeAction(a: IrAction): string {
     case "code":
       return a.code;
     case "set":
-      return describeExpr(a.value);
+      return a.mode ? `${a.mode} ${describeExpr(a.value)}` : describeExpr(a.value);
     case "shift":
       return `shift(${describeExpr(a.days)})`;
     case "lookup":
-      return `lookup(${JSON.stringify(a.table)}, ${a.keys.map(describeExpr).join(", ")}) else ${describeAction(a.otherwise)}`;
+      return `lookup(${JSON.stringify(a.table)}, ${a.keys.map(describeExpr).join(", ")}) else ${a.otherwise.kind === "quarantine" ? "quarantine" : describeAction(a.otherwise)}`;
     case "coarsen":
       return `coarsen(${a.unit})`;
     case "replace":
@@ -124,7 +187,7 @@ function selectorLabel(sel: IrSelector): { tag: string; keyword: string | null; 
       return { tag: `(${m.tag.slice(0, 4)},${m.tag.slice(4)})`, keyword: entry?.keyword ?? m.keyword, name: entry?.name ?? null };
     }
     case "mask": {
-      const hex = [...m.value].map((c, i) => (m.mask[i] === "0" ? "x" : c)).join("");
+      const hex = [...m.value].map((c, i) => (m.mask[i] === "0" ? "x" : m.mask[i] === "1" ? (c === "0" ? "@" : "#") : c)).join("");
       const entry = lookupTag(parseInt(m.value, 16));
       return { tag: `(${hex.slice(0, 4)},${hex.slice(4)})`, keyword: entry?.keyword ?? null, name: entry?.name ?? null };
     }
@@ -164,25 +227,31 @@ export function explainProgram(ir: IrProgram): ExplainRow[] {
   const at = (r: IrRule): string => `${r.source.file}:${r.source.line}`;
   const unitOf = (r: IrRule): string => ir.profile.layers[r.layer]?.name ?? "?";
   for (const rule of ir.rules) {
-    const label = selectorLabel(rule.selector);
-    const key = keyOfSelector(rule.selector);
-    const labelText = label?.tag ?? (rule.selector.kind === "vr" ? `vr ${rule.selector.vrs.join(", ")}` : rule.selector.kind === "privateAll" ? "private *" : rule.selector.kind === "all" ? "*" : null);
-    if (!labelText || rows.has(labelText)) continue;
-    const deciding = key ? decidingRule(ir, key) : ir.rules.find((r) => r.when === null && JSON.stringify(r.selector) === JSON.stringify(rule.selector));
-    if (!deciding) continue;
-    const conditional = ir.rules
-      .filter((r) => r.id < deciding.id && r.when !== null && (key ? selectsAttribute(r.selector, key) : JSON.stringify(r.selector) === JSON.stringify(rule.selector)))
-      .map((r) => `${describeAction(r.action)} when ${describeExpr(r.when!)} (${at(r)})`);
-    rows.set(labelText, {
-      tag: labelText,
-      keyword: label?.keyword ?? null,
-      name: label?.name ?? null,
-      action: describeAction(deciding.action),
-      unit: unitOf(deciding),
-      because: deciding.because,
-      source: at(deciding),
-      conditional,
-    });
+    // `keyword /re/` gives a row to each attribute it found.
+    const selectors: IrSelector[] = rule.selector.kind === "keywords" ? rule.selector.matches.map((m): IrSelector => ({ kind: "path", anchored: false, steps: [{ kind: "element", match: m, item: null }] })) : [rule.selector];
+    for (const selector of selectors) {
+      const label = selectorLabel(selector);
+      const key = keyOfSelector(selector);
+      const labelText = label?.tag ?? (selector.kind === "vr" ? `vr ${selector.vrs.join(", ")}` : selector.kind === "privateAll" ? "private *" : selector.kind === "all" ? "*" : null);
+      if (!labelText || rows.has(labelText)) continue;
+      const deciding = key ? decidingRule(ir, key) : ir.rules.find((r) => r.when === null && JSON.stringify(r.selector) === JSON.stringify(selector));
+      const conditional = ir.rules
+        .filter((r) => (!deciding || r.id < deciding.id) && r.when !== null && (key ? selectsAttribute(r.selector, key) : JSON.stringify(r.selector) === JSON.stringify(selector)))
+        .map((r) => `${describeAction(r.action)} when ${describeExpr(r.when!)} (${at(r)})`);
+      // Only conditional rules (a `when` block in a profile based on nothing): when none holds, the
+      // executor's default decides, a standard attribute kept and a private one removed.
+      if (!deciding && (!key || conditional.length === 0)) continue;
+      rows.set(labelText, {
+        tag: labelText,
+        keyword: label?.keyword ?? null,
+        name: label?.name ?? null,
+        action: deciding ? describeAction(deciding.action) : key!.kind === "private" ? "X (no rule)" : "K (no rule)",
+        unit: deciding ? unitOf(deciding) : "default",
+        because: deciding ? deciding.because : null,
+        source: deciding ? at(deciding) : "",
+        conditional,
+      });
+    }
   }
   const order = (t: string): string => (t.startsWith("(") ? "0" + t.toUpperCase().replace(/X/g, "0") : t === "private *" ? "2" : t === "*" ? "3" : "1" + t);
   return [...rows.values()].sort((a, b) => (order(a.tag) < order(b.tag) ? -1 : order(a.tag) > order(b.tag) ? 1 : 0));

@@ -24,6 +24,11 @@ export interface IrProgram {
   filters: IrFilter[];
   rules: IrRule[];
   pixels: IrPixelRule[];
+  /**
+   * `pixels apply first`: of the `pixels` blocks whose condition holds, only the first (in
+   * `pixels` order) applies. Absent: every such block applies (`pixels apply all`, the default).
+   */
+  pixelApply?: "first";
 }
 
 export interface IrSource {
@@ -79,8 +84,10 @@ export interface IrLet {
   source: IrSource;
 }
 
+/** Filters run in `filters` order; the first whose condition holds decides. */
 export interface IrFilter {
-  outcome: "reject" | "quarantine";
+  /** reject: drop; quarantine: set aside; accept: de-identify (no later filter runs); skip: pass through unchanged */
+  outcome: "reject" | "quarantine" | "accept" | "skip";
   when: IrExpr | null;
   reason: string;
   source: IrSource;
@@ -103,7 +110,16 @@ export type IrSelector =
   | IrPathSelector
   | { kind: "vr"; vrs: string[] }
   | { kind: "privateAll" }
-  | { kind: "all" };
+  | { kind: "all" }
+  /**
+   * `keyword /re/`: the standard attributes whose PS3.6 keyword the pattern matches,
+   * resolved at compile time (exact tags, and masks for repeating groups such as (60xx,3000))
+   */
+  | { kind: "keywords"; pattern: string; flags: string; matches: IrKeywordMatch[] }
+  /** `any where test`: every element that is not a sequence, at any depth, for which `test` holds (`value` is its value) */
+  | { kind: "anyWhere"; test: IrExpr };
+
+export type IrKeywordMatch = Extract<IrElementMatch, { kind: "tag" | "mask" }>;
 
 /**
  * Matches an element whose tag matches the last step and whose enclosing
@@ -115,7 +131,8 @@ export interface IrPathSelector {
   steps: IrStep[];
 }
 
-export type IrStep = IrElementStep | { kind: "deep" };
+/** `deep`: `**`, zero or more sequence levels; `any`: `*`, exactly one level of any sequence */
+export type IrStep = IrElementStep | { kind: "deep" } | { kind: "any" };
 
 export interface IrElementStep {
   kind: "element";
@@ -143,11 +160,17 @@ export type IrActionCode = "D" | "Z" | "X" | "K" | "C" | "U" | "Z/D" | "X/Z" | "
 
 export type IrAction =
   | { kind: "code"; code: IrActionCode }
-  | { kind: "set"; value: IrExpr }
+  /** `mode` absent: present elements only; "create": also adds a top-level attribute the object lacks; "append": adds a value */
+  | { kind: "set"; value: IrExpr; mode?: "create" | "append" }
   | { kind: "shift"; days: IrExpr }
-  | { kind: "lookup"; table: string; keys: IrExpr[]; otherwise: IrAction }
+  | { kind: "lookup"; table: string; keys: IrExpr[]; otherwise: IrAction | IrQuarantineMiss }
   | { kind: "coarsen"; unit: "year" | "month" }
   | { kind: "replace"; pattern: string; flags: string; replacement: string };
+
+/** `lookup(...) else quarantine`: a miss sets the whole object aside ("no entry in <table> for <attribute>"). */
+export interface IrQuarantineMiss {
+  kind: "quarantine";
+}
 
 // ---------------------------------------------------------------- expressions
 
@@ -173,24 +196,65 @@ export type IrExpr =
 export type IrBinaryOp = "or" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "contains" | "~" | "!~" | "+";
 
 /** The closed set of functions; the checker rejects any other name. */
-export type IrFunction = "hash" | "days" | "upper" | "lower" | "exists" | "empty";
+export type IrFunction =
+  | "hash"
+  | "days"
+  | "upper"
+  | "lower"
+  | "exists"
+  | "empty"
+  | "startsWith"
+  | "endsWith"
+  | "includes"
+  | "matches"
+  | "equalsIgnoreCase"
+  | "truncate"
+  | "initials"
+  | "format"
+  | "ageBand"
+  | "capAge";
 
 // ---------------------------------------------------------------- pixels
 
 export interface IrPixelRule {
   when: IrExpr | null;
   because: string | null;
+  /** `pixels complete`: the regions cover all burned-in text of the layout, so Burned In Annotation becomes NO; absent = false */
+  complete?: true;
   regions: IrRegion[];
   source: IrSource;
 }
 
+/**
+ * One line of a `pixels` block. A rectangle of plain numbers (also one written with corners)
+ * is x, y, width, height, as in the first version of the IR; every other shape is `area`, and
+ * then x, y, width and height are 0.
+ */
 export interface IrRegion {
   x: number;
   y: number;
   width: number;
   height: number;
+  /** a shape that depends on the object: edges, the whole image, the ultrasound regions */
+  area?: IrArea;
+  /** `keep`: the area is kept, and the block fills everything outside the union of its keep areas; absent = blank */
+  keep?: true;
   /** 1-based inclusive frame ranges; null = every frame */
   frames: { from: number; to: number }[] | null;
+  /** the stored value of a blanked grey sample; with fillColour, 0 */
   fill: number;
+  /** `fill (R, G, B)`, as written (RGB; converted for YBR images when applied) */
+  fillColour?: [number, number, number];
   source: IrSource;
 }
+
+/** A pixel position or size: a number, or a distance back from the right (Columns) or bottom (Rows) edge. */
+export type IrCoordinate = number | { edge: "Columns" | "Rows"; minus: number };
+
+export type IrArea =
+  | { kind: "rect"; x: IrCoordinate; y: IrCoordinate; width: IrCoordinate; height: IrCoordinate }
+  /** from (x0, y0) to (x1, y1): x1 and y1 exclusive */
+  | { kind: "corners"; x0: IrCoordinate; y0: IrCoordinate; x1: IrCoordinate; y1: IrCoordinate }
+  | { kind: "all" }
+  /** the rectangles of the Sequence of Ultrasound Regions (0018,6011) */
+  | { kind: "ultrasound" };

@@ -58,6 +58,7 @@ export function unitsOfFile(file: ParsedFile): Unit[] {
       case "Rule":
       case "Filter":
       case "PixelBlock":
+      case "WhenBlock":
         topLevel.push(item);
         break;
       default:

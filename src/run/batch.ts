@@ -1,37 +1,39 @@
-// The batch driver: reads each input, hands its bytes to the executor, and
-// places what comes back. Objects are processed one at a time in input order,
-// so output files, report lines and crosswalks are the same for every
-// --jobs value; --jobs only sets how many files are read ahead while the
-// executor works.
+// The batch driver: hands each input to the per-object work (read,
+// de-identify, choose the output path: src/run/stage.ts), in this thread or
+// in worker threads (src/run/workers.ts), and then, one object at a time in
+// input order, decides whether its file may be written, writes it
+// atomically, counts it and reports it. Because every decision that depends on
+// earlier objects (an output path already written, crosswalk pairs) is taken
+// here in input order, output files, report lines and crosswalks are the same
+// for every --jobs value.
 //
 // Nothing here stops the batch for one bad object: a missing file, an
-// unreadable one, a non-DICOM file or an executor error becomes a "failed"
-// record and the loop goes on.
+// unreadable one, a non-DICOM file, an executor error or a worker that dies
+// becomes a "failed" record and the loop goes on.
 
-import { mkdirSync, readFileSync, realpathSync } from "node:fs";
+import { mkdirSync, realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import type { Executor, ObjectRecord } from "../runtime/executor/types";
+import type { Executor } from "../runtime/executor/types";
 import { writeFileAtomicSync } from "./atomic";
 import type { CrosswalkCollector } from "./crosswalk";
 import type { InputEntry, InputFile, InputProblem, InputRoot } from "./inputs";
-import { outputPathFor, type LayoutName } from "./layout";
 import { fsReason } from "./paths";
 import { emptyCounts, type ReportRecord, type RunCounts } from "./report";
+import { prepareObject, ReusingReader, type PendingFile, type PreparedObject, type StagePlan } from "./stage";
+import type { ObjectPairs, WorkerResult } from "./workers";
 
-/** Quarantined originals identify people: owner read and write only. */
-const QUARANTINE_MODE = 0o600;
-
-export interface BatchPlan {
+export interface BatchPlan extends StagePlan {
   entries: readonly InputEntry[];
   roots: readonly InputRoot[];
-  /** absolute path of the output folder */
-  outputDir: string;
-  layout: LayoutName;
-  /** absolute path of the --quarantine folder, or null to only report quarantined objects */
-  quarantineDir: string | null;
-  /** files read ahead of the one being processed (at least 1) */
+  /** files read ahead of the one being processed in this thread (at least 1); with workers, objects in flight per worker */
   readAhead: number;
+}
+
+/** Prepares objects elsewhere (worker threads); RunWorkerPool is the real one. */
+export interface ObjectPreparer {
+  readonly size: number;
+  prepare(index: number, file: InputFile): Promise<WorkerResult>;
 }
 
 export interface BatchHooks {
@@ -45,8 +47,8 @@ export interface BatchHooks {
   crosswalk?: CrosswalkCollector;
   /** reads an input file; the file system unless a test replaces it */
   readInput?: (path: string) => Promise<Uint8Array>;
-  /** an executor exception, with its detail, for stderr only (the report gets a generic reason) */
-  internalError?: (input: string, error: unknown) => void;
+  /** an executor exception, with its stack, for stderr only (the report gets a generic reason) */
+  internalError?: (input: string, detail: string) => void;
 }
 
 type ReadResult = { bytes: Uint8Array } | { problem: string };
@@ -59,23 +61,30 @@ function failedRecord(input: string, reason: string): ReportRecord {
   return { input, outcome: "failed", reason, touched: [], warnings: [] };
 }
 
-/** The executor's record with the input path as this run shows it and the arrays the report schema requires. */
-function normalisedRecord(record: ObjectRecord, input: string): ReportRecord {
-  return { ...record, input, touched: record.touched ?? [], warnings: record.warnings ?? [] };
+async function defaultReadInput(path: string): Promise<ReadResult> {
+  try {
+    return { bytes: await readFile(path) };
+  } catch (e) {
+    return { problem: `cannot read the file: ${fsReason(e)}` };
+  }
 }
 
-async function defaultReadInput(path: string): Promise<Uint8Array> {
-  return readFile(path);
-}
+/** Quarantined originals identify people: owner read and write only. */
+const QUARANTINE_MODE = 0o600;
 
-/** Without read-ahead nothing overlaps the read, so the synchronous call saves a thread-pool round trip. */
-async function readInputNow(path: string): Promise<Uint8Array> {
-  return readFileSync(path);
-}
+/** Objects kept in flight per worker: enough to keep each busy while the main thread writes results. */
+const IN_FLIGHT_PER_WORKER = 4;
 
-export async function runBatch(executor: Executor, plan: BatchPlan, hooks: BatchHooks): Promise<RunCounts> {
+/** Input bytes in flight beyond one object per worker: outputs wait in the main thread, so this bounds its memory for large objects. */
+const IN_FLIGHT_BYTES = 64 << 20;
+
+/**
+ * Runs the batch. `executor` prepares objects in this thread unless
+ * `preparer` is given, in which case it only vouches that the profile could
+ * be prepared and the preparer's workers do the work.
+ */
+export async function runBatch(executor: Executor, plan: BatchPlan, hooks: BatchHooks, preparer?: ObjectPreparer): Promise<RunCounts> {
   const counts = emptyCounts();
-  const readInput = hooks.readInput ?? (plan.readAhead > 1 ? defaultReadInput : readInputNow);
   const inputFiles = new Set(plan.entries.flatMap((e) => (e.kind === "file" ? [e.canonical] : [])));
   // Every path this run wrote (canonical) and the input it came from: a second object for the same path is an error, not a silent overwrite.
   const claimed = new Map<string, string>();
@@ -84,9 +93,9 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
   const usableObjects = new Map<number, number>();
   const filesPerRoot = new Map<number, number>();
 
-  /** Writes `bytes` at `rel` below `baseDir`, atomically; a problem string when it must not or cannot. */
-  const place = async (baseDir: string, rel: string, bytes: Uint8Array, input: string, mode?: number): Promise<string | null> => {
-    const target = join(baseDir, ...rel.split("/"));
+  /** Writes a file atomically; a problem string when it must not or cannot. */
+  const place = (pending: PendingFile, input: string): string | null => {
+    const target = join(pending.baseDir, ...pending.rel.split("/"));
     try {
       const folder = dirname(target);
       let canonicalFolder = canonicalFolders.get(folder);
@@ -96,69 +105,82 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
         canonicalFolders.set(folder, canonicalFolder);
       }
       const canonical = join(canonicalFolder, basename(target));
-      if (inputFiles.has(canonical)) return `${rel} is an input file of this run; it is never overwritten`;
+      if (inputFiles.has(canonical)) return `${pending.rel} is an input file of this run; it is never overwritten`;
       const other = claimed.get(canonical);
-      if (other !== undefined) return `${rel} was already written for ${other} in this run`;
+      if (other !== undefined) return `${pending.rel} was already written for ${other} in this run`;
       claimed.set(canonical, input);
-      writeFileAtomicSync(target, bytes, mode === undefined ? {} : { mode });
+      writeFileAtomicSync(target, pending.bytes, pending.purpose === "quarantine" ? { mode: QUARANTINE_MODE } : {});
       return null;
     } catch (e) {
-      return `cannot write ${rel}: ${fsReason(e)}`;
+      return `cannot write ${pending.rel}: ${fsReason(e)}`;
     }
   };
 
-  const processFile = async (file: InputFile, read: ReadResult): Promise<ReportRecord> => {
-    if ("problem" in read) return failedRecord(file.display, read.problem);
-    counts.bytesIn += read.bytes.length;
-    let result;
-    try {
-      result = executor.process(read.bytes, file.display);
-    } catch (e) {
-      hooks.internalError?.(file.display, e);
+  /** The object's report record, once its file (if any) is written. */
+  const finish = (file: InputFile, prepared: PreparedObject): ReportRecord => {
+    if (prepared.kind === "unreadable") return failedRecord(file.display, prepared.reason);
+    counts.bytesIn += prepared.bytesIn;
+    if (prepared.kind === "internal-error") {
+      hooks.internalError?.(file.display, prepared.detail);
       return failedRecord(file.display, "internal error in the executor (details on stderr)");
     }
-    const record = normalisedRecord(result.record, file.display);
-    if (record.outcome === "written") {
-      if (!result.output) return { ...record, outcome: "failed", reason: "the executor reported the object written but returned no bytes" };
-      const where = outputPathFor(plan.layout, file, record);
-      if ("problem" in where) return { ...record, outcome: "failed", reason: where.problem };
-      const problem = await place(plan.outputDir, where.path, result.output, file.display);
+    const { record, pending } = prepared;
+    if (!pending) return record;
+    const problem = place(pending, file.display);
+    if (pending.purpose === "output") {
       if (problem) return { ...record, outcome: "failed", reason: problem };
-      counts.bytesOut += result.output.length;
-      return { ...record, output: where.path };
+      counts.bytesOut += pending.bytes.length;
+      return { ...record, output: pending.rel };
     }
-    if (record.outcome === "quarantined" && plan.quarantineDir) {
-      // The original, unchanged: a person must judge what the profile could not.
-      const problem = await place(plan.quarantineDir, file.mirrorPath, read.bytes, file.display, QUARANTINE_MODE);
-      if (problem) return { ...record, warnings: [...record.warnings, `not copied to the quarantine folder: ${problem}`] };
-      return { ...record, quarantineCopy: file.mirrorPath };
-    }
-    return record;
+    if (problem) return { ...record, warnings: [...record.warnings, `not copied to the quarantine folder: ${problem}`] };
+    return { ...record, quarantineCopy: pending.rel };
   };
 
-  const reads = new Map<number, Promise<ReadResult>>();
-  const startRead = (index: number): void => {
+  // In this thread: files are read ahead (asynchronously when more than one), de-identified when their turn comes.
+  // Read one at a time, each object is written before the next read, so the read buffer can be reused.
+  const reader = new ReusingReader();
+  const readInput = hooks.readInput
+    ? (path: string): Promise<ReadResult> => hooks.readInput!(path).then((bytes) => ({ bytes }), (e: unknown) => ({ problem: `cannot read the file: ${fsReason(e)}` }))
+    : plan.readAhead > 1
+      ? defaultReadInput
+      : (path: string): Promise<ReadResult> => Promise.resolve(reader.read(path));
+  const inFlight = new Map<number, Promise<WorkerResult | ReadResult>>();
+  let inFlightBytes = 0;
+  const window = preparer ? preparer.size * IN_FLIGHT_PER_WORKER : Math.max(1, plan.readAhead);
+  /** Starts entry `index` unless enough is in flight; false when it must wait. */
+  const start = (index: number): boolean => {
     const entry = plan.entries[index];
-    if (entry?.kind !== "file" || reads.has(index)) return;
-    reads.set(
-      index,
-      readInput(entry.display).then(
-        (bytes): ReadResult => ({ bytes }),
-        (e): ReadResult => ({ problem: `cannot read the file: ${fsReason(e)}` }),
-      ),
-    );
+    if (entry?.kind !== "file" || inFlight.has(index)) return true;
+    if (preparer && inFlight.size >= preparer.size && inFlightBytes + entry.size > IN_FLIGHT_BYTES) return false;
+    inFlightBytes += entry.size;
+    inFlight.set(index, preparer ? preparer.prepare(index, entry) : readInput(entry.display));
+    return true;
+  };
+  const resultFor = async (index: number, file: InputFile): Promise<WorkerResult> => {
+    const pending = await inFlight.get(index)!;
+    inFlight.delete(index);
+    inFlightBytes -= file.size;
+    if (preparer) return pending as WorkerResult;
+    const read = pending as ReadResult;
+    const prepared: PreparedObject = "problem" in read ? { kind: "unreadable", reason: read.problem } : prepareObject(executor, file, read.bytes, plan);
+    return { prepared, pairs: null };
+  };
+  const replayPairs = (pairs: ObjectPairs | null): void => {
+    if (!pairs || !hooks.crosswalk) return;
+    for (const [original, replacement] of pairs.patientIds) hooks.crosswalk.patientId(original, replacement);
+    for (const [original, replacement] of pairs.uids) hooks.crosswalk.uid(original, replacement);
   };
 
-  let nextRead = 0;
+  let next = 0;
   let doneBytes = 0;
   for (const [index, entry] of plan.entries.entries()) {
-    while (nextRead < plan.entries.length && nextRead < index + Math.max(1, plan.readAhead)) startRead(nextRead++);
+    while (next < plan.entries.length && next < index + window && start(next)) next++;
     let record: ReportRecord;
     if (entry.kind === "problem") record = problemRecord(entry);
     else {
-      const read = await reads.get(index)!;
-      reads.delete(index);
-      record = await processFile(entry, read);
+      const { prepared, pairs } = await resultFor(index, entry);
+      replayPairs(pairs);
+      record = finish(entry, prepared);
       doneBytes += entry.size;
       filesPerRoot.set(entry.root, (filesPerRoot.get(entry.root) ?? 0) + 1);
       if (record.outcome !== "failed") usableObjects.set(entry.root, (usableObjects.get(entry.root) ?? 0) + 1);

@@ -5,7 +5,8 @@
 //   as they are, so this layout is only safe when they identify nobody.
 // patient/study/series: <patient>/<study>/<series>/<sop>.dcm built from the
 //   record's NEW identifiers (replacement Patient ID and UIDs), so no input
-//   name reaches the output.
+//   name reaches the output. An object a `skip` filter passed through has no
+//   new identifiers (it keeps its own), and goes to its mirror path.
 
 import type { ObjectRecord } from "../runtime/executor/types";
 import type { InputFile } from "./inputs";
@@ -41,7 +42,8 @@ export type LayoutResult = { path: string } | { problem: string };
 
 /** The "/"-separated output path of a written object, relative to the output folder. */
 export function outputPathFor(layout: LayoutName, input: InputFile, record: ObjectRecord): LayoutResult {
-  if (layout === "mirror") return { path: input.mirrorPath };
+  // A skipped object is the input unchanged, with its original identifiers: named after none of them.
+  if (layout === "mirror" || record.outcome === "skipped") return { path: input.mirrorPath };
   const sop = record.newSopInstanceUid?.trim();
   if (!sop) return { problem: "the object has no SOP Instance UID, which --layout patient/study/series needs to name its file" };
   // Patient ID is type 2 (may be empty); study and series UIDs are type 1 but

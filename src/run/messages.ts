@@ -16,6 +16,8 @@ export function recordMessage(record: ReportRecord): string | null {
   switch (record.outcome) {
     case "written":
       return null;
+    case "skipped":
+      return `${record.input}: skipped (written unchanged, identifiers included): ${reason}${at(record.rule)}`;
     case "failed":
       return `${record.input}: ${reason}${record.offset !== undefined ? ` (at byte ${record.offset})` : ""}`;
     case "rejected":
@@ -32,7 +34,7 @@ export function recordMessage(record: ReportRecord): string | null {
 export function summaryMessage(counts: RunCounts, seconds: number): string {
   const rate = seconds > 0 ? counts.bytesIn / seconds : 0;
   return (
-    `${counts.objects} object(s): ${counts.written} written, ${counts.rejected} rejected, ${counts.quarantined} quarantined, ${counts.failed} failed; ` +
+    `${counts.objects} object(s): ${counts.written} written, ${counts.skipped > 0 ? `${counts.skipped} skipped, ` : ""}${counts.rejected} rejected, ${counts.quarantined} quarantined, ${counts.failed} failed; ` +
     `${formatMegabytes(counts.bytesIn)} MB read, ${formatMegabytes(counts.bytesOut)} MB written in ${seconds.toFixed(1)} s (${formatMegabytes(rate)} MB/s)`
   );
 }

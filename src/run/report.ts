@@ -17,6 +17,8 @@ export interface RunCounts {
   /** report lines before the summary: objects, plus input paths that yielded none */
   objects: number;
   written: number;
+  /** passed through unchanged by a `skip` filter */
+  skipped: number;
   rejected: number;
   quarantined: number;
   failed: number;
@@ -36,7 +38,7 @@ export interface RunSummary extends RunCounts {
 }
 
 export function emptyCounts(): RunCounts {
-  return { objects: 0, written: 0, rejected: 0, quarantined: 0, failed: 0, bytesIn: 0, bytesOut: 0 };
+  return { objects: 0, written: 0, skipped: 0, rejected: 0, quarantined: 0, failed: 0, bytesIn: 0, bytesOut: 0 };
 }
 
 /** Streams lines to a temporary file; the report appears under its name only when complete. */

@@ -27,7 +27,7 @@ export function tableUses(ir: IrProgram): TableUse[] {
   const visit = (action: IrAction, source: IrSource): void => {
     if (action.kind !== "lookup") return;
     uses.push({ table: action.table, keyCount: action.keys.length, source });
-    visit(action.otherwise, source);
+    if (action.otherwise.kind !== "quarantine") visit(action.otherwise, source);
   };
   for (const rule of ir.rules) visit(rule.action, rule.source);
   return uses;

@@ -47,10 +47,22 @@ export type Item =
   | SecretDecl
   | ParamDecl
   | LetDecl
+  | PixelApply
   | Statement;
 
-/** What may appear in a unit body: at top level or inside `option { }`. */
-export type Statement = Rule | Filter | PixelBlock;
+/** What may appear in a unit body: at top level, inside `option { }` or inside `when ... { }`. */
+export type Statement = Rule | Filter | PixelBlock | WhenBlock;
+
+/**
+ * `when Modality == "US" { ... }`: every statement inside also needs the
+ * block's condition. Blocks nest; the IR desugars them (each rule, filter and
+ * pixel block carries `(block) and (own)`), see src/syntax/blocks.ts.
+ */
+export interface WhenBlock extends Node {
+  kind: "WhenBlock";
+  when: Expr;
+  body: Statement[];
+}
 
 export interface Name extends Node {
   kind: "Name";
@@ -137,7 +149,27 @@ export interface Rule extends Node {
   because: StringLit | null;
 }
 
-export type Selector = PathSelector | VrSelector | PrivateAllSelector | AllSelector;
+export type Selector = PathSelector | VrSelector | PrivateAllSelector | AllSelector | KeywordPatternSelector | AnyWhereSelector;
+
+/**
+ * `keyword /Date$/`: every standard attribute whose PS3.6 keyword the pattern
+ * matches (a search, anchors allowed), at any depth; resolved against the
+ * dictionary when the IR is built.
+ */
+export interface KeywordPatternSelector extends Node {
+  kind: "KeywordPatternSelector";
+  pattern: RegexLit;
+}
+
+/**
+ * `any where value == PatientName`: every element, at any depth, standard or
+ * private (never a sequence itself), for which `test` holds; `value` is the
+ * element's own value.
+ */
+export interface AnyWhereSelector extends Node {
+  kind: "AnyWhereSelector";
+  test: Expr;
+}
 
 /**
  * A path of steps separated by `/`. A single step with no leading `/`
@@ -150,7 +182,12 @@ export interface PathSelector extends Node {
   steps: PathStep[];
 }
 
-export type PathStep = ElementStep | DeepStep;
+export type PathStep = ElementStep | DeepStep | AnyStep;
+
+/** `*` as a path step: exactly one sequence level, of any sequence */
+export interface AnyStep extends Node {
+  kind: "AnyStep";
+}
 
 /** `**`: zero or more sequence levels */
 export interface DeepStep extends Node {
@@ -241,12 +278,20 @@ export interface ShiftAction extends Node {
   days: Expr;
 }
 
-/** `lookup("ids.csv", PatientID) else hash(key, PatientID, 10)` */
+/**
+ * `lookup("ids.csv", PatientID) else hash(key, PatientID, 10)`; with several
+ * keys the table's first columns are the key and its last the value.
+ */
 export interface LookupAction extends Node {
   kind: "LookupAction";
   table: StringLit;
   keys: Expr[];
-  otherwise: Action;
+  otherwise: Action | QuarantineMiss;
+}
+
+/** `else quarantine`: a lookup miss sets the whole object aside */
+export interface QuarantineMiss extends Node {
+  kind: "QuarantineMiss";
 }
 
 /** `coarsen(year)` keeps January 1st of the year, `coarsen(month)` the first of the month (DA, DT) */
@@ -262,39 +307,89 @@ export interface ReplaceAction extends Node {
   replacement: StringLit;
 }
 
-/** a literal or computed value: `"ANON"`, `"ANON^" + hash(key, PatientID, 8)`, `set ""` */
+/**
+ * a literal or computed value: `"ANON"`, `"ANON^" + hash(key, PatientID, 8)`, `set ""`;
+ * `create "P-01"` also adds the attribute where the top-level dataset lacks it;
+ * `append "DERIVED"` adds a value to a multi-valued attribute
+ */
 export interface SetAction extends Node {
   kind: "SetAction";
   value: Expr;
+  /** absent: `set` (or no verb), which changes only present elements */
+  mode?: "create" | "append";
 }
 
 // ---------------------------------------------------------------- filters and pixels
 
-/** `reject when ... because "..."`, `quarantine when ... because "..."` */
+/**
+ * `reject when ... because "..."` (drop), `quarantine ...` (set aside),
+ * `accept ...` (de-identify, and evaluate no later filter), `skip ...` (pass
+ * through unchanged). Filters run in file order; the first that fires decides.
+ */
 export interface Filter extends Node {
   kind: "Filter";
-  outcome: "reject" | "quarantine";
+  outcome: "reject" | "quarantine" | "accept" | "skip";
   when: Expr | null;
   because: StringLit | null;
 }
 
-/** `pixels when Modality == "US" { blank (0, 0, 800, 56) frames 1..3 fill 0 }` */
+/** `pixels apply first` (only the first block whose condition holds applies) or `pixels apply all` (the default) */
+export interface PixelApply extends Node {
+  kind: "PixelApply";
+  mode: "first" | "all";
+}
+
+/** `pixels complete when Modality == "US" { blank (0, 0, 800, 56) frames 1..3 fill 0 }` */
 export interface PixelBlock extends Node {
   kind: "PixelBlock";
+  /** `complete`: the regions cover all burned-in text of the layout (Burned In Annotation becomes NO) */
+  complete: boolean;
   when: Expr | null;
   because: StringLit | null;
-  regions: BlankRegion[];
+  regions: PixelRegion[];
 }
 
-/** `blank (x, y, width, height)`; frames are 1-based and inclusive */
-export interface BlankRegion extends Node {
-  kind: "BlankRegion";
-  x: NumberLit;
-  y: NumberLit;
-  width: NumberLit;
-  height: NumberLit;
+/**
+ * `blank SHAPE` fills the shape; `keep SHAPE` keeps it, and the block fills
+ * everything outside the union of its `keep` shapes. Frames are 1-based and inclusive.
+ */
+export interface PixelRegion extends Node {
+  kind: "PixelRegion";
+  mode: "blank" | "keep";
+  shape: RegionShape;
   frames: FrameRange[] | null;
-  fill: NumberLit | null;
+  fill: NumberLit | ColourFill | null;
+}
+
+/**
+ * `(x, y, width, height)`; `from (x0, y0) to (x1, y1)` (x1, y1 exclusive);
+ * `all` (the whole image, `blank` only); `ultrasound regions` (the Sequence of
+ * Ultrasound Regions of the object). Not nodes themselves: their coordinates are.
+ */
+export type RegionShape =
+  | { form: "rect"; x: Coordinate; y: Coordinate; width: Coordinate; height: Coordinate }
+  | { form: "corners"; x0: Coordinate; y0: Coordinate; x1: Coordinate; y1: Coordinate }
+  | { form: "all" }
+  | { form: "ultrasound" };
+
+/** A pixel position or size: a number, or a distance back from the image's right or bottom edge. */
+export type Coordinate = NumberLit | EdgeCoordinate;
+
+/** `Columns - 200`, `Rows - 40`, `Columns` (offset null: the edge itself) */
+export interface EdgeCoordinate extends Node {
+  kind: "EdgeCoordinate";
+  /** as written; the checker allows `Columns` for x and width, `Rows` for y and height */
+  edge: Name;
+  /** N in `Columns - N`, written without its sign */
+  offset: NumberLit | null;
+}
+
+/** `fill (R, G, B)` for colour images */
+export interface ColourFill extends Node {
+  kind: "ColourFill";
+  red: NumberLit;
+  green: NumberLit;
+  blue: NumberLit;
 }
 
 export interface FrameRange extends Node {
@@ -393,6 +488,9 @@ export type AnyNode =
   | PathStep
   | ElementRef
   | Action
-  | BlankRegion
+  | QuarantineMiss
+  | PixelRegion
+  | EdgeCoordinate
+  | ColourFill
   | FrameRange
   | Expr;

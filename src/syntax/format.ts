@@ -36,12 +36,17 @@
 //                 not depend on it.
 //   option        `option NAME "title" code N {`, statements indented, `}` on
 //                 its own line (also when the body is empty).
-//   pixels        `pixels when EXPR because "why" {`, one
-//                 `blank (x, y, w, h) frames 1..3, 5 fill 0` per line, `}`.
+//   pixels        `pixels complete when EXPR because "why" {`, one
+//                 `blank (x, y, w, h) frames 1..3, 5 fill 0` per line, `}`;
+//                 shapes `(x, y, w, h)`, `from (x0, y0) to (x1, y1)`, `all`,
+//                 `ultrasound regions`; `Columns - 200` with spaced `-`
+//                 however the author wrote it; `fill (R, G, B)`.
 //                 A frame range has no spaces around `..`: its ends are
 //                 plain numbers, as in a tag range; an argument range
 //                 (below) joins whole expressions and is spaced like an
-//                 operator.
+//                 operator. `pixels apply first` on its own line.
+//   when          `when EXPR {`, statements indented, `}` on its own line;
+//                 blocks nest.
 //   import        `import "path"`.
 //   secret        `secret NAME from env VAR`, `secret NAME from file "path"`.
 //   param         `param NAME: TYPE = EXPR`.
@@ -52,7 +57,8 @@
 //                 item index `[*]` is written as no index (they mean the same
 //                 and the tree does not tell them apart).
 //   tags          `(0010,0010)`: upper-case hex digits, lower-case `x` in
-//                 masks `(60xx,4000)`; ranges `(0008,0000)..(0008,FFFF)`
+//                 masks `(60xx,4000)`, `@` (even) and `#` (odd)
+//                 digits `(50@x,xxxx)`; ranges `(0008,0000)..(0008,FFFF)`
 //                 without spaces; private tags `(0029,"CREATOR",1A)` with a
 //                 two-digit upper-case element offset, or `xx` for the block.
 //   actions       codes and words as the author wrote them (`X/Z`, `remove`);
@@ -84,8 +90,8 @@
 
 import type {
   Action,
-  BlankRegion,
   Comment,
+  Coordinate,
   DeidFile,
   Expr,
   FrameRange,
@@ -93,6 +99,7 @@ import type {
   OptionUnit,
   PathStep,
   PixelBlock,
+  PixelRegion,
   PrivateRef,
   ProfileHeader,
   Rule,
@@ -193,9 +200,13 @@ function layoutItem(item: Item, indent: number, out: Unit[], src: string): void 
     case "Let":
       out.push(unit(`let ${item.name.text} = ${expr(item.value)}`, indent, [item.span]));
       return;
+    case "PixelApply":
+      out.push(unit(`pixels apply ${item.mode}`, indent, [item.span]));
+      return;
     case "Rule":
     case "Filter":
     case "PixelBlock":
+    case "WhenBlock":
       layoutStatement(item, indent, out, src);
       return;
   }
@@ -211,6 +222,11 @@ function layoutStatement(s: Statement, indent: number, out: Unit[], src: string)
       return;
     case "PixelBlock":
       layoutPixels(s, indent, out, src);
+      return;
+    case "WhenBlock":
+      layoutBlock(`when ${expr(s.when)} {`, s.span, s.when.span.end, indent, out, src, (inner) => {
+        for (const b of s.body) layoutStatement(b, inner, out, src);
+      });
       return;
   }
 }
@@ -241,8 +257,8 @@ function layoutOption(o: OptionUnit, indent: number, out: Unit[], src: string): 
 
 function layoutPixels(p: PixelBlock, indent: number, out: Unit[], src: string): void {
   const headerEnd = (p.because ?? p.when)?.span.end ?? p.span.start + "pixels".length;
-  layoutBlock(`pixels${condition(p.when, p.because)} {`, p.span, headerEnd, indent, out, src, (inner) => {
-    for (const r of p.regions) out.push(unit(blank(r), inner, [r.span]));
+  layoutBlock(`pixels${p.complete ? " complete" : ""}${condition(p.when, p.because)} {`, p.span, headerEnd, indent, out, src, (inner) => {
+    for (const r of p.regions) out.push(unit(region(r), inner, [r.span]));
   });
 }
 
@@ -429,11 +445,16 @@ function selector(s: Selector): string {
       return "private *";
     case "AllSelector":
       return "*";
+    case "KeywordPatternSelector":
+      return `keyword ${regex(s.pattern.pattern, s.pattern.flags)}`;
+    case "AnyWhereSelector":
+      return `any where ${expr(s.test)}`;
   }
 }
 
 function step(s: PathStep): string {
   if (s.kind === "DeepStep") return "**";
+  if (s.kind === "AnyStep") return "*";
   const index = s.item ? `[${s.item.raw}]` : "";
   const e = s.element;
   switch (e.kind) {
@@ -455,7 +476,7 @@ function action(a: Action): string {
     case "ShiftAction":
       return `shift(${expr(a.days)})`;
     case "LookupAction":
-      return `lookup(${[str(a.table), ...a.keys.map((k) => expr(k))].join(", ")}) else ${action(a.otherwise)}`;
+      return `lookup(${[str(a.table), ...a.keys.map((k) => expr(k))].join(", ")}) else ${a.otherwise.kind === "QuarantineMiss" ? "quarantine" : action(a.otherwise)}`;
     case "CoarsenAction":
       return `coarsen(${a.unit.text})`;
     case "ReplaceAction":
@@ -463,15 +484,33 @@ function action(a: Action): string {
     case "SetAction":
       // `set` is never needed: no expression starts with an action keyword,
       // and `empty(` is read as the function (docs/language.md, Actions).
-      return expr(a.value);
+      return a.mode ? `${a.mode} ${expr(a.value)}` : expr(a.value);
   }
 }
 
-function blank(r: BlankRegion): string {
-  const rect = `blank (${[r.x, r.y, r.width, r.height].map((n) => n.raw).join(", ")})`;
+function region(r: PixelRegion): string {
   const frames = r.frames ? ` frames ${r.frames.map(frameRange).join(", ")}` : "";
-  const fill = r.fill ? ` fill ${r.fill.raw}` : "";
-  return rect + frames + fill;
+  const fill = r.fill === null ? "" : r.fill.kind === "ColourFill" ? ` fill (${r.fill.red.raw}, ${r.fill.green.raw}, ${r.fill.blue.raw})` : ` fill ${r.fill.raw}`;
+  return `${r.mode} ${shape(r)}${frames}${fill}`;
+}
+
+function shape(r: PixelRegion): string {
+  const s = r.shape;
+  switch (s.form) {
+    case "rect":
+      return `(${[s.x, s.y, s.width, s.height].map(coordinate).join(", ")})`;
+    case "corners":
+      return `from (${coordinate(s.x0)}, ${coordinate(s.y0)}) to (${coordinate(s.x1)}, ${coordinate(s.y1)})`;
+    case "all":
+      return "all";
+    case "ultrasound":
+      return "ultrasound regions";
+  }
+}
+
+function coordinate(c: Coordinate): string {
+  if (c.kind === "Number") return c.raw;
+  return c.offset ? `${c.edge.text} - ${c.offset.raw}` : c.edge.text;
 }
 
 function frameRange(f: FrameRange): string {
@@ -558,7 +597,9 @@ function tag(t: TagRef): string {
   const mask = t.mask >>> 0;
   let digits = "";
   for (let shift = 28; shift >= 0; shift -= 4) {
-    digits += ((mask >>> shift) & 0xf) === 0 ? "x" : hex((value >>> shift) & 0xf, 1);
+    const m = (mask >>> shift) & 0xf;
+    // A mask nibble of 1 fixes only the lowest bit: `@` (even) or `#` (odd).
+    digits += m === 0 ? "x" : m === 1 ? (((value >>> shift) & 1) === 0 ? "@" : "#") : hex((value >>> shift) & 0xf, 1);
   }
   return `(${digits.slice(0, 4)},${digits.slice(4)})`;
 }

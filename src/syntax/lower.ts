@@ -12,9 +12,11 @@ import type {
   ActionCstNode,
   AndExpressionCstNode,
   ArgumentCstNode,
-  BlankRegionCstNode,
+  ColourCstNode,
+  CoordinateCstNode,
   CallCstNode,
   ComparisonCstNode,
+  ConditionalBlockCstNode,
   DeidFileCstNode,
   ElementStepCstNode,
   ExpressionCstNode,
@@ -28,7 +30,11 @@ import type {
   ParamDeclarationCstNode,
   PathSelectorCstNode,
   PathStepCstNode,
+  PixelApplyDeclarationCstNode,
   PixelBlockCstNode,
+  PixelRegionCstNode,
+  PointCstNode,
+  RegionShapeCstNode,
   PrimaryCstNode,
   ProfileHeaderCstNode,
   QualifiedNameCstNode,
@@ -44,7 +50,8 @@ import type {
   Action,
   ActionCode,
   BinaryOp,
-  BlankRegion,
+  ColourFill,
+  Coordinate,
   CodeAction,
   Comment,
   DeidFile,
@@ -62,13 +69,18 @@ import type {
   ParamDecl,
   PathSelector,
   PathStep,
+  PixelApply,
   PixelBlock,
+  PixelRegion,
   PrivateRef,
   ProfileHeader,
   RegexLit,
+  RegionShape,
   Rule,
   SecretDecl,
   Selector,
+  WhenBlock,
+  QuarantineMiss,
   Span,
   Statement,
   StringLit,
@@ -153,6 +165,12 @@ export function tagValueAndMask(text: string): { value: number; mask: number } {
   let value = 0;
   let mask = 0;
   for (const c of digits) {
+    // An even hex digit is one whose lowest bit is 0, an odd one 1: `@` and `#` fix that bit only.
+    if (c === "@" || c === "#") {
+      value = value * 16 + (c === "#" ? 1 : 0);
+      mask = mask * 16 + 1;
+      continue;
+    }
     const nibble = hexNibble(c);
     value = value * 16 + (nibble ?? 0);
     mask = mask * 16 + (nibble === null ? 0 : 0xf);
@@ -321,6 +339,7 @@ function item(node: ItemCstNode): Item | null {
   if (c.secretDeclaration) return secretDeclaration(complete(c.secretDeclaration));
   if (c.paramDeclaration) return paramDeclaration(complete(c.paramDeclaration));
   if (c.letDeclaration) return letDeclaration(complete(c.letDeclaration));
+  if (c.pixelApplyDeclaration) return pixelApplyDeclaration(complete(c.pixelApplyDeclaration));
   return statement(complete(c.statement));
 }
 
@@ -329,7 +348,18 @@ function statement(node: StatementCstNode | null): Statement | null {
   const c = node.children;
   if (c.rule) return rule(complete(c.rule));
   if (c.filterStatement) return filterStatement(complete(c.filterStatement));
+  if (c.conditionalBlock) return conditionalBlock(complete(c.conditionalBlock));
   return pixelBlock(complete(c.pixelBlock));
+}
+
+function conditionalBlock(node: ConditionalBlockCstNode | null): WhenBlock | null {
+  if (node === null) return null;
+  const c = node.children;
+  const when = expression(complete(c.condition));
+  const body = (c.statement ?? []).map((s) => statement(s.recoveredNode ? null : s)).filter(present);
+  const span = spanOver(tokenOf(c.When), when, tokenOf(c.LBrace), body[body.length - 1], tokenOf(c.RBrace));
+  if (when === null || span === null) return null;
+  return { kind: "WhenBlock", span, when, body };
 }
 
 function importDeclaration(node: ImportDeclarationCstNode | null): Import | null {
@@ -450,6 +480,16 @@ function selector(node: SelectorCstNode | null): Selector | null {
   const c = node.children;
   if (c.pathSelector) return pathSelector(complete(c.pathSelector));
   if (c.vrSelector) return vrSelector(complete(c.vrSelector));
+  if (c.Keyword) {
+    const pattern = regexLit(tokenOf(c.pattern));
+    const span = spanOver(tokenOf(c.Keyword), pattern);
+    return pattern && span && { kind: "KeywordPatternSelector", span, pattern };
+  }
+  if (c.Any) {
+    const test = expression(complete(c.condition));
+    const span = spanOver(tokenOf(c.Any), test);
+    return test && span && { kind: "AnyWhereSelector", span, test };
+  }
   if (c.Private) {
     const star = tokenOf(c.privateStar);
     const span = spanOver(tokenOf(c.Private), star);
@@ -480,6 +520,8 @@ function pathStep(node: PathStepCstNode | null): PathStep | null {
   if (node === null) return null;
   const deep = tokenOf(node.children.DoubleStar);
   if (deep !== null) return { kind: "DeepStep", span: tokenSpan(deep) };
+  const any = tokenOf(node.children.anyLevel);
+  if (any !== null) return { kind: "AnyStep", span: tokenSpan(any) };
   return elementStep(complete(node.children.elementStep));
 }
 
@@ -550,7 +592,8 @@ function actionOf(node: ActionCstNode | null): Action | null {
     if (lookup === null) return null;
     const table = stringLit(tokenOf(lookup.children.table));
     const keys = allOrNothing(lookup.children.keys ?? [], (k) => expression(k.recoveredNode ? null : k));
-    const otherwise = actionOf(complete(lookup.children.otherwise));
+    const quarantine = tokenOf(lookup.children.quarantine);
+    const otherwise: Action | QuarantineMiss | null = quarantine ? { kind: "QuarantineMiss", span: tokenSpan(quarantine) } : actionOf(complete(lookup.children.otherwise));
     if (table === null || keys === null || keys.length === 0 || otherwise === null) return null;
     const span = spanOver(tokenOf(lookup.children.Lookup), otherwise);
     return span && { kind: "LookupAction", span, table, keys, otherwise };
@@ -571,8 +614,11 @@ function actionOf(node: ActionCstNode | null): Action | null {
     return { kind: "ReplaceAction", span, pattern, replacement };
   }
   const value = expression(complete(c.value));
-  const span = spanOver(tokenOf(c.Set), value);
-  return value && span && { kind: "SetAction", span, value };
+  const verb = tokenOf(c.verb);
+  const span = spanOver(verb, value);
+  if (value === null || span === null) return null;
+  const mode = verb?.image === "create" || verb?.image === "append" ? verb.image : undefined;
+  return mode ? { kind: "SetAction", span, value, mode } : { kind: "SetAction", span, value };
 }
 
 // ---------------------------------------------------------------- filters and pixels
@@ -587,41 +633,116 @@ function filterStatement(node: FilterStatementCstNode | null): Filter | null {
   return {
     kind: "Filter",
     span: { start: span.start, end },
-    outcome: outcome.image === "reject" ? "reject" : "quarantine",
+    outcome: outcome.image as Filter["outcome"],
     when: tail.when,
     because: tail.because,
   };
+}
+
+function pixelApplyDeclaration(node: PixelApplyDeclarationCstNode | null): PixelApply | null {
+  if (node === null) return null;
+  const mode = tokenOf(node.children.mode);
+  const span = spanOver(tokenOf(node.children.Pixels), mode);
+  if (mode === null || span === null) return null;
+  return { kind: "PixelApply", span, mode: mode.image === "first" ? "first" : "all" };
 }
 
 function pixelBlock(node: PixelBlockCstNode | null): PixelBlock | null {
   if (node === null) return null;
   const tail = conditionAndReason(node.children);
   // A region cut short by recovery is dropped; the others are kept.
-  const regions = (node.children.blankRegion ?? []).map((r) => blankRegion(r.recoveredNode ? null : r)).filter(present);
+  const regions = (node.children.pixelRegion ?? []).map((r) => pixelRegion(r.recoveredNode ? null : r)).filter(present);
   if (tail === null) return null;
   const c = node.children;
   const span = spanOver(tokenOf(c.Pixels), tail.when, tail.because, regions[regions.length - 1], tokenOf(c.RBrace));
   if (span === null) return null;
-  return { kind: "PixelBlock", span, when: tail.when, because: tail.because, regions };
+  return { kind: "PixelBlock", span, complete: c.Complete !== undefined, when: tail.when, because: tail.because, regions };
 }
 
-function blankRegion(node: BlankRegionCstNode | null): BlankRegion | null {
+function pixelRegion(node: PixelRegionCstNode | null): PixelRegion | null {
   if (node === null) return null;
   const c = node.children;
-  const x = numberLit(tokenOf(c.x));
-  const y = numberLit(tokenOf(c.y));
-  const width = numberLit(tokenOf(c.width));
-  const height = numberLit(tokenOf(c.height));
-  if (x === null || y === null || width === null || height === null) return null;
+  const mode = tokenOf(c.mode);
+  if (mode === null) return null;
+  let shape: RegionShape | null;
+  let shapeEnd: SpanPart;
+  if (c.All) {
+    shape = { form: "all" };
+    shapeEnd = tokenOf(c.All);
+  } else {
+    const shapeNode = complete(c.regionShape);
+    const lowered = shapeNode && regionShape(shapeNode);
+    shape = lowered && lowered.shape;
+    shapeEnd = lowered && lowered.end;
+  }
+  if (shape === null) return null;
   let frames: FrameRange[] | null = null;
   if (c.Frames) {
     frames = allOrNothing(c.frameRange ?? [], (f) => frameRange(f.recoveredNode ? null : f));
     if (frames === null || frames.length === 0) return null;
   }
-  const fill = c.Fill ? numberLit(tokenOf(c.fill)) : null;
-  if (c.Fill && fill === null) return null;
-  const span = spanOver(tokenOf(c.Blank), height, tokenOf(c.RParen), frames?.[frames.length - 1], fill);
-  return span && { kind: "BlankRegion", span, x, y, width, height, frames, fill };
+  let fill: NumberLit | ColourFill | null = null;
+  if (c.Fill) {
+    fill = c.colour ? colourFill(complete(c.colour)) : numberLit(tokenOf(c.fill));
+    if (fill === null) return null;
+  }
+  const span = spanOver(mode, shapeEnd, frames?.[frames.length - 1], fill);
+  return span && { kind: "PixelRegion", span, mode: mode.image === "keep" ? "keep" : "blank", shape, frames, fill };
+}
+
+/** The shape, and its last piece (for the region's span). */
+function regionShape(node: RegionShapeCstNode): { shape: RegionShape; end: SpanPart } | null {
+  const c = node.children;
+  if (c.Ultrasound) {
+    const regions = tokenOf(c.Regions);
+    return regions && { shape: { form: "ultrasound" }, end: regions };
+  }
+  if (c.From) {
+    const from = complete(c.from);
+    const to = complete(c.to);
+    const a = from && point(from);
+    const b = to && point(to);
+    if (a === null || b === null) return null;
+    return { shape: { form: "corners", x0: a.x, y0: a.y, x1: b.x, y1: b.y }, end: tokenOf(to!.children.RParen) ?? b.y };
+  }
+  const x = coordinate(complete(c.x));
+  const y = coordinate(complete(c.y));
+  const width = coordinate(complete(c.width));
+  const height = coordinate(complete(c.height));
+  if (x === null || y === null || width === null || height === null) return null;
+  return { shape: { form: "rect", x, y, width, height }, end: tokenOf(c.RParen) ?? height };
+}
+
+function point(node: PointCstNode): { x: Coordinate; y: Coordinate } | null {
+  const x = coordinate(complete(node.children.x));
+  const y = coordinate(complete(node.children.y));
+  return x && y && { x, y };
+}
+
+function coordinate(node: CoordinateCstNode | null): Coordinate | null {
+  if (node === null) return null;
+  const c = node.children;
+  if (c.value) return numberLit(tokenOf(c.value));
+  const edge = nameOf(tokenOf(c.edge));
+  if (edge === null) return null;
+  if (!c.offset) return { kind: "EdgeCoordinate", span: edge.span, edge, offset: null };
+  const token = tokenOf(c.offset);
+  if (token === null) return null;
+  // `Columns -200` lexes the sign with the number; the tree holds the distance, unsigned.
+  const raw = token.image.startsWith("-") ? token.image.slice(1) : token.image;
+  const offset: NumberLit = { kind: "Number", span: tokenSpan(token), value: Number(raw), raw };
+  return { kind: "EdgeCoordinate", span: joinSpans(edge.span, offset.span), edge, offset };
+}
+
+function colourFill(node: ColourCstNode | null): ColourFill | null {
+  if (node === null) return null;
+  const c = node.children;
+  const red = numberLit(tokenOf(c.red));
+  const green = numberLit(tokenOf(c.green));
+  const blue = numberLit(tokenOf(c.blue));
+  const span = spanOver(tokenOf(c.LParen), red, green, blue, tokenOf(c.RParen));
+  if (red === null || green === null || blue === null || span === null) return null;
+  return { kind: "ColourFill", span, red, green, blue };
 }
 
 function frameRange(node: FrameRangeCstNode | null): FrameRange | null {
@@ -712,8 +833,8 @@ function primary(node: PrimaryCstNode | null): Expr | null {
   if (c.Tag) return tagRef(tokenOf(c.Tag));
   if (c.PrivateTag) return privateRef(tokenOf(c.PrivateTag));
   if (c.call) return call(complete(c.call));
-  if (c.Name) {
-    const name = tokenOf(c.Name);
+  if (c.Name || c.QualifiedName) {
+    const name = tokenOf(c.Name ?? c.QualifiedName);
     return name === null ? null : { kind: "Ident", span: tokenSpan(name), name: name.image };
   }
   if (c.parenthesized) {

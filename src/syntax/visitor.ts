@@ -1,7 +1,7 @@
 // Generic traversal of the AST. Lint rules are visitors keyed by node kind
 // (graphql-js style); `visitInParallel` runs every rule in one walk.
 
-import type { AnyNode, DeidFile } from "./ast";
+import type { AnyNode, Coordinate, DeidFile, RegionShape } from "./ast";
 
 type KindOf<N> = N extends { kind: infer K } ? K : never;
 type NodeOfKind<K> = Extract<AnyNode, { kind: K }>;
@@ -39,6 +39,10 @@ export function childrenOf(node: AnyNode): AnyNode[] {
       return node.item ? [node.element, node.item] : [node.element];
     case "TagRangeRef":
       return [node.from, node.to];
+    case "KeywordPatternSelector":
+      return [node.pattern];
+    case "AnyWhereSelector":
+      return [node.test];
     case "VrSelector":
       return [...node.vrs];
     case "ShiftAction":
@@ -51,12 +55,18 @@ export function childrenOf(node: AnyNode): AnyNode[] {
       return [node.pattern, node.replacement];
     case "SetAction":
       return [node.value];
+    case "WhenBlock":
+      return [node.when, ...node.body];
     case "Filter":
       return [...(node.when ? [node.when] : []), ...(node.because ? [node.because] : [])];
     case "PixelBlock":
       return [...(node.when ? [node.when] : []), ...(node.because ? [node.because] : []), ...node.regions];
-    case "BlankRegion":
-      return [node.x, node.y, node.width, node.height, ...(node.frames ?? []), ...(node.fill ? [node.fill] : [])];
+    case "PixelRegion":
+      return [...shapeCoordinates(node.shape), ...(node.frames ?? []), ...(node.fill ? [node.fill] : [])];
+    case "EdgeCoordinate":
+      return node.offset ? [node.edge, node.offset] : [node.edge];
+    case "ColourFill":
+      return [node.red, node.green, node.blue];
     case "FrameRange":
       return node.to ? [node.from, node.to] : [node.from];
     case "Call":
@@ -71,6 +81,18 @@ export function childrenOf(node: AnyNode): AnyNode[] {
       return [node.from, node.to];
     case "Paren":
       return [node.inner];
+    default:
+      return [];
+  }
+}
+
+/** The coordinates of a pixel region's shape, in source order (none for `all` and `ultrasound regions`). */
+export function shapeCoordinates(shape: RegionShape): Coordinate[] {
+  switch (shape.form) {
+    case "rect":
+      return [shape.x, shape.y, shape.width, shape.height];
+    case "corners":
+      return [shape.x0, shape.y0, shape.x1, shape.y1];
     default:
       return [];
   }

@@ -32,4 +32,24 @@ describe("NameResolutionRule", () => {
     const [f] = lintText("deid 1\nsecret key from env DEID_KEY\nPatientName -> hash(key, PatientID)\n", rules);
     expect(f).toMatchObject({ code: "DEID2012" });
   });
+  it("types the arguments of the text functions", () => {
+    expectClean('deid 1\nPatientName -> X when startsWith(Modality, "C") and matches(root.Modality, /C./)\nPatientAge -> capAge(value, 89)\n', rules);
+    const [f] = lintText('deid 1\nPatientName -> X when matches(Modality, "CT")\n', rules);
+    expect(f).toMatchObject({ code: "DEID2012", message: "argument 2 of `matches` must be a regular expression, such as `/^[A-Z]+$/`" });
+    const [g] = lintText('deid 1\nPatientName -> X when startsWith(exists(Modality), "C")\n', rules);
+    expect(g).toMatchObject({ code: "DEID2012", message: "argument 1 of `startsWith` must be text, found bool" });
+  });
+  it("checks the width of ageBand and the limit of capAge", () => {
+    const [f] = lintText("deid 1\nPatientAge -> ageBand(value, 0)\n", rules);
+    expect(f).toMatchObject({ code: "DEID2012", message: "the last argument of `ageBand` is a whole number of at least 1" });
+  });
+  it("takes at least the template in format", () => {
+    const [f] = lintText("deid 1\nPatientName -> format()\n", rules);
+    expect(f).toMatchObject({ code: "DEID2012", message: "`format` takes at least 1 argument, got 0" });
+  });
+  it("resolves root.Keyword to the attribute, and reports an unknown one", () => {
+    expectClean('deid 1\nPatientID -> X when root.Modality == "CT"\n', rules);
+    const [f] = lintText('deid 1\nPatientID -> X when root.Modalty == "CT"\n', rules);
+    expect(f).toMatchObject({ code: "DEID2004" });
+  });
 });

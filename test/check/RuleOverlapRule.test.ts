@@ -24,3 +24,13 @@ describe("RuleOverlapRule", () => {
     expectClean('deid 1\nPatientName -> Z when Modality == "CT"\nPatientName -> X\n', rules);
   });
 });
+
+describe("RuleOverlapRule and conditional blocks", () => {
+  it("sees the block's condition on the rules inside it", () => {
+    expectClean('deid 1\nPatientName -> X when Modality == "CT"\nwhen Modality == "MR" {\n  PatientName -> "MR"\n}\n', rules);
+    const [f] = lintText('deid 1\nPatientName -> X\nwhen Modality == "MR" {\n  PatientName -> "MR"\n}\n', rules);
+    expect(f).toMatchObject({ code: "DEID3003", line: 4 });
+    const [g] = lintText('deid 1\nwhen Modality == "MR" {\n  PatientName -> X\n}\nPatientName -> "MR" when Modality == "MR"\n', rules);
+    expect(g).toMatchObject({ code: "DEID3002", line: 5 });
+  });
+});

@@ -211,7 +211,7 @@ export const sameRecord: Equal<Declared, ObjectRecord> = true;
 export const profile: "ps315.basic" = PROFILE;
 const result = deidentify(new Uint8Array(0), { key: "k" });
 export const bytes: Uint8Array | null = result.output;
-export const outcome: "written" | "rejected" | "quarantined" | "failed" = result.record.outcome;
+export const outcome: "written" | "skipped" | "rejected" | "quarantined" | "failed" = result.record.outcome;
 export const run: (bytes: Uint8Array, inputPath?: string) => { output: Uint8Array | null } = createDeidentifier({ key: new Uint8Array(16) });
 export const stream: AsyncGenerator<Uint8Array> = deidentifyStream((async function* () { yield new Uint8Array(0); })());
 export const error: ObjectRecord = new ObjectNotWrittenError(result.record).record;

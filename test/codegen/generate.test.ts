@@ -4,7 +4,7 @@
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compileCommand } from "../../src/cli/compile";
@@ -102,9 +102,11 @@ describe("generated plan module", () => {
       n++;
     }
     for (const [name, ir] of irs) writeFileSync(join(dir, `${name}.ts`), generate(ir));
-    // `deidc compile --emit ts -o file.ts` imports the runtime relative to where it writes.
+    // `deidc compile --emit ts -o file.ts` imports the runtime as the package's export "deidc/runtime", typed by its sources.
     expect(compileCommand("rules/examples/research-date-shift.deid", { output: join(dir, "cli.ts") })).toBe(0);
-    expect(readFileSync(join(dir, "cli.ts"), "utf8")).toMatch(/from "(\.\.\/)+.*src\/codegen\/runtime";/);
+    expect(readFileSync(join(dir, "cli.ts"), "utf8")).toMatch(/from "deidc\/runtime";/);
+    mkdirSync(join(dir, "node_modules"));
+    symlinkSync(REPO, join(dir, "node_modules", "deidc"), "dir");
     writeFileSync(
       join(dir, "tsconfig.json"),
       JSON.stringify({

@@ -94,10 +94,18 @@ const PATHS: [string, Kind][] = [
   ["ReferencedSeriesSequence/**/ReferencedSOPInstanceUID", "uid"],
   ["StructureSetROISequence/ROIName", "text"],
   ["(0029,\"SIEMENS CSA HEADER\",xx)", "text"],
+  ["ContentSequence/*/CodeMeaning", "text"],
+  ["/*/PatientID", "text"],
+  ["*/ReferencedSOPInstanceUID", "uid"],
+  ["/ContentSequence/*/*/CodeValue", "text"],
+  ["keyword /Date$/", "date"],
+  ["keyword /^(Patient|Other)/", "text"],
+  ["keyword /UID$/", "uid"],
+  ["keyword /^Overlay/", "text"],
 ];
 
 const TAGS = ["(0008,0020)", "(0010,0010)", "(0008,0080)", "(0020,000D)", "(0008,1030)", "(0008,0018)"];
-const MASKS = ["(60xx,3000)", "(0008,10xx)", "(50xx,xxxx)", "(0019,xxxx)", "(0029,10xx)", "(0043,xxxx)", "(0013,xxxx)"];
+const MASKS = ["(60xx,3000)", "(0008,10xx)", "(50xx,xxxx)", "(0019,xxxx)", "(0029,10xx)", "(0043,xxxx)", "(0013,xxxx)", "(0010,00@0)", "(0008,10#x)", "(00@9,xxxx)", "(60@x,3000)"];
 const RANGES = ["(0008,1000)..(0008,1FFF)", "(0010,0000)..(0010,FFFF)", "(0019,1000)..(0019,10FF)", "(0020,0000)..(0020,00FF)"];
 const PRIVATE_SLOTS = [
   '(0009,"GEMS_IDEN_01",xx)',
@@ -147,6 +155,12 @@ function condition(r: Random, d: Declarations): string {
       () => `InstanceNumber > 1`,
       () => `1 == ${r.pick([1, 2])}`,
       () => `"a" in ["a", "b"]`,
+      () => `startsWith(Modality, "${r.pick(["C", "M", "S"])}")`,
+      () => `endsWith(Manufacturer, "${r.pick(["S", "s", "Healthcare"])}")`,
+      () => `includes(StudyDescription, "${r.pick(["HEAD", "CT", "a"])}")`,
+      () => `matches(Modality, /${r.pick(["CT", "[CM]R?T?", "S."])}/)`,
+      () => `equalsIgnoreCase(Modality, "${r.pick(["ct", "Mr", "sr"])}")`,
+      () => `root.Modality == "${r.pick(["CT", "MR", "SR"])}"`,
     ];
     if (d.site) choices.push(() => `site == "${r.pick(["S1", "S2"])}"`);
     if (d.offset) choices.push(() => `offset < ${r.int(-30, -1)}`);
@@ -159,6 +173,7 @@ function condition(r: Random, d: Declarations): string {
 
 function value(r: Random, d: Declarations, kind: Kind): string {
   const texts: string[] = [`"ANON"`, `"SITE-" + PatientID`, `upper(Modality)`, `lower(StudyDescription) + "!"`, `""`];
+  texts.push(`truncate(PatientID, ${r.int(0, 6)})`, `initials(PatientName)`, `format("{}-{}", Modality, root.PatientID)`, `capAge(PatientAge, 89)`, `ageBand(PatientAge, ${r.int(1, 10)})`);
   if (d.key) texts.push(`"X-" + hash(key, PatientID, ${r.int(4, 16)})`, `hash(key, StudyInstanceUID, 10)`);
   if (d.site) texts.push(`site`, `site + "-" + Modality`);
   if (kind === "date") texts.push(`"20000101"`);
@@ -197,7 +212,8 @@ function rule(r: Random, d: Declarations): string {
   else if (which < 94) {
     selector = `vr ${r.pick(VRS)}`;
     kind = selector.includes("DA") ? "date" : selector.includes("UI") ? "uid" : "text";
-  } else selector = r.pick(["private *", "*"]);
+  } else if (which < 97) selector = `any where value == ${r.pick(["PatientID", "PatientName", '"CT"', "root.StudyID"])}`;
+  else selector = r.pick(["private *", "*"]);
   const broad = !selector.match(/^[A-Z/]/) || selector.startsWith("(");
   const act = broad ? r.pick(codes(kind === "uid" ? "uid" : selector.startsWith("vr") ? "text" : "sequence")) : action(r, d, kind);
   const when = r.chance(0.35) ? ` when ${condition(r, d)}` : "";
@@ -224,7 +240,20 @@ export function randomProfile(seed: number): RandomProfile {
   if (d.dateShift) lines.push(`let dateShift = days(key, PatientID, -200 .. -100)`);
   lines.push("");
   const count = r.int(2, 12);
-  for (let i = 0; i < count; i++) lines.push(rule(r, d));
+  const rules: string[] = [];
+  for (let i = 0; i < count; i++) rules.push(rule(r, d));
+  if (r.chance(0.2)) rules.push(`${r.pick(["ClinicalTrialSiteID", "/ClinicalTrialSponsorName", "PatientID"])} -> create "S-" + Modality${r.chance(0.4) ? ` when ${condition(r, d)}` : ""}`);
+  if (r.chance(0.15)) rules.push(`ImageType -> append "DERIVED"`);
+  // Some rules inside a conditional block (the IR joins its condition with each rule's own).
+  if (r.chance(0.25) && rules.length > 1) {
+    const from = r.int(0, rules.length - 1);
+    const to = r.int(from, rules.length - 1);
+    rules.splice(from, to - from + 1, `when ${condition(r, d)} {`, ...rules.slice(from, to + 1).map((l) => `  ${l}`), "}");
+  }
+  lines.push(...rules);
+  // accept before the others exempts objects from them; skip passes objects through unchanged.
+  if (r.chance(0.15)) lines.push(`accept when ${condition(r, d)} because "property test accept"`);
+  if (r.chance(0.1)) lines.push(`skip when ${condition(r, d)} because "property test skip"`);
   if (r.chance(0.3)) lines.push(`reject when ${condition(r, d)} because "property test reject"`);
   if (r.chance(0.2)) lines.push(`quarantine when ${condition(r, d)} because "property test quarantine"`);
   return { text: lines.join("\n") + "\n", seed };

@@ -48,7 +48,14 @@ describe.skipIf(!CORPUS_DIR)("pixel rules through the executor", () => {
     const profile = join(work, "jpeg.deid");
     writeFileSync(profile, 'deid 1\n\nprofile t.jpeg "t"\n  based on ps315.basic\n\npixels because "banner" {\n  blank (0, 0, 10, 10)\n}\n');
     const ir = compileProfile(profile).ir!;
-    const bytes = new Uint8Array(readFileSync(join(CORPUS_DIR!, "pydicom-debian/SC_rgb_jpeg_dcmtk.dcm")));
+    const baseline = new Uint8Array(readFileSync(join(CORPUS_DIR!, "pydicom-debian/SC_rgb_jpeg_dcmtk.dcm")));
+    // JPEG Baseline is blanked in the coefficient domain (docs/pixels.md); the same object labelled
+    // progressive (.55, which has no codec here) is quarantined.
+    expect(createExecutor(ir, env).process(baseline, "jpeg").record.outcome).toBe("written");
+    const bytes = baseline.slice();
+    const uid = Buffer.from(bytes).indexOf("1.2.840.10008.1.2.4.50");
+    expect(uid).toBeGreaterThan(0);
+    bytes[uid + 21] = 0x35; // "...4.50" -> "...4.55", same length
     const { record, output } = createExecutor(ir, env).process(bytes, "jpeg");
     expect(output).toBeNull();
     expect(record.outcome).toBe("quarantined");

@@ -206,7 +206,7 @@ export function generateFile(seed: number, options: GenOptions = { comments: 0.0
     for (let i = 0; i < steps; i++) {
       if (i > 0) out.push(TIGHT, "/", TIGHT);
       if (i < steps - 1) {
-        if (i > 0 && chance(0.3)) out.push("**");
+        if (i > 0 && chance(0.3)) out.push(pick(["**", "*"]));
         else out.push(pick(SEQUENCES), ...(chance(0.3) ? [TIGHT, "[", TIGHT, chance(0.5) ? natural() : "*", TIGHT, "]"] : []));
       } else out.push(...element());
     }
@@ -216,6 +216,8 @@ export function generateFile(seed: number, options: GenOptions = { comments: 0.0
     const r = rnd();
     if (r < 0.05) return ["*"];
     if (r < 0.1) return ["private", GAP, "*"];
+    if (r < 0.13) return ["keyword", GAP, pick(["/Date$/", "/^Patient/i", "/UID$/"])];
+    if (r < 0.16) return ["any", GAP, "where", GAP, ...expr(0, 0)];
     const sels = Array.from({ length: int(1, 3) }, path);
     // A `vr` list only last: after `vr DA,` the next name would read as a VR.
     if (chance(0.2)) sels.push(["vr", GAP, ...commaList(Array.from({ length: int(1, 3) }, () => [pick(VRS)]))]);
@@ -231,14 +233,14 @@ export function generateFile(seed: number, options: GenOptions = { comments: 0.0
         return ["shift", TIGHT, "(", TIGHT, ...expr(0, 2), TIGHT, ")"];
       case 3: {
         const keys = Array.from({ length: int(1, 2) }, () => expr(0, 2));
-        return ["lookup", TIGHT, "(", TIGHT, ...commaList([[string()], ...keys]), TIGHT, ")", GAP, "else", GAP, ...action(depth + 1)];
+        return ["lookup", TIGHT, "(", TIGHT, ...commaList([[string()], ...keys]), TIGHT, ")", GAP, "else", GAP, ...(chance(0.2) ? ["quarantine"] : action(depth + 1))];
       }
       case 4:
         return ["coarsen", TIGHT, "(", TIGHT, pick(["year", "month"]), TIGHT, ")"];
       case 5:
         return ["replace", TIGHT, "(", TIGHT, regex(), TIGHT, ",", GAP, string(), TIGHT, ")"];
       case 6:
-        return ["set", GAP, ...(chance(0.2) ? call(2) : value(2))];
+        return [pick(["set", "create", "append"]), GAP, ...(chance(0.2) ? call(2) : value(2))];
       default:
         return value(2);
     }
@@ -248,16 +250,29 @@ export function generateFile(seed: number, options: GenOptions = { comments: 0.0
     ...(chance(0.3) ? [GAP, "because", GAP, string()] : []),
   ];
   const rule = (): Piece[] => [...selectors(), GAP, "->", GAP, ...action(0), ...condition()];
-  const filter = (): Piece[] => [pick(["reject", "quarantine"]), ...condition()];
+  const filter = (): Piece[] => [pick(["reject", "quarantine", "accept", "skip"]), ...condition()];
+  /** A pixel coordinate: mostly a number, sometimes `Columns - N` written in one of its three ways. */
+  const coordinate = (): Piece[] => {
+    if (chance(0.75)) return [natural()];
+    const edge = pick(["Columns", "Rows"]);
+    if (chance(0.2)) return [edge];
+    return pick([[edge, GAP, "-", GAP, natural()], [edge, GAP, `-${natural()}`], [edge, TIGHT, `-${natural()}`]]);
+  };
+  const shape = (): Piece[] => {
+    const r = rnd();
+    if (r < 0.7) return ["(", TIGHT, ...commaList([coordinate(), coordinate(), coordinate(), coordinate()]), TIGHT, ")"];
+    if (r < 0.9) return ["from", GAP, "(", TIGHT, ...commaList([coordinate(), coordinate()]), TIGHT, ")", GAP, "to", GAP, "(", TIGHT, ...commaList([coordinate(), coordinate()]), TIGHT, ")"];
+    return ["ultrasound", GAP, "regions"];
+  };
   const region = (): Piece[] => {
-    const out: Piece[] = ["blank", GAP, "(", TIGHT, ...commaList([[natural()], [natural()], [natural()], [natural()]]), TIGHT, ")"];
+    const out: Piece[] = chance(0.85) ? ["blank", GAP, ...(chance(0.1) ? ["all"] : shape())] : ["keep", GAP, ...shape()];
     if (chance(0.4)) {
       const ranges = Array.from({ length: int(1, 3) }, () =>
         chance(0.5) ? [natural()] : [natural(), TIGHT, "..", TIGHT, natural()],
       );
       out.push(GAP, "frames", GAP, ...commaList(ranges));
     }
-    if (chance(0.3)) out.push(GAP, "fill", GAP, natural());
+    if (chance(0.3)) out.push(GAP, "fill", GAP, ...(chance(0.8) ? [natural()] : ["(", TIGHT, ...commaList([[natural()], [natural()], [natural()]]), TIGHT, ")"]));
     return out;
   };
   const block = (body: () => Piece[], count: number): Piece[] => {
@@ -266,10 +281,17 @@ export function generateFile(seed: number, options: GenOptions = { comments: 0.0
     out.push(GAP, "}");
     return out;
   };
-  const pixels = (): Piece[] => ["pixels", ...condition(), ...block(region, int(0, 3))];
+  const pixels = (): Piece[] => ["pixels", ...(chance(0.2) ? [GAP, "complete"] : []), ...condition(), ...block(region, int(0, 3))];
+  let blockDepth = 0;
+  const whenBlock = (): Piece[] => {
+    blockDepth++;
+    const out = ["when", GAP, ...expr(0, 0), ...block(statement, int(0, 3))];
+    blockDepth--;
+    return out;
+  };
   const statement = (): Piece[] => {
     const r = rnd();
-    return r < 0.75 ? rule() : r < 0.88 ? filter() : pixels();
+    return r < 0.75 ? rule() : r < 0.85 ? filter() : r < 0.95 || blockDepth >= 2 ? pixels() : whenBlock();
   };
   const option = (): Piece[] => [
     "option",
@@ -293,6 +315,7 @@ export function generateFile(seed: number, options: GenOptions = { comments: 0.0
     return ["profile", GAP, pick(QNAMES), ...(chance(0.7) ? [GAP, string()] : []), ...clauses.flatMap((c) => [GAP, ...c])];
   };
   const declaration = (): Piece[] => {
+    if (chance(0.05)) return ["pixels", GAP, "apply", GAP, pick(["first", "all"])];
     switch (int(0, 4)) {
       case 0:
         return ["import", GAP, quoteRandomly(pick(["common.deid", "../shared/ids.deid", "a b.deid"]))];

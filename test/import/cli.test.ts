@@ -72,7 +72,27 @@ describe("deidc import (command)", () => {
     const { code, stdout } = await run("ctp", [put(dir, "ids.script", script)], { lookup: "subjects.csv", name: "trial.subjects" });
     expect(code).toBe(EXIT_OK);
     expect(stdout).toContain('profile trial.subjects "Imported from ');
-    expect(stdout).toContain('PatientID -> lookup("subjects.csv", value) else keep // ctp:2\n');
+    expect(stdout).toContain('PatientID -> lookup("subjects.csv", "ptid", value) else keep // ctp:2\n');
+  });
+
+  it("converts CTP's lookup table with --lookup-table, next to the profile, and names key types it lacks", async () => {
+    const dir = tempDir();
+    const script = put(dir, "ids.script", '<script>\n <e en="T" t="00100020" n="PatientID">@lookup(this,ptid)</e>\n <e en="T" t="00080050" n="AccessionNumber">@lookup(this,acc,empty)</e>\n <r en="T" t="privategroups"/>\n</script>\n');
+    const table = put(dir, "LookupTable.properties", "# subjects\nptid/1CT1 = SUBJ-01\nptid/4MR1=SUBJ\\u002D02\nptid/with\\ space:SUBJ-03\nnokeytype=x\n");
+    const out = join(dir, "site.deid");
+    const { code, stderr } = await run("ctp", [script], { output: out, lookup: "ids.csv", lookupTable: table, format: "json" });
+    expect(code).toBe(EXIT_FINDINGS);
+    const report = JSON.parse(stderr) as { diagnostics: { code: string; file: string; start: { line: number } }[] };
+    expect(report.diagnostics.map((d) => [d.code, d.file.replace(/^.*[\\/]/, ""), d.start.line])).toEqual([
+      [ImportCode.ignoredLine, "LookupTable.properties", 5],
+      [ImportCode.lookupKeyTypeMissing, "ids.script", 3],
+    ]);
+    expect(readFileSync(join(dir, "ids.csv"), "utf8")).toBe("ptid,1CT1,SUBJ-01\nptid,4MR1,SUBJ-02\nptid,with space,SUBJ-03\n");
+    const profile = readFileSync(out, "utf8");
+    expect(profile).toContain('PatientID -> lookup("ids.csv", "ptid", value) else quarantine // ctp:2\n');
+    expect(profile).toContain("// ctp:3 the lookup table has no acc keys: every object misses\n");
+    await expect(run("ctp", [script], { lookupTable: table })).rejects.toThrow(/-o/);
+    await expect(run("ctp", [script], { output: out, lookup: "LookupTable.properties", lookupTable: table })).rejects.toThrow(/would replace the input/);
   });
 
   it("writes nothing and exits 1 when the source cannot be imported", async () => {
@@ -88,7 +108,7 @@ describe("deidc import (command)", () => {
   it("rejects usage errors before reading anything", async () => {
     const dir = tempDir();
     const script = put(dir, "s.script", CLEAN_SCRIPT);
-    await expect(run("dicomedit", [script])).rejects.toThrow(UsageError);
+    await expect(run("mirc", [script])).rejects.toThrow(UsageError);
     await expect(run("ctp", [join(dir, "missing.script")])).rejects.toThrow(/cannot read/);
     await expect(run("ctp", [script], { output: join(dir, "out.txt") })).rejects.toThrow(/\*\.deid/);
     await expect(run("ctp", [script], { name: "9 lives" })).rejects.toThrow(/--name/);
@@ -106,6 +126,6 @@ describe("deidc import (command)", () => {
     expect(readFileSync(out, "utf8")).toContain("PatientName -> remove");
     const other = new Command("deidc").exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
     defineImportCommand(other, () => undefined);
-    await expect(other.parseAsync(["node", "deidc", "import", "dicomedit", script])).rejects.toBeInstanceOf(CommanderError);
+    await expect(other.parseAsync(["node", "deidc", "import", "mirc", script])).rejects.toBeInstanceOf(CommanderError);
   });
 });

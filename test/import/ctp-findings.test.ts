@@ -17,8 +17,11 @@ const SCRIPT = [
   "",
 ].join("\n");
 
+/** CTP's lookup table for SCRIPT: it lacks the `ptid` keys line 5 looks up. */
+const TABLE = "# CTP LookupTable.properties\nacc/A100=ACC-1\n";
+
 describe("deidc import ctp: the required findings", () => {
-  const result = importText("ctp", SCRIPT, "findings.script", { lookupTable: "ids.csv" });
+  const result = importText("ctp", SCRIPT, "findings.script", { lookupTable: "ids.csv", ctpLookupTable: { path: "LookupTable.properties", text: TABLE } });
   const text = importedText(result);
 
   it("gives exactly one finding per construct, on its line", () => {
@@ -26,7 +29,7 @@ describe("deidc import ctp: the required findings", () => {
       [ImportCode.unknownFunction, 2, "warning"],
       [ImportCode.disabledRule, 3, "info"],
       [ImportCode.ignoredTag, 4, "warning"],
-      [ImportCode.lookupMiss, 5, "warning"],
+      [ImportCode.lookupKeyTypeMissing, 5, "warning"],
     ]);
     for (const f of result.findings) expect(f.file).toBe("findings.script");
   });
@@ -50,11 +53,11 @@ describe("deidc import ctp: the required findings", () => {
     expect(text).not.toContain("(60xx,3000)");
   });
 
-  it("removes the element when the lookup table has no key, where CTP would quarantine the object", () => {
-    expect(findingsOf(result, ImportCode.lookupMiss)[0]!.message).toBe(
-      "when a key is missing from the lookup table, `@lookup(this,ptid)` quarantines the object; a deidc `lookup` cannot quarantine, so the import removes the element on a miss",
-    );
-    expect(text).toContain('PatientID -> lookup("ids.csv", value) else remove // ctp:5\n');
+  it("quarantines on a lookup miss, as CTP does, and names the key type the table lacks", () => {
+    expect(findingsOf(result, ImportCode.lookupKeyTypeMissing)[0]!.message).toBe("the lookup table LookupTable.properties has no `ptid/...` key, so every object misses this lookup");
+    expect(text).toContain('PatientID -> lookup("ids.csv", "ptid", value) else quarantine // ctp:5\n');
+    expect(text).toContain("// ctp:5 the lookup table has no ptid keys: every object misses\n");
+    expect(result.tables).toEqual([{ path: "ids.csv", text: "acc,A100,ACC-1\n" }]);
   });
 
   it("still writes a canonical, lint-clean profile", () => {
@@ -64,6 +67,6 @@ describe("deidc import ctp: the required findings", () => {
   it("reminds of the lookup table's format when --lookup does not name it", () => {
     const unnamed = importText("ctp", SCRIPT, "findings.script");
     expect(findingsOf(unnamed, ImportCode.lookupTableFormat).map((f) => [f.line, f.severity])).toEqual([[5, "info"]]);
-    expect(importedText(unnamed)).toContain('PatientID -> lookup("lookup-table.csv", value) else remove // ctp:5\n');
+    expect(importedText(unnamed)).toContain('PatientID -> lookup("lookup-table.csv", "ptid", value) else quarantine // ctp:5\n');
   });
 });

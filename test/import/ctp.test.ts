@@ -149,7 +149,7 @@ describe("deidc import ctp: conditions, filters and what cannot be expressed", (
 
   it("turns @quarantine and @skip into filters that need the element", () => {
     expect(text).toContain('quarantine when exists(BurnedInAnnotation) and lower(BurnedInAnnotation) == "yes" because "CTP @quarantine() in the script for BurnedInAnnotation (0028,0301)" // ctp:8\n');
-    expect(text).toContain('reject when exists(ImageType) and lower(ImageType) ~ /screen/ because "CTP @skip() in the script for ImageType (0008,0008)" // ctp:9\n');
+    expect(text).toContain('skip when exists(ImageType) and lower(ImageType) ~ /screen/ because "CTP @skip() in the script for ImageType (0008,0008): passed on unchanged" // ctp:9\n');
   });
 
   it("empties or removes what it cannot express, with a comment at that place and a finding on the line", () => {
@@ -166,9 +166,9 @@ describe("deidc import ctp: conditions, filters and what cannot be expressed", (
     expect(findingsOf(result, ImportCode.notExpressible).map((f) => f.line)).toEqual([13, 14]);
   });
 
-  it("says @always cannot create an element, and leaves the de-identification markers to deidc", () => {
-    expect(text).toContain('RequestingPhysician -> "ANONYMOUS" // ctp:15\n');
-    expect(findingsOf(result, ImportCode.cannotCreate).map((f) => f.line)).toEqual([15]);
+  it("creates the element @always names, and leaves the de-identification markers to deidc", () => {
+    expect(text).toContain('RequestingPhysician -> create "ANONYMOUS" // ctp:15\n');
+    expect(findingsOf(result, ImportCode.cannotCreate)).toEqual([]);
     expect(text).toContain("// ctp:16 PatientIdentityRemoved: written by deidc itself (@always()YES)\n");
     expect(text).not.toMatch(/^PatientIdentityRemoved ->/m);
     expect(findingsOf(result, ImportCode.writtenByDeidc).map((f) => [f.line, f.severity])).toEqual([[16, "info"]]);

@@ -308,3 +308,28 @@ describe("deidc import deid: deid's own functions and the other spellings", () =
     expectCanonicalAndClean(shifted);
   });
 });
+
+describe("deidc import deid: keep regions, whole images and ultrasound regions", () => {
+  const recipe = [
+    "FORMAT dicom",
+    "%filter graylist",
+    "LABEL Keep the middle",
+    "  contains Modality US",
+    "  keepcoordinates 10,20,110,220",
+    "LABEL Whole image",
+    "  contains ImageType SCREEN",
+    "  coordinates all",
+    "LABEL Clean Ultrasound Regions",
+    "  present SequenceOfUltrasoundRegions",
+    "  keepcoordinates from:SequenceOfUltrasoundRegions",
+    "",
+  ].join("\n");
+  const text = importedText(importText("deid", recipe));
+
+  it("writes keep, blank all and the ultrasound regions", () => {
+    expectCanonicalAndClean(text);
+    expect(text).toContain('because "Keep the middle" { // deid:3\n  keep (10, 20, 100, 200)\n}\n');
+    expect(text).toContain('because "Whole image" { // deid:6\n  blank all\n}\n');
+    expect(text).toContain('pixels when exists(SequenceOfUltrasoundRegions) because "Clean Ultrasound Regions" { // deid:9\n  keep ultrasound regions\n}\n');
+  });
+});

@@ -9,7 +9,7 @@ import type { ImportTool } from "../../src/import";
 import { expectCanonicalAndClean, importedText, importText } from "./helpers";
 
 const doc = readFileSync(new URL("../../docs/migrating.md", import.meta.url), "utf8");
-const examples = [...doc.matchAll(/<!-- import: (ctp|deid) (\S+) -->\s*```\w+\n([\s\S]*?)```[\s\S]*?```deid\n([\s\S]*?)```/g)].map((m) => ({
+const examples = [...doc.matchAll(/<!-- import: (ctp|deid|dicomedit) (\S+) -->\s*```\w+\n([\s\S]*?)```[\s\S]*?```deid\n([\s\S]*?)```/g)].map((m) => ({
   tool: m[1] as ImportTool,
   path: m[2]!,
   source: m[3]!,
@@ -18,7 +18,7 @@ const examples = [...doc.matchAll(/<!-- import: (ctp|deid) (\S+) -->\s*```\w+\n(
 
 describe("docs/migrating.md", () => {
   it("has an example for each tool", () => {
-    expect(examples.map((e) => e.tool).sort()).toEqual(["ctp", "deid"]);
+    expect([...new Set(examples.map((e) => e.tool))].sort()).toEqual(["ctp", "deid", "dicomedit"]);
   });
   for (const e of examples) {
     it(`shows what \`deidc import ${e.tool}\` writes for ${e.path}`, () => {

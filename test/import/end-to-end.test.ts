@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { compileProfile } from "../../src/compile";
 import type { IrProgram } from "../../src/ir/types";
 import { createExecutor } from "../../src/runtime/executor";
+import { importProfile } from "../../src/import";
 import { importedText, importText, tempDir } from "./helpers";
 
 import { CORPUS_DIR, warnIfNoCorpus } from "../support/corpus";
@@ -55,7 +56,7 @@ param dateinc: number = -30
 
 SOPInstanceUID, StudyInstanceUID, SeriesInstanceUID -> uid
 (0010,0010) -> hash(key, value, 10)
-PatientID -> lookup("ids.csv", value) else K
+PatientID -> lookup("ids.csv", "ptid", value) else K
 PatientBirthDate -> coarsen(year)
 StudyDate -> shift(dateinc)
 AccessionNumber, ReferringPhysicianName -> Z
@@ -95,6 +96,86 @@ private * -> keep because "deid keeps private tags"
 * -> K because "deid keeps what no action names"
 `;
 
+const DICOMEDIT_SCRIPT = `version "6.3"
+(0010,0010) ?= "ANONYMOUS"
+(0010,0020) ?= format["{0}-{1}", "SUBJ", (0008,0060)]
+-(0010,0030)
+-(0008,0090)
+(0008,0060) = "CT" ? (0008,1030) ?= "CT STUDY" : -(0008,1030)
+(0020,000D) := hashUID[(0020,000D)]
+(0008,0018) := hashUID[(0008,0018)]
+(0008,0020) := shiftDateByIncrement[(0008,0020), "-10"]
+(0008,0080) ?= uppercase[(0008,0080)]
+*/(0008,1150) ?= "1.2.3"
+removeAllPrivateTags
+alterPixels["rectangle", "l=0, t=0, r=20, b=10", "solid", "v=0"]
+`;
+
+/** What a person would write for DICOMEDIT_SCRIPT. */
+const DICOMEDIT_BY_HAND = `deid 1
+
+profile imported.site "Written by hand"
+
+quarantine when empty(StudyDate) because "no study date"
+quarantine when not exists(InstitutionName) because "no institution"
+/PatientName -> "ANONYMOUS"
+/PatientID -> "SUBJ-" + Modality
+/PatientBirthDate, /ReferringPhysicianName -> remove
+/StudyDescription -> "CT STUDY" when Modality == "CT"
+/StudyDescription -> X
+/StudyInstanceUID, /SOPInstanceUID -> U
+/StudyDate -> shift(-10)
+/InstitutionName -> upper(InstitutionName)
+ReferencedSOPClassUID -> "1.2.3"
+private * -> remove
+* -> keep
+
+pixels because "top left corner" {
+  blank (0, 0, 20, 10)
+}
+`;
+
+const CTP_FILTER = `// original images only
+!ImageType.contains("SECONDARY") * !SeriesDescription.containsIgnoreCase("screen")
+`;
+
+const CTP_PIXELS = `Small CT
+  { Modality.equals("CT") * Rows.equals("128") }
+  (0,0,128,12) (100,100,28,28)
+
+Any CT
+  { Modality.equals("CT") }
+  (50,50,10,10)
+
+Small MR
+  { Modality.equals("MR") + Manufacturer.startsWith("TOSHIBA") }
+  (0,0,64,8)
+`;
+
+/** What a person would write for CTP_FILTER and CTP_PIXELS. */
+const CTP_PIXELS_BY_HAND = `deid 1
+
+profile imported.site "Written by hand"
+
+pixels apply first
+
+quarantine when ImageType ~ /SECONDARY/ or lower(SeriesDescription) ~ /screen/ because "derived images"
+
+pixels when Modality == "CT" and Rows == 128 because "small CT" {
+  blank (0, 0, 128, 12)
+  blank (100, 100, 28, 28)
+}
+pixels when Modality == "CT" because "any CT" {
+  blank (50, 50, 10, 10)
+}
+pixels when Modality == "MR" or Manufacturer ~ /^TOSHIBA/ because "small MR" {
+  blank (0, 0, 64, 8)
+}
+
+private * -> keep because "the pixel anonymizer leaves the header alone"
+* -> keep
+`;
+
 function compile(text: string, name: string): IrProgram {
   const dir = tempDir();
   const path = join(dir, name);
@@ -116,11 +197,12 @@ describe.skipIf(!CORPUS_DIR)("deidc import: imported and hand-written profiles g
   it("for a CTP script", () => {
     const imported = importedText(importText("ctp", CTP_SCRIPT, "site.script", { lookupTable: "ids.csv" }));
     // One patient in the table, so both branches of the lookup are taken across the files.
-    const tables = new Map([["ids.csv", new Map([["1CT1", "SUBJECT-01"]])]]);
+    const tables = new Map([["ids.csv", new Map([["ptid\u00001CT1", "SUBJECT-01"]])]]);
     const a = outputs(compile(imported, "imported.deid"), tables);
     const b = outputs(compile(CTP_BY_HAND, "by-hand.deid"), tables);
     for (let i = 0; i < FILES.length; i++) {
       expect(a[i]!.outcome, FILES[i]).toBe("written");
+      expect(a[i]!.touched, FILES[i]).toEqual(b[i]!.touched);
       expect(Buffer.from(a[i]!.bytes!).equals(Buffer.from(b[i]!.bytes!)), FILES[i]).toBe(true);
     }
     // The profiles did de-identify: the lookup hit in one file and missed in the others.
@@ -139,5 +221,38 @@ describe.skipIf(!CORPUS_DIR)("deidc import: imported and hand-written profiles g
     }
     expect(a[0]!.touched).toContain("(0010,0010) set");
     expect(a[0]!.touched).toContain("(0008,0020) shift");
+  });
+
+  it("for a DicomEdit script", () => {
+    const imported = importedText(importText("dicomedit", DICOMEDIT_SCRIPT, "project.das", { name: "imported.site" }));
+    const a = outputs(compile(imported, "imported.deid"), new Map());
+    const b = outputs(compile(DICOMEDIT_BY_HAND, "by-hand.deid"), new Map());
+    for (let i = 0; i < FILES.length; i++) {
+      expect(a[i]!.outcome, FILES[i]).toBe(b[i]!.outcome);
+      if (a[i]!.bytes === null) continue;
+      expect(Buffer.from(a[i]!.bytes!).equals(Buffer.from(b[i]!.bytes!)), FILES[i]).toBe(true);
+    }
+    // Some files were written and de-identified; a file without the institution is quarantined, as DicomEdit fails on it.
+    expect(a.filter((r) => r.outcome === "written").length).toBeGreaterThan(0);
+    expect(a.find((r) => r.outcome === "written")!.touched).toContain("(0010,0010) set");
+  });
+
+  it("for CTP DicomFilter and DicomPixelAnonymizer scripts", () => {
+    const result = importProfile("ctp", [
+      { path: "DicomFilter.script", text: CTP_FILTER },
+      { path: "DicomPixelAnonymizer.script", text: CTP_PIXELS },
+    ], { name: "imported.site" });
+    const imported = importedText(result);
+    const a = outputs(compile(imported, "imported.deid"), new Map());
+    const b = outputs(compile(CTP_PIXELS_BY_HAND, "by-hand.deid"), new Map());
+    for (let i = 0; i < FILES.length; i++) {
+      expect(a[i]!.outcome, FILES[i]).toBe(b[i]!.outcome);
+      if (a[i]!.bytes === null) continue;
+      expect(Buffer.from(a[i]!.bytes!).equals(Buffer.from(b[i]!.bytes!)), FILES[i]).toBe(true);
+    }
+    // The small CT got the first signature's regions only, and its pixels changed.
+    const ct = readFileSync(join(CORPUS_DIR!, FILES[0]!));
+    expect(a[0]!.outcome).toBe("written");
+    expect(Buffer.from(a[0]!.bytes!).equals(ct)).toBe(false);
   });
 });

@@ -139,9 +139,10 @@ describe("applyPixelRules: codecs deidc does not have", () => {
   const element = buildEncapsulated(header, [[jpegFrame]], false).element;
 
   it.each([
-    ["1.2.840.10008.1.2.4.50", "blanking rectangles in JPEG Baseline (Process 1) (1.2.840.10008.1.2.4.50) pixel data needs a JPEG codec, which deidc does not have; as the encoding is lossy, re-encoding would also degrade every pixel of the frames involved: quarantine the object"],
-    ["1.2.840.10008.1.2.4.80", "blanking rectangles in JPEG-LS Lossless (1.2.840.10008.1.2.4.80) pixel data needs a JPEG-LS codec, which deidc does not have: quarantine the object"],
-    ["1.2.840.10008.1.2.4.90", "blanking rectangles in JPEG 2000 (Lossless Only) (1.2.840.10008.1.2.4.90) pixel data needs a JPEG 2000 (Lossless Only) codec, which deidc does not have: quarantine the object"],
+    // JPEG .50/.51 are blanked in the coefficient domain (jpeg-dct.test.ts); progressive JPEG is not.
+    ["1.2.840.10008.1.2.4.55", "blanking rectangles in JPEG Full Progression, Non-Hierarchical (Process 10 & 12) (retired) (1.2.840.10008.1.2.4.55) pixel data needs a JPEG codec, which deidc does not have; as the encoding is lossy, re-encoding would also degrade every pixel of the frames involved: quarantine the object"],
+    ["1.2.840.10008.1.2.4.92", "blanking rectangles in JPEG 2000 Part 2 Multi-component (Lossless Only) (1.2.840.10008.1.2.4.92) pixel data needs a JPEG 2000 Part 2 Multi-component (Lossless Only) codec, which deidc does not have: quarantine the object"],
+    ["1.2.840.10008.1.2.4.112", "blanking rectangles in JPEG XL (1.2.840.10008.1.2.4.112) pixel data needs a JPEG XL codec, which deidc does not have; as the encoding is lossy, re-encoding would also degrade every pixel of the frames involved: quarantine the object"],
   ])("%s: blanking throws needs-codec", (uid, message) => {
     const geometry = describeImage({ ...MONO16, NumberOfFrames: 1, TransferSyntaxUID: uid });
     let thrown: unknown;
@@ -154,12 +155,12 @@ describe("applyPixelRules: codecs deidc does not have", () => {
     expect(thrown).toMatchObject({ kind: "needs-codec", message });
   });
 
-  it("strips JPEG metadata when asked and reports each segment; JPEG 2000 is left alone", () => {
+  it("strips JPEG metadata when asked and reports each segment; JPEG 2000 Part 2 is left alone", () => {
     const geometry = describeImage({ ...MONO16, NumberOfFrames: 1, TransferSyntaxUID: "1.2.840.10008.1.2.4.70" });
     const result = applyPixelRules(input({ element, geometry, stripJpegMetadata: true }));
     expect(result.report).toEqual([{ kind: "metadata-removed", frame: 1, marker: "COM", length: 8 }]);
     expect([...fragmentBytes(parseEncapsulated(result.element!), 0)]).toEqual([0xff, 0xd8, 0xff, 0xda, 0x00, 0x03, 0x01, 0x12, 0xff, 0xd9]);
-    expect(applyPixelRules(input({ element, geometry: describeImage({ ...MONO16, NumberOfFrames: 1, TransferSyntaxUID: "1.2.840.10008.1.2.4.90" }), stripJpegMetadata: true })).element).toBeNull();
+    expect(applyPixelRules(input({ element, geometry: describeImage({ ...MONO16, NumberOfFrames: 1, TransferSyntaxUID: "1.2.840.10008.1.2.4.92" }), stripJpegMetadata: true })).element).toBeNull();
   });
 });
 

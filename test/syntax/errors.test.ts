@@ -219,7 +219,7 @@ describe("recovery", () => {
     ]);
     expect(file.items).toMatchObject([
       { kind: "Option", body: [{ kind: "Rule" }] },
-      { kind: "PixelBlock", regions: [{ x: { value: 1 } }] },
+      { kind: "PixelBlock", regions: [{ shape: { x: { value: 1 } } }] },
       { kind: "Rule" },
     ]);
   });

@@ -366,16 +366,15 @@ describe("filters and pixel blocks", () => {
     );
     expect(withoutSpans(item)).toEqual({
       kind: "PixelBlock",
+      complete: false,
       when: { kind: "Binary", op: "==", left: id("Modality"), right: s("US") },
       because: s("banner"),
       regions: [
-        { kind: "BlankRegion", x: n(0), y: n(0), width: n(800), height: n(56), frames: null, fill: null },
+        { kind: "PixelRegion", mode: "blank", shape: { form: "rect", x: n(0), y: n(0), width: n(800), height: n(56) }, frames: null, fill: null },
         {
-          kind: "BlankRegion",
-          x: n(700),
-          y: n(560),
-          width: n(100),
-          height: n(40),
+          kind: "PixelRegion",
+          mode: "blank",
+          shape: { form: "rect", x: n(700), y: n(560), width: n(100), height: n(40) },
           frames: [
             { kind: "FrameRange", from: n(1), to: n(10) },
             { kind: "FrameRange", from: n(12), to: null },
@@ -391,7 +390,7 @@ describe("filters and pixel blocks", () => {
   });
 
   it("pixel block with no condition and no region", () => {
-    expect(withoutSpans(onlyItem("pixels {}").item)).toEqual({ kind: "PixelBlock", when: null, because: null, regions: [] });
+    expect(withoutSpans(onlyItem("pixels {}").item)).toEqual({ kind: "PixelBlock", complete: false, when: null, because: null, regions: [] });
   });
 });
 

@@ -26,8 +26,8 @@ describe("names and keywords", () => {
   it("has a token for every reserved word of the reference", () => {
     const reserved = [
       "deid profile option based on with code release import secret from env file param let vr private",
-      "reject quarantine pixels blank frames fill when because and or not in contains keep remove empty",
-      "dummy clean uid shift lookup else coarsen replace set",
+      "reject accept skip quarantine pixels blank frames fill when because and or not in contains keep remove empty",
+      "dummy clean uid shift lookup else coarsen replace set create append",
     ]
       .join(" ")
       .split(" ");

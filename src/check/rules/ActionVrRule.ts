@@ -84,7 +84,7 @@ export function ActionVrRule(ctx: CheckContext): Visitor {
           if (vrs.includes("SQ")) ctx.report("DEID2002", action.span, `${t.label} is a sequence; it can be kept, removed, emptied or cleaned, not set to a value`);
           break;
         case "LookupAction":
-          check(action.otherwise, [t], span);
+          if (action.otherwise.kind !== "QuarantineMiss") check(action.otherwise, [t], span);
           break;
       }
     }

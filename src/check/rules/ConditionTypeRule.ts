@@ -34,6 +34,12 @@ export function ConditionTypeRule(ctx: CheckContext): Visitor {
     PixelBlock(node) {
       requireBool(node.when, "`when`");
     },
+    WhenBlock(node) {
+      requireBool(node.when, "`when`");
+    },
+    AnyWhereSelector(node) {
+      requireBool(node.test, "`any where`");
+    },
     Unary(node) {
       requireBool(node.operand, "`not`");
     },

@@ -6,6 +6,7 @@ import { lookupKeyword, lookupTag } from "../../dicom/dictionary";
 import type { ElementRef, Rule } from "../../syntax/ast";
 import type { Visitor } from "../../syntax/visitor";
 import type { CheckContext } from "../context";
+import { flattenStatements } from "../../syntax/blocks";
 import { buildIr } from "../../ir/build";
 import { decidingRule, describeAction, type AttributeKey } from "../../ir/explain";
 
@@ -26,7 +27,9 @@ export function KeepWithoutReasonRule(ctx: CheckContext): Visitor {
         if (ctx.file.fromStdlib) return;
         for (const unit of ctx.unitsHere) {
           if (unit.kind !== "profile" || !unit.header || unit.header.kind !== "Profile" || !unit.header.basedOn) continue;
-          const keeps = unit.statements.filter((s): s is Rule => s.kind === "Rule" && !s.because && s.action.kind === "CodeAction" && s.action.code === "K");
+          const keeps = flattenStatements(unit.statements)
+            .map((f) => f.statement)
+            .filter((s): s is Rule => s.kind === "Rule" && !s.because && s.action.kind === "CodeAction" && s.action.code === "K");
           if (keeps.length === 0) continue;
           const { ir } = buildIr(ctx.program, unit);
           const ownLayer = ir.profile.layers.length - 1;

@@ -9,6 +9,9 @@ import type { Visitor } from "../../syntax/visitor";
 import type { CheckContext } from "../context";
 import { FUNCTIONS, resolveIdent, typeOf } from "../types";
 
+/** What a text argument accepts: text, a number (written as text), or what is known only at run time. */
+const TEXT_LIKE: ReadonlySet<string> = new Set(["string", "number", "unknown"]);
+
 export function NameResolutionRule(ctx: CheckContext): Visitor {
   /** identifiers already judged as call arguments (keys, attribute arguments) */
   const handled = new Set<Ident>();
@@ -45,14 +48,20 @@ export function NameResolutionRule(ctx: CheckContext): Visitor {
         });
         return;
       }
-      if (node.args.length !== sig.params.length) {
+      if (sig.rest !== undefined && node.args.length < sig.params.length) {
+        ctx.report("DEID2012", node.span, `\`${node.callee.text}\` takes at least ${sig.params.length} argument${sig.params.length === 1 ? "" : "s"}, got ${node.args.length}`, {
+          help: `write \`${node.callee.text}(${sig.params.join(", ")}, ...)\``,
+        });
+        return;
+      }
+      if (sig.rest === undefined && node.args.length !== sig.params.length) {
         ctx.report("DEID2012", node.span, `\`${node.callee.text}\` takes ${sig.params.length} argument${sig.params.length === 1 ? "" : "s"}, got ${node.args.length}`, {
           help: `write \`${node.callee.text}(${sig.params.join(", ")})\``,
         });
         return;
       }
       node.args.forEach((arg, i) => {
-        const want = sig.params[i]!;
+        const want = sig.params[i] ?? sig.rest ?? "unknown";
         if (want === "secret") {
           if (arg.kind === "Ident") handled.add(arg);
           if (!isSecret(arg)) {
@@ -80,6 +89,12 @@ export function NameResolutionRule(ctx: CheckContext): Visitor {
         if (want === "number" && typeOf(arg, ctx.scope) !== "number" && typeOf(arg, ctx.scope) !== "unknown") {
           ctx.report("DEID2012", arg.span, `argument ${i + 1} of \`${node.callee.text}\` must be a number`);
         }
+        if (want === "regex" && typeOf(arg, ctx.scope) !== "regex" && typeOf(arg, ctx.scope) !== "unknown") {
+          ctx.report("DEID2012", arg.span, `argument ${i + 1} of \`${node.callee.text}\` must be a regular expression, such as \`/^[A-Z]+$/\``);
+        }
+        if (want === "string" && !TEXT_LIKE.has(typeOf(arg, ctx.scope))) {
+          ctx.report("DEID2012", arg.span, `argument ${i + 1} of \`${node.callee.text}\` must be text, found ${typeOf(arg, ctx.scope)}`);
+        }
       });
       if (node.callee.text === "hash") {
         const len = node.args[2];
@@ -87,7 +102,14 @@ export function NameResolutionRule(ctx: CheckContext): Visitor {
           ctx.report("DEID2012", len.span, "a hash length is a whole number from 1 to 52");
         }
       }
-      if (node.callee.text === "days") {
+      if (node.callee.text === "ageBand" || node.callee.text === "capAge" || node.callee.text === "truncate") {
+        const n = node.args[1];
+        const least = node.callee.text === "truncate" ? 0 : 1;
+        if (n?.kind === "Number" && (n.value < least || !Number.isInteger(n.value))) {
+          ctx.report("DEID2012", n.span, `the last argument of \`${node.callee.text}\` is a whole number of at least ${least}`);
+        }
+      }
+            if (node.callee.text === "days") {
         const range = node.args[2];
         if (range?.kind === "Range" && range.from.kind === "Number" && range.to.kind === "Number" && range.from.value > range.to.value) {
           ctx.report("DEID2012", range.span, `the range \`${range.from.raw} .. ${range.to.raw}\` is empty`, { help: "write the smaller bound first" });

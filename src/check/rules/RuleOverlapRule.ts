@@ -6,6 +6,7 @@ import { lookupKeyword } from "../../dicom/dictionary";
 import type { Action, Expr, Rule, Selector } from "../../syntax/ast";
 import type { Visitor } from "../../syntax/visitor";
 import type { CheckContext } from "../context";
+import { flattenStatements } from "../../syntax/blocks";
 
 /** Canonical keys of what a selector selects; keyword and tag spellings of one attribute agree. */
 export function selectorKeys(sel: Selector): string[] {
@@ -16,12 +17,17 @@ export function selectorKeys(sel: Selector): string[] {
       return ["private *"];
     case "VrSelector":
       return sel.vrs.map((v) => `vr ${v.text}`);
+    case "KeywordPatternSelector":
+      return [`keyword /${sel.pattern.pattern}/${sel.pattern.flags}`];
+    case "AnyWhereSelector":
+      return [`any where ${JSON.stringify(sel.test, (k, v) => (k === "span" ? undefined : v))}`];
     case "PathSelector":
       return [
         (sel.anchored ? "/" : "") +
           sel.steps
             .map((s) => {
               if (s.kind === "DeepStep") return "**";
+              if (s.kind === "AnyStep") return "*";
               const el = s.element;
               const item = s.item ? `[${s.item.value}]` : "";
               switch (el.kind) {
@@ -53,14 +59,18 @@ export function RuleOverlapRule(ctx: CheckContext): Visitor {
       leave() {
         for (const unit of ctx.unitsHere) {
           const seen = new Map<string, Rule[]>();
-          for (const st of unit.statements) {
+          // A rule inside `when` blocks has their conditions too: compare the joined conditions.
+          const conditions = new Map<Rule, readonly Expr[]>();
+          const whenOf = (r: Rule): string => conditions.get(r)!.map(shape).join(" and ");
+          for (const { statement: st, blockConditions } of flattenStatements(unit.statements)) {
             if (st.kind !== "Rule") continue;
+            conditions.set(st, st.when ? [...blockConditions, st.when] : blockConditions);
             for (const sel of st.selectors) {
               for (const key of selectorKeys(sel)) {
                 const earlier = seen.get(key) ?? [];
                 for (const prev of earlier) {
                   if (prev === st) continue;
-                  const sameWhen = shape(prev.when) === shape(st.when);
+                  const sameWhen = whenOf(prev) === whenOf(st);
                   const related = [{ file: ctx.file.path, span: prev.span, message: "the earlier rule" }];
                   if (sameWhen && shape(prev.action) === shape(st.action)) {
                     ctx.report("DEID3001", sel.span, "this rule repeats an earlier rule", { help: "remove one of them", related });
@@ -69,7 +79,7 @@ export function RuleOverlapRule(ctx: CheckContext): Visitor {
                       help: "keep one; if both are meant, give them different `when` conditions",
                       related,
                     });
-                  } else if (prev.when === null) {
+                  } else if (conditions.get(prev)!.length === 0) {
                     ctx.report("DEID3003", sel.span, "this rule can never decide: an earlier rule for the same attribute applies unconditionally", {
                       help: "move the conditional rule above the unconditional one",
                       related,

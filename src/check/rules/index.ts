@@ -15,7 +15,12 @@ import { RuleOverlapRule } from "./RuleOverlapRule";
 import { KeepWithoutReasonRule } from "./KeepWithoutReasonRule";
 import { PixelRegionRule } from "./PixelRegionRule";
 import { FilterReasonRule } from "./FilterReasonRule";
+import { SkipFilterRule } from "./SkipFilterRule";
+import { PixelApplyRule } from "./PixelApplyRule";
 import { PathSelectorRule } from "./PathSelectorRule";
+import { FormatPlaceholderRule } from "./FormatPlaceholderRule";
+import { CreateAppendRule } from "./CreateAppendRule";
+import { KeywordPatternRule } from "./KeywordPatternRule";
 
 export type LintRule = (ctx: CheckContext) => Visitor;
 
@@ -23,14 +28,19 @@ export const specifiedRules: readonly LintRule[] = Object.freeze([
   UnknownAttributeRule,
   PrivateTagRule,
   PathSelectorRule,
+  KeywordPatternRule,
   NameResolutionRule,
+  FormatPlaceholderRule,
   UnitReferenceRule,
   DeclarationRule,
   RegexRule,
   ConditionTypeRule,
   ActionVrRule,
+  CreateAppendRule,
   RuleOverlapRule,
   KeepWithoutReasonRule,
   PixelRegionRule,
   FilterReasonRule,
+  SkipFilterRule,
+  PixelApplyRule,
 ]);

@@ -11,9 +11,10 @@
 import { realpathSync } from "node:fs";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isMainThread } from "node:worker_threads";
 import { Command, CommanderError, Option } from "commander";
 import { EXIT_USAGE, UsageError } from "../../cli/exit";
-import { runWithDependencies, type RunCliOptions } from "../../cli/run";
+import { bundledProgramUrl, defaultJobs, runWithDependencies, type RunCliOptions } from "../../cli/run";
 import type { ExecutorEnvironment, Executor } from "../../runtime/executor/types";
 import { LAYOUTS } from "../../run/layout";
 import { RunSetupError } from "../../run/errors";
@@ -30,7 +31,7 @@ export interface ProcessorModule {
 
 const EXIT_CODES = `
 Exit codes (as deidc run):
-  0  every object was written
+  0  every object was written (or skipped by a \`skip\` filter)
   1  some objects failed, were rejected or quarantined (each is named on stderr and in the report)
   2  usage error: bad options, missing key or lookup table; no input was read`;
 
@@ -60,13 +61,16 @@ export async function processorMain(argv: readonly string[], m: ProcessorModule)
     .option("--param <NAME=value>", "set a profile parameter (repeat for several)", collectRepeated)
     .option("--key-file <file>", "read the secret key from this file, for every secret (default: the profile's secrets, or DEID_KEY)")
     .addOption(new Option("--layout <layout>", "output layout").choices([...LAYOUTS]).default("mirror"))
-    .option("-j, --jobs <n>", "files read ahead while de-identifying; output does not depend on it", "1")
+    .option("-j, --jobs <n>", `worker threads (default: the number of cores, ${defaultJobs()} here); output does not depend on it`)
     .option("--no-progress", "no progress line, even on a terminal")
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", EXIT_CODES)
     .exitOverride()
     .action(async (inputs: string[], opts: RunCliOptions) => {
+      // The processor file itself, started again as worker threads (it serves them at load: see src/codegen/emit.ts).
+      const workerScript = bundledProgramUrl(import.meta.url);
       code = await runWithDependencies(m.PROFILE, inputs, opts, {
+        ...(workerScript ? { workerScript } : {}),
         // The profile is compiled in; the IR the driver passes is the one this module was generated from.
         createExecutor: (_ir, env) => m.createProcessor(env),
         stderr: process.stderr,
@@ -89,6 +93,8 @@ export async function processorMain(argv: readonly string[], m: ProcessorModule)
 
 /** Is the module at `moduleUrl` the program node was started with (rather than imported by it)? */
 export function isMainModule(moduleUrl: string): boolean {
+  // A worker thread sees the same argv as the program that started it.
+  if (!isMainThread) return false;
   const started = process.argv[1];
   if (!started) return false;
   try {

@@ -29,7 +29,7 @@ export interface IrSource {
 }
 
 /** What happened to an object. */
-export type Outcome = "written" | "rejected" | "quarantined" | "failed";
+export type Outcome = "written" | "skipped" | "rejected" | "quarantined" | "failed";
 
 /** One element the executor changed. Never an original value. */
 export interface TouchedElement {
@@ -72,7 +72,7 @@ export interface DeidentifyOptions {
 }
 
 export interface DeidentifyResult {
-  /** the de-identified Part 10 file; null unless record.outcome is "written" */
+  /** the de-identified Part 10 file ("written"), or the input unchanged ("skipped"); null otherwise */
   output: Uint8Array | null;
   record: ObjectRecord;
 }

@@ -42,7 +42,7 @@ export interface DeidentifyOptions {
 }
 
 export interface DeidentifyResult {
-  /** the de-identified Part 10 file; null unless record.outcome is "written" */
+  /** the de-identified Part 10 file ("written"), or the input unchanged ("skipped"); null otherwise */
   output: Uint8Array | null;
   /** what happened, for the audit report; never holds an original value */
   record: ObjectRecord;

@@ -17,10 +17,14 @@
 // and then option profiles on top of it.
 
 import { ImportCode } from "../codes";
+import { LANGUAGE_FEATURES } from "../features";
 import { ProfileDraft } from "../draft";
 import type { Findings, ImportSource } from "../source";
 import { DICTIONARY_RELEASE } from "../../dicom/dictionary";
 import { attributeText, groupRangeText, keywordTag, privateTagText, tagSelector, tagText, vrsOfTag } from "../syntax";
+import { importFilterScript, isFilterScript } from "./filter";
+import { lookupTableCsv, readCtpLookupTable } from "./lookup-table";
+import { importPixelScript, isPixelScript } from "./pixels";
 import { type CtpItem, readCtpScript } from "./script";
 import { type CtpEnvironment, type CtpReference, type CtpTarget, translateElement } from "./translate";
 
@@ -31,6 +35,10 @@ export interface CtpImportOptions {
   lookupTable: string;
   /** the user named the table (--lookup), so they need no reminder of its format */
   lookupTableNamed: boolean;
+  /** CTP's own lookup table (LookupTable.properties), converted to the CSV table the profile reads */
+  lookupSource?: ImportSource;
+  /** receives the converted table's CSV text */
+  tables?: { path: string; text: string }[];
 }
 
 /** Elements deidc writes into every output itself (PS3.15 E.1.1 and PS3.10 File Meta). */
@@ -51,7 +59,19 @@ interface SourcedItem {
 
 export function importCtpScripts(sources: readonly ImportSource[], options: CtpImportOptions, findings: Findings): ProfileDraft | null {
   const items: SourcedItem[] = [];
-  for (const source of sources) {
+  // The anonymizer's scripts are XML; a pixel anonymizer script has `{ signature } (regions)`; anything else is a filter.
+  const anonymizerSources = sources.filter((s) => /^\s*</.test(s.text));
+  const pixelSources = sources.filter((s) => !anonymizerSources.includes(s) && isPixelScript(s.text));
+  const filterSources = sources.filter((s) => !anonymizerSources.includes(s) && !pixelSources.includes(s));
+  for (const source of filterSources) {
+    if (!isFilterScript(source.text)) {
+      findings.add(source, ImportCode.unreadableSource, source.lineSpan(1), "not a CTP script: neither a DicomAnonymizer script in XML form, a DicomPixelAnonymizer script (`{ signature } (x,y,w,h)`) nor a DicomFilter script (`Modality.equals(\"CT\") * ...`)", {
+        help: "export an anonymizer script from CTP's DicomAnonymizer configurator, which writes the XML form",
+      });
+      return null;
+    }
+  }
+  for (const source of anonymizerSources) {
     const read = readCtpScript(source);
     if (!read.ok) {
       findings.add(source, ImportCode.unreadableSource, read.span, read.message, { help: "export the script from CTP's DicomAnonymizer configurator, which writes the XML form" });
@@ -92,10 +112,17 @@ export function importCtpScripts(sources: readonly ImportSource[], options: CtpI
   draft.preamble.push(`Imported by \`deidc import ctp\` from ${sources.map((s) => s.path).join(", ")}.`);
   draft.preamble.push("Each rule names the script line it came from; docs/migrating.md lists what deidc does differently on purpose.");
 
+  // The element being translated, and the first element that looks up each key type.
+  let current: SourcedItem | null = null;
+  const keyTypeUses = new Map<string, SourcedItem>();
+  const table = options.lookupSource ? readCtpLookupTable(options.lookupSource, findings) : null;
   const env: CtpEnvironment = {
     params,
     draft,
     lookupTable: options.lookupTable,
+    usesKeyType: (keyType) => {
+      if (current && !keyTypeUses.has(keyType)) keyTypeUses.set(keyType, current);
+    },
     resolve: (name) => resolveReference(name, privateNames),
   };
   const scriptedTags = new Set<number>();
@@ -142,11 +169,13 @@ export function importCtpScripts(sources: readonly ImportSource[], options: CtpI
           draft.comment(`${origin(s)} replaced by ${origin(later)}: ${target.selector} ${it.script}`);
           break;
         }
+        current = s;
         emitElement(s, target, env, draft, findings, origin(s), { removeOverlays, removeUnspecified });
-        if (!lookupNoted && !options.lookupTableNamed && /@\s*lookup\s*\(/.test(it.script)) {
+        current = null;
+        if (!lookupNoted && !options.lookupTableNamed && !table && /@\s*lookup\s*\(/.test(it.script)) {
           lookupNoted = true;
-          findings.add(src, ImportCode.lookupTableFormat, it.span, `CTP's lookup table holds \`keytype/key = value\` lines; deidc reads \`${options.lookupTable}\`, a CSV file of \`key,value\` rows`, {
-            help: "convert the table: drop the `keytype/` prefix, and write one `key,value` row per line (pass another file name with --lookup)",
+          findings.add(src, ImportCode.lookupTableFormat, it.span, `CTP's lookup table holds \`keytype/key = value\` lines; deidc reads \`${options.lookupTable}\`, a CSV file of \`keytype,key,value\` rows`, {
+            help: "pass CTP's table with --lookup-table and the import converts it, or write one `keytype,key,value` row per line (pass another file name with --lookup)",
           });
         }
         if (removeUnspecified && /^\s*@\s*keep\s*\(\s*\)\s*$/.test(it.script) && target.vrs.includes("SQ")) keptSequences.push(s);
@@ -188,10 +217,33 @@ export function importCtpScripts(sources: readonly ImportSource[], options: CtpI
     }
   }
 
+  if (table) {
+    const present = new Set(table.entries.map((e) => e.keyType));
+    for (const [keyType, s] of keyTypeUses) {
+      if (present.has(keyType)) continue;
+      findings.add(s.source, ImportCode.lookupKeyTypeMissing, s.item.span, `the lookup table ${table.source.path} has no \`${keyType}/...\` key, so every object misses this lookup`, {
+        help: `add \`${keyType}/<value>=<replacement>\` lines to the table, or correct the key type in the script`,
+        related: [{ file: table.source.path, span: table.source.lineSpan(1), message: "the lookup table" }],
+      });
+      draft.comment(`${origin(s)} the lookup table has no ${keyType} keys: every object misses`);
+    }
+    options.tables?.push({ path: options.lookupTable, text: lookupTableCsv(table) });
+  }
+
   for (const s of keptSequences) {
     findings.add(s.source, ImportCode.sequenceContents, s.item.span, "CTP keeps this sequence with its items unchanged; deidc applies the profile's rules inside it, and `* -> remove` removes the items' attributes no rule keeps", {
       help: "add rules that keep the attributes inside the sequence that must stay",
     });
+  }
+
+  const lineOrigin = (source: ImportSource) => (line: number) => (sources.length > 1 ? `ctp:${source.path}:${line}` : `ctp:${line}`);
+  for (const source of filterSources) {
+    draft.blank();
+    importFilterScript(source, draft, findings, lineOrigin(source));
+  }
+  for (const source of pixelSources) {
+    draft.blank();
+    importPixelScript(source, draft, findings, lineOrigin(source));
   }
 
   // What CTP does with the elements the script does not name.
@@ -306,7 +358,21 @@ function emitElement(
 
   const translation = translateElement(it.script, target, env);
   for (const note of translation.notes) findings.add(src, note.code, it.span, note.message, note.help ? { help: note.help } : {});
-  if (translation.always && !translation.rules.every((r) => r.action === "keep")) {
+  // `@always()` creates a missing element; `create` does the same for a standard attribute at the top level.
+  const creatable = (action: string): string | null => {
+    if (action === "empty") return '""';
+    return /^(keep|remove|U|dummy|clean)$/.test(action) || /^(shift|lookup|coarsen|replace)\(/.test(action) ? null : action;
+  };
+  let created = false;
+  if (translation.always && LANGUAGE_FEATURES.create && tag !== null && !target.isPrivate && target.listed) {
+    translation.rules = translation.rules.map((r) => {
+      const value = creatable(r.action);
+      if (value === null) return r;
+      created = true;
+      return { ...r, action: `create ${value}` };
+    });
+  }
+  if (translation.always && !created && !translation.rules.every((r) => r.action === "keep")) {
     findings.add(src, ImportCode.cannotCreate, it.span, `\`@always()\` makes CTP create ${target.label} when the object lacks it; deidc rules change only elements the object has`, {
       help: "PatientIdentityRemoved, DeidentificationMethod and the method code sequence are the ones deidc creates, in every output",
     });

@@ -17,6 +17,7 @@
 
 import type { ProfileDraft } from "../draft";
 import type { ImportCodeValue } from "../codes";
+import { LANGUAGE_FEATURES } from "../features";
 import { ImportCode } from "../codes";
 import { TEXT_VRS } from "../../dicom/vr";
 import { escapeRegexText, literalProblem, parameterName, quote, regexLiteral } from "../syntax";
@@ -47,6 +48,8 @@ export interface CtpEnvironment {
   draft: ProfileDraft;
   /** the CSV table `@lookup` calls read */
   lookupTable: string;
+  /** told each key type a `@lookup` uses */
+  usesKeyType(keyType: string): void;
 }
 
 export interface Note {
@@ -63,7 +66,7 @@ export interface TranslatedRule {
 }
 
 export interface TranslatedFilter {
-  outcome: "quarantine" | "reject";
+  outcome: "quarantine" | "skip";
   when: string;
   because: string;
 }
@@ -83,7 +86,7 @@ type Part =
   | { kind: "expr"; expr: string }
   | { kind: "action"; action: string }
   | { kind: "unsupported"; fallback: "remove" | "empty"; comment: string }
-  | { kind: "filter"; outcome: "quarantine" | "reject"; because: string };
+  | { kind: "filter"; outcome: "quarantine" | "skip"; because: string };
 
 interface Alternative {
   conditions: string[];
@@ -246,7 +249,8 @@ class Translator {
       case "quarantine":
         return one([{ kind: "filter", outcome: "quarantine", because: `CTP @quarantine() in the script for ${this.target.label}` }]);
       case "skip":
-        return one([{ kind: "filter", outcome: "reject", because: `CTP @skip() in the script for ${this.target.label}` }]);
+        // CTP's DicomAnonymizer stage passes a skipped object on as it arrived.
+        return one([{ kind: "filter", outcome: "skip", because: `CTP @skip() in the script for ${this.target.label}: passed on unchanged` }]);
       case "if":
         return this.ifFn(call);
       case "select": {
@@ -478,7 +482,10 @@ class Translator {
 
   private lookup(call: CtpCall): Alternative[] {
     const names = (call.args[0] ?? "").split("|");
-    const keys: string[] = [];
+    // CTP looks up `keytype/value`: the key type is the table's first key column.
+    const keyType = arg(call, 1).trim();
+    const keys: string[] = [quote(keyType)];
+    this.env.usesKeyType(keyType);
     for (const n of names) {
       const ref = this.reference(call, n);
       const v = ref && this.valueOf(ref);
@@ -488,12 +495,15 @@ class Translator {
     const table = this.env.lookupTable;
     const lookupOf = (otherwise: string): string => `lookup(${quote(table)}, ${keys.join(", ")}) else ${otherwise}`;
     const onMiss = arg(call, 2);
-    const missNote = (): void =>
+    const missNote = (): void => {
+      if (LANGUAGE_FEATURES.quarantineOnLookupMiss) return;
       this.note(
         ImportCode.lookupMiss,
         `when a key is missing from the lookup table, \`${callText(call)}\` quarantines the object; a deidc \`lookup\` cannot quarantine, so the import removes the element on a miss`,
         "make sure the table holds every key before running (CTP's LookupTableChecker stage does the same check), or add a third argument such as `keep` or `remove` to say what a miss does",
       );
+    };
+    const onMissDefault = LANGUAGE_FEATURES.quarantineOnLookupMiss ? "quarantine" : "remove";
     switch (onMiss) {
       case "keep":
         return one([{ kind: "action", action: lookupOf("keep") }]);
@@ -509,20 +519,20 @@ class Translator {
         }
         break;
       case "ignore":
-        if (call.args.length > 3 && keys.length === 1) {
+        if (call.args.length > 3 && keys.length === 2) {
           const pattern = regexLiteral(`^(?:${arg(call, 3)})$`);
           if (pattern !== null) {
             missNote();
             return [
-              { conditions: [`${keys[0]} ~ ${pattern}`], depth: null, parts: [{ kind: "action", action: lookupOf("keep") }] },
-              { conditions: [`${keys[0]} !~ ${pattern}`], depth: null, parts: [{ kind: "action", action: lookupOf("remove") }] },
+              { conditions: [`${keys[1]} ~ ${pattern}`], depth: null, parts: [{ kind: "action", action: lookupOf("keep") }] },
+              { conditions: [`${keys[1]} !~ ${pattern}`], depth: null, parts: [{ kind: "action", action: lookupOf(onMissDefault) }] },
             ];
           }
         }
         break;
     }
     missNote();
-    return one([{ kind: "action", action: lookupOf("remove") }]);
+    return one([{ kind: "action", action: lookupOf(onMissDefault) }]);
   }
 
   private ifFn(call: CtpCall): Alternative[] {
@@ -607,7 +617,7 @@ class Translator {
    * filter reads the top-level attributes, so it needs the element present
    * and standard. Otherwise the element is removed (with a finding).
    */
-  private filterFor(alternative: Alternative, outcome: { outcome: "quarantine" | "reject"; because: string }): TranslatedFilter | null {
+  private filterFor(alternative: Alternative, outcome: { outcome: "quarantine" | "skip"; because: string }): TranslatedFilter | null {
     const verb = outcome.outcome === "quarantine" ? "quarantines" : "skips";
     if (this.target.isPrivate || this.target.tag === null || alternative.depth === "nested") {
       this.note(ImportCode.notExpressible, `CTP ${verb} the object from the script of ${this.target.label}, which a deidc filter cannot test; the import removes the element instead`);
@@ -618,7 +628,7 @@ class Translator {
   }
 
   /** What CTP does with the element for one alternative. */
-  private outcome(parts: Part[]): { kind: "action"; action: string } | { kind: "filter"; outcome: "quarantine" | "reject"; because: string } {
+  private outcome(parts: Part[]): { kind: "action"; action: string } | { kind: "filter"; outcome: "quarantine" | "skip"; because: string } {
     const filter = parts.find((p): p is Extract<Part, { kind: "filter" }> => p.kind === "filter");
     if (filter) return { kind: "filter", outcome: filter.outcome, because: filter.because };
     const unsupported = parts.find((p): p is Extract<Part, { kind: "unsupported" }> => p.kind === "unsupported");

@@ -123,35 +123,43 @@ function constantFor(test: string): boolean {
   return test === "missing" || test === "notcontains" || test === "notequals";
 }
 
-export interface Region {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** A label's regions in deidc's (x, y, width, height) form, and the ones that cannot be imported. */
-export function labelRegions(label: FilterLabel): { regions: { line: number; region: Region }[]; problems: { line: number; message: string }[] } {
-  const regions: { line: number; region: Region }[] = [];
+/**
+ * A label's regions as the lines of a pixel block, and the ones that cannot
+ * be imported. deid's `coordinates` are xmin, ymin, xmax, ymax and
+ * `ctpcoordinates` x, y, width, height; `keep...` forms blank everything
+ * outside the region; `all` is the whole image; `from:SequenceOfUltrasoundRegions`
+ * takes the regions of the Sequence of Ultrasound Regions.
+ */
+export function labelRegions(label: FilterLabel): { regions: { line: number; text: string }[]; problems: { line: number; message: string }[] } {
+  const regions: { line: number; text: string }[] = [];
   const problems: { line: number; message: string }[] = [];
   for (const r of label.regions) {
-    if (r.kind === "keepcoordinates" || r.kind === "ctpkeepcoordinates") {
-      problems.push({ line: r.line, message: `\`${r.kind}\` blanks everything outside the region, which a deidc \`blank\` cannot say; the region is not imported` });
+    const keep = r.kind === "keepcoordinates" || r.kind === "ctpkeepcoordinates";
+    const verb = keep ? "keep" : "blank";
+    const value = r.text.trim();
+    if (/^all$/i.test(value)) {
+      if (keep) problems.push({ line: r.line, message: `\`${r.kind} all\` keeps the whole image, so deid blanks nothing, and neither does the import` });
+      else regions.push({ line: r.line, text: "blank all" });
       continue;
     }
-    const numbers = r.text.split(",").map((s) => s.trim());
+    if (/^from:\s*SequenceOfUltrasoundRegions$/i.test(value)) {
+      regions.push({ line: r.line, text: `${verb} ultrasound regions` });
+      continue;
+    }
+    const numbers = value.split(",").map((n) => n.trim());
     if (numbers.length !== 4 || numbers.some((n) => !/^-?\d+$/.test(n))) {
-      problems.push({ line: r.line, message: `\`${r.kind} ${r.text}\` is not four whole numbers; the region is not imported` });
+      problems.push({ line: r.line, message: `\`${r.kind} ${r.text}\` is not four whole numbers (nor \`all\` or \`from:SequenceOfUltrasoundRegions\`); the region is not imported` });
       continue;
     }
     const [a, b, c, d] = numbers.map((n) => parseInt(n, 10)) as [number, number, number, number];
-    const region = r.kind === "ctpcoordinates" ? { x: a, y: b, width: c, height: d } : { x: a, y: b, width: c - a, height: d - b };
+    const ctp = r.kind === "ctpcoordinates" || r.kind === "ctpkeepcoordinates";
+    const region = ctp ? { x: a, y: b, width: c, height: d } : { x: a, y: b, width: c - a, height: d - b };
     if (region.width <= 0 || region.height <= 0 || region.x < 0 || region.y < 0) {
-      const form = r.kind === "ctpcoordinates" ? "x, y, width, height" : "xmin, ymin, xmax, ymax";
+      const form = ctp ? "x, y, width, height" : "xmin, ymin, xmax, ymax";
       problems.push({ line: r.line, message: `\`${r.kind} ${r.text}\` (${form}) is an empty region, so deid blanks nothing there, and neither does the import` });
       continue;
     }
-    regions.push({ line: r.line, region });
+    regions.push({ line: r.line, text: `${verb} (${region.x}, ${region.y}, ${region.width}, ${region.height})` });
   }
   return { regions, problems };
 }

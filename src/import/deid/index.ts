@@ -433,7 +433,7 @@ function importLabel(l: Located, label: Extract<RecipeEntry, { kind: "label" }>,
   }
   if (regions.length > 0) {
     at(position, (d) =>
-      d.pixels({ when, because: label.name || label.group, regions: regions.map((r) => `blank (${r.region.x}, ${r.region.y}, ${r.region.width}, ${r.region.height})`), origin }),
+      d.pixels({ when, because: label.name || label.group, regions: regions.map((r) => r.text), origin }),
     );
     return;
   }

@@ -336,6 +336,25 @@ export function writePart10(meta: FileMetaInput, dataset: Uint8Array): Uint8Arra
   return file;
 }
 
+/**
+ * writePart10 for a dataset its caller is done with (the executor's freshly
+ * written output): when the buffer under `dataset` has room after it for the
+ * header, the dataset is moved up within that buffer and the header written
+ * in front, instead of both being copied into a new buffer. A large object is
+ * then held once, not twice (a 64-frame 512x512 object: 34 MB less at the
+ * peak). `dataset`'s bytes are overwritten; the result is a view on its buffer.
+ */
+export function writePart10Consuming(meta: FileMetaInput, dataset: Uint8Array): Uint8Array {
+  if (encodingOfTransferSyntax(meta.transferSyntaxUid).deflated) return writePart10(meta, dataset);
+  const header = fileMetaHeader(meta);
+  const room = dataset.buffer.byteLength - dataset.byteOffset - dataset.length;
+  if (room < header.length) return writePart10(meta, dataset);
+  const file = new Uint8Array(dataset.buffer, dataset.byteOffset, header.length + dataset.length);
+  file.copyWithin(header.length, 0, dataset.length);
+  file.set(header, 0);
+  return file;
+}
+
 /** Raw deflate of an encoded dataset, as deflated transfer syntaxes store it; odd lengths are padded. */
 export function deflateDataset(dataset: Uint8Array): Uint8Array {
   const compressed = new Uint8Array(deflateRawSync(dataset));

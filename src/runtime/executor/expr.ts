@@ -6,6 +6,7 @@
 
 import { daysOffset, keyedHash } from "../actions";
 import type { IrExpr } from "../../ir/types";
+import { PURE_FUNCTIONS, isPureFunction } from "./functions";
 
 export type Value = string | number | boolean | undefined | RegExp | Value[] | { from: number; to: number };
 
@@ -157,6 +158,19 @@ function compileCall(fn: string, args: IrExpr[]): Compiled {
       return (ctx) => asText(a(ctx)).toLowerCase();
     }
     default:
+      if (isPureFunction(fn)) {
+        const f = PURE_FUNCTIONS[fn] as (...values: Value[]) => Value;
+        if (compiled.length === 1) {
+          const a = compiled[0]!;
+          return (ctx) => f(a(ctx));
+        }
+        if (compiled.length === 2) {
+          const a = compiled[0]!;
+          const b = compiled[1]!;
+          return (ctx) => f(a(ctx), b(ctx));
+        }
+        return (ctx) => f(...compiled.map((c) => c(ctx)));
+      }
       throw new Error(`function ${fn} is not in the language (the checker should have rejected it)`);
   }
 }

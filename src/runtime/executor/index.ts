@@ -4,9 +4,9 @@
 // there is one semantics.
 
 import { planPixelRules, type PixelRulePlan } from "../pixels";
-import type { IrProgram, IrSource } from "../../ir/types";
+import type { IrFilter, IrProgram, IrSource } from "../../ir/types";
 import { compileExpr, type Compiled, type Value } from "./expr";
-import { methodDescriptionOf, wantedTagsOf } from "./setup";
+import { createdTagsOf, methodDescriptionOf, wantedTagsOf } from "./setup";
 import { RulePlan } from "./plan";
 import { processObject } from "./process";
 import type { CrosswalkSink, Executor, ExecutorEnvironment } from "./types";
@@ -19,10 +19,13 @@ export const IMPLEMENTATION_VERSION_NAME = "DEIDC_0_1_0";
 
 export interface ExecutionPlan {
   rules: RulePlan;
-  filters: { outcome: "reject" | "quarantine"; when: Compiled | null; reason: string; source: IrSource }[];
+  /** in source order; the first whose condition holds decides (IrFilter) */
+  filters: { outcome: IrFilter["outcome"]; when: Compiled | null; reason: string; source: IrSource }[];
   lets: Map<string, Compiled>;
   params: Map<string, Value>;
   wantedTags: ReadonlySet<number>;
+  /** top-level attributes `create` rules may add when an object lacks them, in tag order (createdTagsOf) */
+  createTags: readonly number[];
   /** the profile's `pixels` blocks, planned (conditions compiled) */
   pixels: PixelRulePlan;
   tables: ExecutorEnvironment["tables"];
@@ -60,7 +63,7 @@ export function createExecutor(ir: IrProgram, env: ExecutorEnvironment & { runKe
     const given = env.params.get(p.name);
     params.set(p.name, given !== undefined ? given : p.default ? compileExpr(p.default)({} as never) : undefined);
   }
-  const pixels = planPixelRules(ir.pixels);
+  const pixels = planPixelRules(ir.pixels, ir.pixelApply);
   const methodDescription = methodDescriptionOf(ir);
 
   const plan: ExecutionPlan = {
@@ -69,6 +72,7 @@ export function createExecutor(ir: IrProgram, env: ExecutorEnvironment & { runKe
     lets,
     params,
     wantedTags: wanted,
+    createTags: createdTagsOf(ir),
     pixels,
     tables: env.tables,
     crosswalk: env.crosswalk,

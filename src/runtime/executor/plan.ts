@@ -2,7 +2,7 @@
 // creator slot) to the candidate rules in precedence order, built lazily
 // and memoised, so the per-element path is a map lookup and a short loop.
 
-import type { IrAction, IrElementMatch, IrProgram, IrRule, IrSource, IrStep } from "../../ir/types";
+import type { IrAction, IrElementMatch, IrExpr, IrProgram, IrRule, IrSource, IrStep } from "../../ir/types";
 import { compileExpr, type Compiled } from "./expr";
 
 export interface PlannedAction {
@@ -25,6 +25,8 @@ export interface PlannedRule {
   action: PlannedAction;
   /** a catch-all (`private *` or `*`) */
   catchAll: boolean;
+  /** an `any where` rule: never a candidate for Pixel Data, whose bytes are no value to test (isPixelDataTag) */
+  anyWhere?: true;
 }
 
 /** An enclosing sequence of the element being decided. */
@@ -67,10 +69,13 @@ function elementTest(m: IrElementMatch): (tag: number, creator: string | undefin
  * innermost last. `**` matches zero or more levels; an unanchored path may
  * start at any depth.
  */
+const anySequence = (): boolean => true;
+
 function ancestorMatcher(steps: IrStep[], anchored: boolean): AncestorMatcher | null {
   const before = steps.slice(0, -1);
   if (before.length === 0 && !anchored) return null;
-  const tests = before.map((s) => (s.kind === "deep" ? null : { test: elementTest(s.match), item: s.item }));
+  // null: `**`; an element test with no item: `*`, one level of any sequence.
+  const tests = before.map((s) => (s.kind === "deep" ? null : s.kind === "any" ? { test: anySequence, item: null } : { test: elementTest(s.match), item: s.item }));
   const matchFrom = (si: number, ai: number, ancestors: readonly Ancestor[], depth: number): boolean => {
     if (si === tests.length) return ai === depth;
     const t = tests[si];
@@ -98,12 +103,32 @@ function planAction(a: IrAction): PlannedAction {
     case "shift":
       return { ir: a, value: compileExpr(a.days) };
     case "lookup":
-      return { ir: a, keys: a.keys.map(compileExpr), otherwise: planAction(a.otherwise) };
+      // `else quarantine` has no action to plan: processObject quarantines the object on a miss.
+      return { ir: a, keys: a.keys.map(compileExpr), ...(a.otherwise.kind === "quarantine" ? {} : { otherwise: planAction(a.otherwise) }) };
     case "replace":
       return { ir: a, regex: new RegExp(a.pattern, a.flags) };
     default:
       return { ir: a };
   }
+}
+
+/** What `any where` looks at: every VR but SQ (a sequence is not a value to test). */
+export const ANY_WHERE_VRS: readonly string[] = [
+  "AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO", "LT", "OB", "OD", "OF", "OL", "OV",
+  "OW", "PN", "SH", "SL", "SS", "ST", "SV", "TM", "UC", "UI", "UL", "UN", "UR", "US", "UT", "UV",
+];
+
+/**
+ * Pixel Data, Float and Double Float Pixel Data, Overlay Data (60xx,3000), at any depth: images,
+ * never tested by `any where` (and an Overlay Data removed alone would leave its group invalid).
+ */
+export function isPixelDataTag(tag: number): boolean {
+  return tag === 0x7fe00010 || tag === 0x7fe00008 || tag === 0x7fe00009 || ((tag & 0xff01ffff) >>> 0 === 0x60003000 && tag >>> 16 <= 0x601e);
+}
+
+/** An `any where` rule's condition: its test, and its own `when` if it has one. */
+export function anyWhereCondition(test: IrExpr, when: IrExpr | null): IrExpr {
+  return when === null ? test : { kind: "binary", op: "and", left: test, right: when };
 }
 
 interface Candidate {
@@ -138,6 +163,15 @@ export class RulePlan {
         return { rule: { ...base, vrs: null, ancestors: null, catchAll: true }, test: (tag) => ((tag >>> 16) & 1) === 1, privateOnly: true };
       case "vr":
         return { rule: { ...base, vrs: sel.vrs, ancestors: null, catchAll: false }, test: () => true, privateOnly: false };
+      case "keywords": {
+        const tests = sel.matches.map(elementTest);
+        return { rule: { ...base, vrs: null, ancestors: null, catchAll: false }, test: (tag) => tests.some((t) => t(tag, undefined)), privateOnly: false };
+      }
+      case "anyWhere": {
+        // The test joins the rule's own condition; sequences themselves are never candidates.
+        const when = compileExpr(anyWhereCondition(sel.test, rule.when));
+        return { rule: { ...base, when, vrs: ANY_WHERE_VRS, ancestors: null, catchAll: false, anyWhere: true }, test: () => true, privateOnly: false };
+      }
       case "path": {
         const last = sel.steps[sel.steps.length - 1];
         const match = last && last.kind === "element" ? last.match : null;

@@ -6,7 +6,7 @@
 // standard leaves open (compound codes, C by VR, sequences) are made here,
 // once, in `applyCode` and `openSequence`.
 
-import { ByteSink, DatasetWriter, DicomCursor, DicomReadError, TokenKind, openCursor, readPart10, writePart10 } from "../dicom";
+import { ByteSink, DatasetWriter, DicomCursor, DicomReadError, TokenKind, openCursor, readPart10, writePart10Consuming } from "../dicom";
 import { TextEncodeError } from "../dicom/text";
 import {
   coarsenTemporal,
@@ -26,11 +26,11 @@ import { createHash } from "node:crypto";
 import { lookupTag } from "../../dicom/dictionary";
 import { TEXT_VRS } from "../../dicom/vr";
 import { asText, type EvalContext, type Value } from "./expr";
-import type { Ancestor, PlannedAction, PlannedRule } from "./plan";
+import { isPixelDataTag, type Ancestor, type PlannedAction, type PlannedRule } from "./plan";
 import type { ExecutionPlan } from "./index";
 import type { ObjectRecord, ObjectResult } from "./types";
-import { PixelError, applyPixelRules, describeImage, imageAttributesFrom, transferSyntaxInfo } from "../pixels";
-import type { IrPixelRule } from "../../ir/types";
+import { PixelError, applyPixelRules, describeImage, imageAttributesFrom, planRegions, transferSyntaxInfo, type ObjectRegions, type UltrasoundRegion } from "../pixels";
+import type { IrPixelRule, IrSource } from "../../ir/types";
 
 const TAG_SOP_CLASS_UID = 0x00080016;
 const TAG_SOP_INSTANCE_UID = 0x00080018;
@@ -48,6 +48,12 @@ const TAG_PIXEL_DATA = 0x7fe00010;
 const TAG_EXTENDED_OFFSET_TABLE = 0x7fe00001;
 const TAG_EXTENDED_OFFSET_TABLE_LENGTHS = 0x7fe00002;
 const CLEAN_PIXEL_DATA_CODE = { value: "113101", scheme: "DCM", meaning: "Clean Pixel Data Option" };
+const TAG_BURNED_IN_ANNOTATION = 0x00280301;
+const TAG_ULTRASOUND_REGIONS = 0x00186011;
+const TAG_REGION_MIN_X0 = 0x00186018;
+const TAG_REGION_MIN_Y0 = 0x0018601a;
+const TAG_REGION_MAX_X1 = 0x0018601c;
+const TAG_REGION_MAX_Y1 = 0x0018601e;
 
 /** Top-level attributes whose values a text clean (C) removes wherever they appear (PS3.15 E.3.5). */
 export const IDENTIFYING_TAGS: readonly number[] = [
@@ -112,16 +118,19 @@ interface TopLevel {
   existingMethods: string[];
   /** repeating overlay groups (60xx) with Overlay Data (60xx,3000) at the top level: group -> VR */
   overlayData: Map<number, string> | null;
+  /** the items of Sequence of Ultrasound Regions, read only when a `pixels` block uses them */
+  ultrasoundRegions: UltrasoundRegion[] | null;
 }
 
-function readTopLevel(cursor: DicomCursor, wanted: ReadonlySet<number>): TopLevel {
-  const top: TopLevel = { values: new Map(), present: new Set(), existingCodes: [], existingMethods: [], overlayData: null };
+function readTopLevel(cursor: DicomCursor, wanted: ReadonlySet<number>, readUltrasound: boolean): TopLevel {
+  const top: TopLevel = { values: new Map(), present: new Set(), existingCodes: [], existingMethods: [], overlayData: null, ultrasoundRegions: null };
   while (cursor.next()) {
     if (cursor.depth !== 0) continue;
     const tag = cursor.tag;
     top.present.add(tag);
     if (cursor.kind === TokenKind.Sequence) {
       if (tag === TAG_DEIDENTIFICATION_METHOD_CODES) readCodeItems(cursor, top.existingCodes);
+      else if (tag === TAG_ULTRASOUND_REGIONS && readUltrasound) top.ultrasoundRegions = readUltrasoundRegions(cursor);
       else cursor.skip();
       continue;
     }
@@ -156,6 +165,31 @@ function readCodeItems(cursor: DicomCursor, out: { value: string; scheme: string
       else if (cursor.tag === TAG_CODE_MEANING) current.meaning = cursor.readText();
     } else if (cursor.kind === TokenKind.Sequence) cursor.skip();
   }
+}
+
+/**
+ * The region rectangles of Sequence of Ultrasound Regions (PS3.3 C.8.5.5): one per item that has
+ * all four Region Location attributes (an item without them locates nothing and is left out).
+ */
+function readUltrasoundRegions(cursor: DicomCursor): UltrasoundRegion[] {
+  const depth = cursor.depth;
+  const regions: UltrasoundRegion[] = [];
+  let current: Partial<UltrasoundRegion> | null = null;
+  while (cursor.next()) {
+    if (cursor.kind === TokenKind.SequenceEnd && cursor.depth === depth) break;
+    if (cursor.kind === TokenKind.Item && cursor.depth === depth + 1) current = {};
+    else if (cursor.kind === TokenKind.ItemEnd && cursor.depth === depth + 1 && current) {
+      if (current.minX0 !== undefined && current.minY0 !== undefined && current.maxX1 !== undefined && current.maxY1 !== undefined) regions.push(current as UltrasoundRegion);
+      current = null;
+    } else if (cursor.kind === TokenKind.Element && current && cursor.depth === depth + 1) {
+      const tag = cursor.tag;
+      if (tag === TAG_REGION_MIN_X0) current.minX0 = cursor.readNumber(0);
+      else if (tag === TAG_REGION_MIN_Y0) current.minY0 = cursor.readNumber(0);
+      else if (tag === TAG_REGION_MAX_X1) current.maxX1 = cursor.readNumber(0);
+      else if (tag === TAG_REGION_MAX_Y1) current.maxY1 = cursor.readNumber(0);
+    } else if (cursor.kind === TokenKind.Sequence) cursor.skip();
+  }
+  return regions;
 }
 
 function hex(tag: number): string {
@@ -221,6 +255,16 @@ function isWritableUid(uid: string): boolean {
 /** An object that cannot be written, for a reason that is not a read error: the record's reason, no offset. */
 class UnwritableObjectError extends Error {}
 
+/** `lookup(...) else quarantine` missed: the object waits for a person. The message never holds the key. */
+class LookupMissError extends Error {
+  constructor(
+    message: string,
+    readonly rule: PlannedRule | null,
+  ) {
+    super(message);
+  }
+}
+
 /** A private group at one nesting level whose creators are written only if a block element stays. */
 interface PrivateFrame {
   group: number;
@@ -252,6 +296,13 @@ export function processObject(plan: ExecutionPlan, bytes: Uint8Array, inputPath:
       record.reason = `a replacement value cannot be written in the object's character set: ${e.message}`;
     } else if (e instanceof UnwritableObjectError) {
       record.reason = e.message;
+    } else if (e instanceof LookupMissError) {
+      record.outcome = "quarantined";
+      record.reason = e.message;
+      if (e.rule) record.rule = e.rule.source;
+      // What was done before the miss was never written: the record lists nothing as changed.
+      record.touched = [];
+      return { record, output: null };
     } else if (e instanceof PixelError && e.kind !== "malformed") {
       // Burned-in text that a rule asked to remove and that could not be removed must not leave:
       // the object waits for a person (or a codec), it is not released as it is.
@@ -268,10 +319,23 @@ export function processObject(plan: ExecutionPlan, bytes: Uint8Array, inputPath:
   }
 }
 
+/** Binary number VRs: `value` reads their numbers (as `attr` does), not their bytes as text. */
+const NUMBER_VR_SIZES: Readonly<Record<string, number>> = { US: 2, SS: 2, UL: 4, SL: 4, FL: 4, FD: 8, SV: 8, UV: 8 };
+
+/** `value` of the element under the cursor: text as text; binary numbers in decimal, backslash-separated. */
+function elementValueText(cursor: DicomCursor): string {
+  const size = NUMBER_VR_SIZES[cursor.vr];
+  if (size === undefined) return cursor.readText();
+  const count = Math.floor(cursor.valueLength / size);
+  let text = "";
+  for (let i = 0; i < count; i++) text += (i > 0 ? "\\" : "") + String(cursor.readNumber(i));
+  return text;
+}
+
 function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): ObjectResult {
   const file = readPart10(bytes);
   for (const w of file.warnings) record.warnings.push(w.message);
-  const top = readTopLevel(openCursor(file), plan.wantedTags);
+  const top = readTopLevel(openCursor(file), plan.wantedTags, plan.pixels.readsUltrasoundRegions);
 
   const lets = new Map<string, Value>();
   let currentText: (() => string) | null = null;
@@ -291,12 +355,18 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   };
 
   for (const f of plan.filters) {
-    if (f.when === null || f.when(ctx) === true) {
-      record.outcome = f.outcome === "reject" ? "rejected" : "quarantined";
-      record.reason = f.reason;
-      record.rule = f.source;
-      return { record, output: null };
+    if (f.when !== null && f.when(ctx) !== true) continue;
+    // `accept`: de-identify, and let no later filter decide otherwise.
+    if (f.outcome === "accept") break;
+    record.reason = f.reason;
+    record.rule = f.source;
+    if (f.outcome === "skip") {
+      // Passed through untouched: the output is the input, byte for byte (not even File Meta is rewritten).
+      record.outcome = "skipped";
+      return { record, output: bytes };
     }
+    record.outcome = f.outcome === "reject" ? "rejected" : "quarantined";
+    return { record, output: null };
   }
 
   // The SOP UIDs name the output and fill the File Meta. An object without a SOP Class UID in the
@@ -360,7 +430,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   const frames: PrivateFrame[] = [];
   const dates: DateTally = { kept: 0, modified: 0, removed: 0 };
   const outputTop = new Map<number, string>();
-  currentText = () => cursor.readText();
+  currentText = () => elementValueText(cursor);
 
   // Markers the executor writes into the top level (PS3.15 E.1.1), in tag order.
   const methodValues = [...top.existingMethods];
@@ -368,7 +438,8 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   const codes = [...top.existingCodes];
   for (const c of plan.methodCodes) if (!codes.some((x) => x.value === c.value && (x.scheme === c.scheme || x.scheme === ""))) codes.push(c);
   let longitudinalValueOffset = -1;
-  const markers: { tag: number; write: () => void }[] = [];
+  /** what the executor adds to the top level; `create` markers name their rule in the record */
+  const markers: { tag: number; write: () => void; rule?: PlannedRule; action?: string; source?: IrSource }[] = [];
   // A dataset without a SOP Instance UID gets the one that names the output, so that File Meta and
   // dataset agree (PS3.10 7.1). A missing SOP Class UID is not added: the File Meta's says what the
   // input claimed to be, and adding it to a fragment would claim an IOD the object does not have.
@@ -404,11 +475,53 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
       },
     },
   );
+  // `create` rules: a top-level attribute the object lacks is added when the rule that would decide
+  // it, were it present, is a `create` whose condition holds (first matching rule wins, as always).
+  for (const tag of plan.createTags) {
+    if (top.present.has(tag) || markers.some((m) => m.tag === tag)) continue;
+    const vr = lookupTag(tag)?.vrs[0] ?? "UN";
+    let deciding: PlannedRule | null = null;
+    // The attribute is absent: a condition reading `value` (`any where`) sees nothing.
+    const element: (() => string) | null = currentText;
+    currentText = null;
+    try {
+      for (const r of plan.rules.forTag(tag)) {
+        if (r.vrs !== null && !r.vrs.includes(vr)) continue;
+        if (r.ancestors !== null && !r.ancestors([], 0)) continue;
+        if (r.when !== null && r.when(ctx) !== true) continue;
+        deciding = r;
+        break;
+      }
+    } finally {
+      currentText = element;
+    }
+    const a = deciding?.action;
+    if (!deciding || !a || a.ir.kind !== "set" || a.ir.mode !== "create") continue;
+    markers.push({
+      tag,
+      rule: deciding,
+      action: "create",
+      write: () => {
+        // The attribute is absent: `value` has nothing to read.
+        const element = currentText;
+        currentText = null;
+        try {
+          writeTextValue(tag, vr, asText(a.value!(ctx)));
+        } finally {
+          currentText = element;
+        }
+        if (isDate(vr)) dates.modified++;
+      },
+    });
+  }
+  if (plan.createTags.length > 0) markers.sort((x, y) => x.tag - y.tag);
+
   let nextMarker = 0;
   const flushMarkers = (beforeTag: number): void => {
     while (nextMarker < markers.length && markers[nextMarker]!.tag < beforeTag) {
-      markers[nextMarker]!.write();
-      record.touched.push({ path: hex(markers[nextMarker]!.tag), action: "insert", rule: null });
+      const marker = markers[nextMarker]!;
+      marker.write();
+      record.touched.push({ path: hex(marker.tag), action: marker.action ?? "insert", rule: marker.rule ? marker.rule.source : (marker.source ?? null) });
       nextMarker++;
     }
   };
@@ -447,6 +560,10 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     for (let i = 0; i < list.length; i++) {
       const rule = list[i]!;
       if (rule.vrs !== null && !rule.vrs.includes(vr)) continue;
+      // `any where` tests the element's own value, so never Pixel Data (bytes, not a value), never a
+      // zero-length element (nothing in it can be a copy: `value == PatientID` would hold for every
+      // empty one of an object whose PatientID is empty), and never before the walk reaches it.
+      if (rule.anyWhere === true && (isPixelDataTag(tag) || cursor.kind !== TokenKind.Element || cursor.tag !== tag || cursor.valueLength === 0)) continue;
       if (rule.ancestors !== null && !rule.ancestors(ancestors, depth)) continue;
       if (rule.when !== null && rule.when(ctx) !== true) continue;
       return rule;
@@ -557,11 +674,15 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
       case "code":
         return applyCode(a.code, tag, vr, creator, rule);
       case "set": {
-        const text = asText(pa.value!(ctx));
+        let text = asText(pa.value!(ctx));
+        if (a.mode === "append") {
+          const original = cursor.readText();
+          text = original === "" ? text : `${original}\\${text}`;
+        }
         writeTextValue(tag, vr, text);
         if (isDate(vr)) dates.modified++;
         if (tag === TAG_PATIENT_ID && ancestors.length === 0 && plan.crosswalk) plan.crosswalk.patientId(cursor.readText(), text);
-        touch(tag, creator, "set", rule);
+        touch(tag, creator, a.mode === "append" ? "append" : "set", rule);
         return true;
       }
       case "shift": {
@@ -597,6 +718,10 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
         const key = pa.keys!.map((k) => asText(k(ctx)).trim()).join("\u0000");
         const hit = plan.tables.get(a.table)?.get(key);
         if (hit === undefined) {
+          if (a.otherwise.kind === "quarantine") {
+            const attribute = ancestors.length === 0 && creator === undefined ? (lookupTag(tag)?.keyword ?? pathOf(tag, creator)) : pathOf(tag, creator);
+            throw new LookupMissError(`no entry in ${a.table} for ${attribute}`, rule);
+          }
           const before = record.touched.length;
           const kept = applyAction(pa.otherwise!, tag, vr, creator, rule);
           const last = record.touched[before];
@@ -693,17 +818,43 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     if (a && a.kind === "code" && (a.code === "X" || a.code === "Z" || a.code === "X/Z" || a.code === "C")) embeddedOverlayBits.push(bitPosition);
   }
   const pixelEncoding = transferSyntaxInfo(file.transferSyntaxUid).encoding;
-  const pixelWorkPossible = pixelRules.length > 0 || embeddedOverlayBits.length > 0 || pixelEncoding === "jpeg" || pixelEncoding === "jpeg-ls";
-  if (pixelRules.length > 0 && !codes.some((c) => c.value === CLEAN_PIXEL_DATA_CODE.value)) codes.push(CLEAN_PIXEL_DATA_CODE);
+  const pixelWorkPossible = pixelRules.length > 0 || embeddedOverlayBits.length > 0 || pixelEncoding === "jpeg" || pixelEncoding === "jpeg-ls" || pixelEncoding === "jpeg-2000";
+  // Both markers of cleaned pixels come before Pixel Data (0012,0064 and 0028,0301 < 7FE0,0010), so
+  // they are decided from the plan: the regions that will be filled. Should filling then fail, the
+  // object is quarantined and nothing is written, so the markers never claim what did not happen.
+  const objectRegions: ObjectRegions = { ultrasound: top.ultrasoundRegions };
+  let pixelGeometry: ReturnType<typeof describeImage> | null = null;
+  const imageGeometry = (): ReturnType<typeof describeImage> => (pixelGeometry ??= describeImage(imageAttributesFrom((t) => top.values.get(t), file.transferSyntaxUid)));
+  if (pixelRules.length > 0 && top.present.has(TAG_PIXEL_DATA)) {
+    const pixelRule = decide(TAG_PIXEL_DATA, "OW", undefined, false);
+    const pixelDataKept = pixelRule === null || (pixelRule.action.ir.kind === "code" && pixelRule.action.ir.code === "K");
+    if (pixelDataKept) {
+      // Clean Pixel Data (113101): some rectangle is filled in some frame of this object.
+      const cleans = planRegions(imageGeometry(), pixelRules, objectRegions).some((r) => r.frames.length > 0);
+      if (cleans && !codes.some((c) => c.value === CLEAN_PIXEL_DATA_CODE.value)) codes.push(CLEAN_PIXEL_DATA_CODE);
+      // `pixels complete`: the author states the block removes every burned-in text of this layout.
+      const complete = pixelRules.find((r) => r.complete === true);
+      if (complete) {
+        const at = markers.findIndex((m) => m.tag > TAG_BURNED_IN_ANNOTATION);
+        markers.splice(at < 0 ? markers.length : at, 0, {
+          tag: TAG_BURNED_IN_ANNOTATION,
+          write: () => out.writeText(TAG_BURNED_IN_ANNOTATION, "CS", "NO"),
+          action: "set",
+          source: complete.source,
+        });
+      }
+    }
+  }
 
   /** Writes the top-level Pixel Data through the pixel layer; false when it leaves it unchanged. */
   const writePixelData = (c: DicomCursor): boolean => {
-    const geometry = describeImage(imageAttributesFrom((t) => top.values.get(t), file.transferSyntaxUid));
+    const geometry = imageGeometry();
     const result = applyPixelRules({
       element: c.bytes.subarray(c.headerOffset, c.endOffset),
       encoding: { littleEndian: c.littleEndian, explicitVr: c.explicitVr },
       geometry,
       rules: pixelRules,
+      objectRegions,
       stripJpegMetadata: true,
       overlayBitPositions: embeddedOverlayBits,
     });
@@ -845,7 +996,8 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   // A UID the profile kept (retain-uids) or set is written as it is, and must be one.
   if (!isWritableUid(sopInstance)) throw new UnwritableObjectError("the output's SOP Instance UID is not a valid UID, so no File Meta can name the object");
   if (!isWritableUid(outputClass)) throw new UnwritableObjectError("the output's SOP Class UID is not a valid UID, so no File Meta can name the object");
-  const output = writePart10(
+  // The sink's buffer becomes the output: the dataset is not copied a second time.
+  const output = writePart10Consuming(
     {
       transferSyntaxUid: file.transferSyntaxUid,
       mediaStorageSopClassUid: outputClass,

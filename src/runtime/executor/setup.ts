@@ -13,7 +13,7 @@ function collectActionTags(a: IrAction, out: Set<number>): void {
   else if (a.kind === "shift") collectAttributeTags(a.days, out);
   else if (a.kind === "lookup") {
     a.keys.forEach((k) => collectAttributeTags(k, out));
-    collectActionTags(a.otherwise, out);
+    if (a.otherwise.kind !== "quarantine") collectActionTags(a.otherwise, out);
   }
 }
 
@@ -24,6 +24,7 @@ export function wantedTagsOf(ir: IrProgram): Set<number> {
   for (const l of ir.lets) collectAttributeTags(l.value, wanted);
   for (const r of ir.rules) {
     if (r.when) collectAttributeTags(r.when, wanted);
+    if (r.selector.kind === "anyWhere") collectAttributeTags(r.selector.test, wanted);
     collectActionTags(r.action, wanted);
   }
   for (const f of ir.filters) if (f.when) collectAttributeTags(f.when, wanted);
@@ -35,6 +36,21 @@ export function wantedTagsOf(ir: IrProgram): Set<number> {
     wanted.add(((group << 16) | 0x0102) >>> 0);
   }
   return wanted;
+}
+
+/**
+ * Top-level standard attributes a `create` rule may add to an object that lacks them, in tag
+ * order: the exact tag of each `create` rule whose selector reaches the top-level dataset (a
+ * keyword or tag, anchored or not; the checker allows nothing else).
+ */
+export function createdTagsOf(ir: IrProgram): number[] {
+  const tags = new Set<number>();
+  for (const r of ir.rules) {
+    if (r.action.kind !== "set" || r.action.mode !== "create" || r.selector.kind !== "path" || r.selector.steps.length !== 1) continue;
+    const step = r.selector.steps[0]!;
+    if (step.kind === "element" && step.item === null && step.match.kind === "tag") tags.add(parseInt(step.match.tag, 16));
+  }
+  return [...tags].sort((a, b) => a - b);
 }
 
 /**

@@ -4,14 +4,14 @@
 
 import type { IrSource } from "../../ir/types";
 
-/** What happened to an object. */
-export type Outcome = "written" | "rejected" | "quarantined" | "failed";
+/** What happened to an object. "skipped": a `skip` filter passed it through unchanged (the output is the input, byte for byte). */
+export type Outcome = "written" | "skipped" | "rejected" | "quarantined" | "failed";
 
 /** One element the executor changed, for the audit report. Never an original value. */
 export interface TouchedElement {
   /** tag path, e.g. "(0008,1140)[0]/(0008,1155)"; private elements as (0029,"SIEMENS CSA HEADER",10) */
   path: string;
-  /** the action applied: "X", "Z", "D", "U", "C", "K" (only when recorded), "set", "shift", "lookup", "lookup-miss", "coarsen", "replace", "insert" */
+  /** the action applied: "X", "Z", "D", "U", "C", "K" (only when recorded), "set", "shift", "lookup", "lookup-miss", "coarsen", "replace", "insert", "create" (a `create` rule added the attribute), "append" */
   action: string;
   /** the rule that decided, or null for what the executor does by itself (markers, File Meta, private creators) */
   rule: IrSource | null;
@@ -23,9 +23,9 @@ export interface ObjectRecord {
   outcome: Outcome;
   /** output path relative to the output folder, when written (filled in by the caller) */
   output?: string;
-  /** why it was rejected, quarantined or failed */
+  /** why it was skipped, rejected, quarantined or failed */
   reason?: string;
-  /** the rule that rejected or quarantined it */
+  /** the filter that skipped, rejected or quarantined it */
   rule?: IrSource;
   /** byte offset in the input, when reading failed */
   offset?: number;
@@ -47,7 +47,7 @@ export interface CrosswalkSink {
 
 export interface ObjectResult {
   record: ObjectRecord;
-  /** the de-identified Part 10 file, when outcome is "written" */
+  /** the de-identified Part 10 file, when outcome is "written"; the input itself, when "skipped" */
   output: Uint8Array | null;
 }
 

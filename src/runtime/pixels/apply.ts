@@ -2,7 +2,11 @@
 // null: copy the input through) and a report out. Nothing is decoded unless a
 // rectangle or an overlay clear needs it, and then only the frames involved.
 //
-// Policy for encodings deidc cannot decode (JPEG, JPEG-LS, JPEG 2000, video):
+// Lossless JPEG (process 14), JPEG-LS, JPEG 2000 and HTJ2K frames are decoded,
+// blanked and re-encoded losslessly through codecs/ (docs/pixels.md, "Codecs").
+// JPEG Baseline and Extended (.50, .51) are blanked in the coefficient domain,
+// whole 8x8 blocks, no second generation of loss (jpeg-dct/).
+// Policy for encodings deidc cannot decode (JPEG XL, JPEG 2000 Part 2, video):
 // blanking throws PixelError("needs-codec") naming the codec, and the caller
 // quarantines the object. For lossy JPEG a codec would not be enough anyway:
 // decoding, filling and re-encoding adds a second generation of loss to every
@@ -10,9 +14,12 @@
 
 import type { IrSource } from "../../ir/types";
 import { PixelError } from "./errors";
-import { frameRanges, planRegions, type FrameRange, type ImageGeometry, type SelectedPixelRule } from "./geometry";
+import { frameRanges, planRegions, type FrameRange, type ImageGeometry, type ObjectRegions, type SelectedPixelRule } from "./geometry";
 import { rewriteDeflatedFrames, rewriteRle } from "./frames";
 import { stripJpegFrames, type RemovedMetadata } from "./jpeg";
+import { blankWithCodec } from "./codecs/blank";
+import type { CodecFamily } from "./codecs/frame-codec";
+import { DCT_HUFFMAN_TRANSFER_SYNTAXES, blankDctPixelData } from "./jpeg-dct/index";
 import { blankNativeInPlace, checkNativeLength, checkOverlayBitPositions, clearBitsInCells, nativeLayout } from "./native";
 
 export interface PixelDataInput {
@@ -27,7 +34,9 @@ export interface PixelDataInput {
   geometry: ImageGeometry;
   /** the `pixels` blocks whose condition held for this object, in profile order */
   rules: readonly SelectedPixelRule[];
-  /** remove APPn/COM metadata from JPEG and JPEG-LS frames even when nothing is blanked */
+  /** the object's own regions (Sequence of Ultrasound Regions), for `ultrasound regions` */
+  objectRegions?: ObjectRegions;
+  /** remove APPn/COM metadata from JPEG and JPEG-LS frames, and COM from JPEG 2000/HTJ2K main headers, even when nothing is blanked */
   stripJpegMetadata: boolean;
   /** Overlay Bit Position (60xx,0102) of overlays stored in the pixel data, to clear (profile removes overlays) */
   overlayBitPositions?: readonly number[];
@@ -43,6 +52,11 @@ export type PixelReportEntry =
       fill: number;
       /** frames filled, 1-based */
       frames: FrameRange[];
+      /**
+       * The area actually filled when it is larger than the rectangle: JPEG Baseline/Extended are
+       * blanked in whole 8x8 blocks (whole MCUs with subsampling), so the rectangle grows to them.
+       */
+      blankedArea?: { x: number; y: number; width: number; height: number };
       because: string | null;
       source: IrSource | null;
     }
@@ -115,7 +129,7 @@ function codecMessage(geometry: ImageGeometry, what: string): string {
 export function applyPixelRules(input: PixelDataInput): PixelDataResult {
   const { geometry, element } = input;
   const ts = geometry.transferSyntax;
-  const planned = planRegions(geometry, input.rules);
+  const planned = planRegions(geometry, input.rules, input.objectRegions);
   const overlayBits = [...(input.overlayBitPositions ?? [])];
   const report: PixelReportEntry[] = [];
   for (const r of planned) {
@@ -123,13 +137,25 @@ export function applyPixelRules(input: PixelDataInput): PixelDataResult {
     report.push({ kind: "frames-missing", x: r.x, y: r.y, width: r.width, height: r.height, frames: r.missingFrames, frameCount: geometry.frames, because: r.rule?.because ?? null, source: r.rule?.source ?? null });
   }
   const blanking = planned.filter((r) => r.frames.length > 0);
-  const jpegFamily = ts.encoding === "jpeg" || ts.encoding === "jpeg-ls";
+  const jpegFamily = ts.encoding === "jpeg" || ts.encoding === "jpeg-ls" || ts.encoding === "jpeg-2000";
   if (blanking.length === 0 && overlayBits.length === 0 && !(input.stripJpegMetadata && jpegFamily)) return { element: null, report, frameTable: null };
 
-  const reportBlanking = (): void => {
-    for (const r of blanking) {
-      report.push({ kind: "blanked", x: r.x, y: r.y, width: r.width, height: r.height, fill: r.fill, frames: frameRanges(r.frames), because: r.rule?.because ?? null, source: r.rule?.source ?? null });
+  /** `areas`: per region, the area actually filled when the encoding grows it (JPEG DCT blocks). */
+  const reportBlanking = (areas?: readonly ({ x: number; y: number; width: number; height: number } | null)[]): void => {
+    for (const [i, r] of blanking.entries()) {
+      const area = areas?.[i];
+      report.push({ kind: "blanked", x: r.x, y: r.y, width: r.width, height: r.height, fill: r.fill, frames: frameRanges(r.frames), ...(area ? { blankedArea: area } : {}), because: r.rule?.because ?? null, source: r.rule?.source ?? null });
     }
+  };
+
+  /** Lossless JPEG, JPEG-LS, JPEG 2000, HTJ2K: touched frames decoded, blanked, re-encoded losslessly (codecs/). */
+  const throughCodec = (family: CodecFamily): PixelDataResult => {
+    const done = blankWithCodec(element, geometry, family, blanking, overlayBits, input.stripJpegMetadata);
+    if (done.overlaysCleared) report.push({ kind: "overlay-bits-cleared", bitPositions: overlayBits });
+    reportBlanking();
+    for (const removed of done.removed) report.push({ kind: "metadata-removed", ...removed });
+    if (!done.built) return { element: null, report, frameTable: null };
+    return { element: done.built.element, report, frameTable: { offsets: done.built.frameOffsets, lengths: done.built.frameLengths } };
   };
 
   switch (ts.encoding) {
@@ -146,8 +172,9 @@ export function applyPixelRules(input: PixelDataInput): PixelDataResult {
       const original = element.subarray(headerLength, headerLength + valueLength);
       const overlaysSet = overlayBits.length > 0 && clearBitsInCells(original, 0, samples, layout.bytesPerSample, overlayBits, swap, true);
       if (blanking.length === 0 && !overlaysSet) return { element: null, report, frameTable: null };
-      // One copy of the element; rectangles and overlay bits are changed in it.
-      const out = element.slice(0, headerLength + valueLength);
+      // One copy of the element; rectangles and overlay bits are changed in it. Not slice(): on a
+      // Node Buffer (a bundle's or a large file's input) that is a view, and the input would change.
+      const out = new Uint8Array(element.subarray(0, headerLength + valueLength));
       const value = out.subarray(headerLength);
       if (overlaysSet) {
         clearBitsInCells(value, 0, samples, layout.bytesPerSample, overlayBits, swap, false);
@@ -167,6 +194,15 @@ export function applyPixelRules(input: PixelDataInput): PixelDataResult {
     }
     case "jpeg":
     case "jpeg-ls": {
+      if (blanking.length > 0 && overlayBits.length === 0 && DCT_HUFFMAN_TRANSFER_SYNTAXES.has(ts.uid)) {
+        // Sequential DCT: blanked in the coefficient domain, whole blocks, no second generation of loss.
+        const dct = blankDctPixelData(element, geometry, blanking, input.stripJpegMetadata);
+        reportBlanking(dct.blanked);
+        for (const removed of dct.removed) report.push({ kind: "metadata-removed", ...removed });
+        if (!dct.built) return { element: null, report, frameTable: null };
+        return { element: dct.built.element, report, frameTable: { offsets: dct.built.frameOffsets, lengths: dct.built.frameLengths } };
+      }
+      if ((blanking.length > 0 || overlayBits.length > 0) && ts.codec !== null) return throughCodec(ts.codec);
       if (blanking.length > 0) throw new PixelError("needs-codec", codecMessage(geometry, "blanking rectangles"));
       if (overlayBits.length > 0) throw new PixelError("needs-codec", codecMessage(geometry, "clearing overlay bits"));
       const stripped = stripJpegFrames(element);
@@ -174,6 +210,8 @@ export function applyPixelRules(input: PixelDataInput): PixelDataResult {
       if (!stripped.built) return { element: null, report, frameTable: null };
       return { element: stripped.built.element, report, frameTable: { offsets: stripped.built.frameOffsets, lengths: stripped.built.frameLengths } };
     }
+    case "jpeg-2000":
+      return throughCodec(ts.codec ?? "jpeg-2000");
     case "opaque": {
       if (blanking.length > 0) throw new PixelError("needs-codec", codecMessage(geometry, "blanking rectangles"));
       if (overlayBits.length > 0) throw new PixelError("needs-codec", codecMessage(geometry, "clearing overlay bits"));

@@ -4,7 +4,7 @@
 export type PixelErrorKind =
   /** Image Pixel attributes missing or contradictory, or a rectangle/fill that does not fit the image. */
   | "geometry"
-  /** The transfer syntax needs a codec deidc does not have (JPEG, JPEG-LS, JPEG 2000, video...). */
+  /** The encoding needs a codec deidc does not have (progressive or arithmetic JPEG, JPEG XL, video, deflated video...). */
   | "needs-codec"
   /** A pixel layout deidc does not handle (e.g. Samples per Pixel 4, RLE of 1-bit data). */
   | "unsupported"

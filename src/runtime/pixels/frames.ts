@@ -65,7 +65,7 @@ function rewriteFrames(
 /** Fills the rectangle of every segment with that segment's byte of the fill (segment k: sample k / bytes, byte k % bytes, most significant first). */
 function fillSegments(segments: readonly Uint8Array[], geometry: ImageGeometry, region: PlannedRegion): void {
   const bytesPerSample = geometry.bitsAllocated / 8;
-  const cells = fillCells(geometry, region.fill);
+  const cells = fillCells(geometry, region.fill, region.fillColour);
   segments.forEach((segment, k) => {
     const sample = Math.floor(k / bytesPerSample);
     const shift = 8 * (bytesPerSample - 1 - (k % bytesPerSample));

@@ -11,7 +11,12 @@ export {
   planRegions,
   storedValueRange,
   fillCells,
+  colourSamples,
+  complementRectangles,
   type ImageAttributeValues,
+  type ObjectRegions,
+  type Rgb,
+  type UltrasoundRegion,
   type ImageGeometry,
   type FrameRange,
   type PixelRegion,
@@ -23,5 +28,6 @@ export { decodeRleFrame, encodeRleFrame, decodePackBits, encodePackBits } from "
 export { blankEncapsulatedRle, rewriteRle, rewriteDeflatedFrames, type RewrittenFrames } from "./frames";
 export { parseEncapsulated, buildEncapsulated, framesFromOffsetTable, fragmentBytes, type EncapsulatedPixelData, type Fragment, type BuiltEncapsulated } from "./encapsulated";
 export { stripJpegMetadata, stripJpegFrames, JpegScanner, type RemovedMetadata, type StrippedJpeg } from "./jpeg";
+export { blankJpegDct, blankDctPixelData, DCT_HUFFMAN_TRANSFER_SYNTAXES, type BlankedArea, type DctBlankResult, type DctRegion } from "./jpeg-dct/index";
 export { applyPixelRules, type PixelDataInput, type PixelDataResult, type PixelReportEntry } from "./apply";
 export { planPixelRules, type PixelRulePlan } from "./select";

@@ -236,7 +236,7 @@ class GrowingBytes {
   }
 }
 
-interface ScannedFrame {
+export interface ScannedFrame {
   fragments: number[];
   bytes: Uint8Array;
   scanner: JpegScanner;
@@ -248,7 +248,7 @@ interface ScannedFrame {
  * its EOI (ISO 10918-1 streams are self-delimiting), which covers one frame in many fragments,
  * one frame per fragment, and any mix.
  */
-function* scanFrames(px: EncapsulatedPixelData): Generator<ScannedFrame> {
+export function* scanFrames(px: EncapsulatedPixelData): Generator<ScannedFrame> {
   const fromTable = framesFromOffsetTable(px);
   if (fromTable) {
     for (const [i, fragments] of fromTable.entries()) {

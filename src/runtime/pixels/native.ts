@@ -116,7 +116,7 @@ function fillBits(buf: Uint8Array, first: number, count: number, bit: number, sw
  */
 export function fillRectangle(buf: Uint8Array, frameStart: number, geometry: ImageGeometry, layout: NativeLayout, region: PlannedRegion): void {
   const { columns, samplesPerPixel } = geometry;
-  const cells = fillCells(geometry, region.fill);
+  const cells = fillCells(geometry, region.fill, region.fillColour);
   const swap = layout.swapWords ? 1 : 0;
   if (geometry.bitsAllocated === 1) {
     for (let row = region.y; row < region.y + region.height; row++) fillBits(buf, frameStart + row * columns + region.x, region.width, cells[0]!, swap);
@@ -180,7 +180,8 @@ export function blankNativePlanned(pixelBytes: Uint8Array, geometry: ImageGeomet
   const layout = nativeLayout(geometry, encoding);
   checkNativeLength(pixelBytes.length, geometry, layout);
   if (!planned.some((r) => r.frames.length > 0)) return pixelBytes;
-  const out = pixelBytes.slice();
+  // A copy even when the input is a Node Buffer (whose slice() is a view): inputs are never modified.
+  const out = new Uint8Array(pixelBytes);
   blankNativeInPlace(out, geometry, planned, layout);
   return out;
 }
@@ -248,7 +249,7 @@ export function removeOverlayBitsInPixelData(
   const samples = layout.requiredBytes / layout.bytesPerSample;
   const swap = layout.swapWords ? 1 : 0;
   if (!clearBitsInCells(pixelBytes, 0, samples, layout.bytesPerSample, overlayBitPositions, swap, true)) return pixelBytes;
-  const out = pixelBytes.slice();
+  const out = new Uint8Array(pixelBytes); // a copy, also of a Node Buffer
   clearBitsInCells(out, 0, samples, layout.bytesPerSample, overlayBitPositions, swap, false);
   return out;
 }

@@ -1,0 +1,116 @@
+// The part of one object's work that does not depend on the objects before
+// it: read the file, de-identify it and work out where the output goes. It
+// runs in the main thread with --jobs 1 and in worker threads otherwise;
+// either way the batch driver then decides, in input order, whether each file
+// may be written, and writes it (src/run/batch.ts), so output and report do
+// not depend on --jobs. Files are written by one thread only: measured, two
+// threads creating files in one folder took twice as long as one (the file
+// system serialises creation within a folder).
+
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import type { Executor, ObjectRecord } from "../runtime/executor/types";
+import type { InputFile } from "./inputs";
+import { outputPathFor, type LayoutName } from "./layout";
+import { fsReason } from "./paths";
+import type { ReportRecord } from "./report";
+
+/** Where files go: the plain-data part of the batch plan, sent to worker threads. */
+export interface StagePlan {
+  /** absolute path of the output folder */
+  outputDir: string;
+  layout: LayoutName;
+  /** absolute path of the --quarantine folder, or null to only report quarantined objects */
+  quarantineDir: string | null;
+}
+
+/** A file to write once the driver has decided it may exist. */
+export interface PendingFile {
+  /** "output": the de-identified object; "quarantine": the unchanged original */
+  purpose: "output" | "quarantine";
+  /** absolute folder the path is relative to */
+  baseDir: string;
+  /** "/"-separated path below baseDir */
+  rel: string;
+  bytes: Uint8Array;
+}
+
+/** One object after the order-independent work. */
+export type PreparedObject =
+  | { kind: "unreadable"; reason: string }
+  /** the executor threw: `detail` is its stack, for stderr only */
+  | { kind: "internal-error"; bytesIn: number; detail: string }
+  | { kind: "processed"; bytesIn: number; record: ReportRecord; pending: PendingFile | null };
+
+/** The executor's record with the input path as this run shows it and the arrays the report schema requires. */
+function normalisedRecord(record: ObjectRecord, input: string): ReportRecord {
+  return { ...record, input, touched: record.touched ?? [], warnings: record.warnings ?? [] };
+}
+
+/** Files larger than this get their own buffer, so one huge input does not pin its size in memory for the rest of the run. */
+const REUSED_BUFFER_LIMIT = 64 << 20;
+
+/**
+ * Reads inputs into one buffer reused from file to file. A fresh buffer per
+ * file costs a page fault per 4 KiB on first touch (measured: 500 CT slices,
+ * 263 MB, read in 77-154 ms with readFileSync, 37 ms into a reused buffer).
+ * The bytes it returns are valid until the next `read`: for a thread that is
+ * done with each object (written, or copied off) before reading the next one.
+ */
+export class ReusingReader {
+  private buffer = new Uint8Array(0);
+
+  /** Whether `bytes` lie in the reused buffer, and so must be copied to outlive the next read. */
+  owns(bytes: Uint8Array): boolean {
+    return bytes.buffer === this.buffer.buffer;
+  }
+
+  read(path: string): { bytes: Uint8Array } | { problem: string } {
+    let fd: number;
+    try {
+      fd = openSync(path, "r");
+    } catch (e) {
+      return { problem: `cannot read the file: ${fsReason(e)}` };
+    }
+    try {
+      const size = fstatSync(fd).size;
+      if (size > REUSED_BUFFER_LIMIT) return { bytes: readFileSync(fd) };
+      if (this.buffer.length < size) this.buffer = new Uint8Array(Math.max(size, this.buffer.length * 2));
+      let at = 0;
+      while (at < size) {
+        const n = readSync(fd, this.buffer, at, size - at, at);
+        if (n === 0) break;
+        at += n;
+      }
+      // A file that changed size while being read: read it again, whole, as it is now.
+      if (at !== size || readSync(fd, new Uint8Array(1), 0, 1, at) !== 0) return { bytes: readFileSync(path) };
+      return { bytes: this.buffer.subarray(0, size) };
+    } catch (e) {
+      return { problem: `cannot read the file: ${fsReason(e)}` };
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/** De-identifies one object that has been read and says what to write. */
+export function prepareObject(executor: Executor, file: InputFile, bytes: Uint8Array, plan: StagePlan): PreparedObject {
+  let result;
+  try {
+    result = executor.process(bytes, file.display);
+  } catch (e) {
+    return { kind: "internal-error", bytesIn: bytes.length, detail: (e as Error)?.stack ?? String(e) };
+  }
+  const record = normalisedRecord(result.record, file.display);
+  // A skipped object's output is its input, unchanged: placed like a written one.
+  if (record.outcome === "written" || record.outcome === "skipped") {
+    if (!result.output) return { kind: "processed", bytesIn: bytes.length, record: { ...record, outcome: "failed", reason: "the executor reported the object written but returned no bytes" }, pending: null };
+    const where = outputPathFor(plan.layout, file, record);
+    if ("problem" in where) return { kind: "processed", bytesIn: bytes.length, record: { ...record, outcome: "failed", reason: where.problem }, pending: null };
+    return { kind: "processed", bytesIn: bytes.length, record, pending: { purpose: "output", baseDir: plan.outputDir, rel: where.path, bytes: result.output } };
+  }
+  if (record.outcome === "quarantined" && plan.quarantineDir) {
+    // The original, unchanged: a person must judge what the profile could not.
+    return { kind: "processed", bytesIn: bytes.length, record, pending: { purpose: "quarantine", baseDir: plan.quarantineDir, rel: file.mirrorPath, bytes } };
+  }
+  return { kind: "processed", bytesIn: bytes.length, record, pending: null };
+}

@@ -1,0 +1,273 @@
+// `deidc import dicomedit`: DicomEdit 6 scripts written in the language's
+// documented forms, imported into profiles whose rules, `explain` rows and
+// findings say what DicomEdit does with each statement.
+
+import { describe, expect, it } from "vitest";
+import { ImportCode } from "../../src/import/codes";
+import { LANGUAGE_FEATURES } from "../../src/import/features";
+import { readDicomEditScript } from "../../src/import/dicomedit/script";
+import { actionOf, explainImported, expectCanonicalAndClean, findingsOf, importedText, importText, ruleLines } from "./helpers";
+
+const create = LANGUAGE_FEATURES.create ? "create " : "";
+
+function dicomedit(text: string, path = "project.das") {
+  return importText("dicomedit", text, path);
+}
+
+describe("DicomEdit 6 scripts: reading", () => {
+  it("reads every statement form with its line", () => {
+    const script = [
+      'version "6.3"',
+      "// a comment",
+      'describe site "Site"',
+      'prefix := "P"',
+      '(0010,0010) := "A"',
+      '(0010,0020) ?= "B"',
+      "-(0010,1030)",
+      "- (0019,{SIEMENS MR HEADER}XX)",
+      '(0008,0060) = "MR" ? (0008,103E) := "X" : -(0008,103E)',
+      'if ((0008,0070) ~ "GE.*") {',
+      "  -(0008,0080)",
+      '} elseif ((0008,0070) != "X") {',
+      "  -(0008,0081)",
+      "} else {",
+      "  -(0008,0090)",
+      "}",
+      "echo \"x\"",
+      'export site "project"',
+      "removeAllPrivateTags",
+      'retainPrivateTags["(0019,{SIEMENS MR HEADER}0F)"]',
+      "*/(0008,0090) := lowercase[(0008,0090)]",
+      "(0008,1115)[0]/(0008,1150) := new UID",
+      "(0008,1115)[%]/(0008,1155) := hashUID[(0008,1155)]",
+    ].join("\n");
+    const read = readDicomEditScript(script, (o) => script.slice(0, o).split("\n").length);
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.statements.map((s) => [s.kind, s.line])).toEqual([
+      ["version", 1],
+      ["comment", 2],
+      ["describe", 3],
+      ["variable", 4],
+      ["assign", 5],
+      ["assign", 6],
+      ["delete", 7],
+      ["delete", 8],
+      ["conditional", 9],
+      ["conditional", 10],
+      ["echo", 17],
+      ["export", 18],
+      ["removeAllPrivateTags", 19],
+      ["procedure", 20],
+      ["assign", 21],
+      ["assign", 22],
+      ["assign", 23],
+    ]);
+    const ifElse = read.statements[9]!;
+    expect(ifElse.kind === "conditional" && ifElse.branches.map((b) => [b.condition?.op ?? null, b.body.length])).toEqual([
+      ["~", 1],
+      ["!=", 1],
+      [null, 1],
+    ]);
+  });
+
+  it("rejects a script that is not DicomEdit 6, naming the line", () => {
+    const result = dicomedit('version "6.3"\n(0010,0010) := \n');
+    expect(result.text).toBeNull();
+    expect(findingsOf(result, ImportCode.unreadableSource)).toEqual([
+      { line: 2, message: "not a DicomEdit 6 script: expected a value (a string, a number, a tag path, a variable or a function), found the end of the line", severity: "error" },
+    ]);
+  });
+});
+
+describe("DicomEdit 6 scripts: what each statement imports as", () => {
+  const SCRIPT = `version "6.3"
+// ACME project: names replaced, dates moved
+site := "ACME"
+(0010,0010) := format["{0}-{1}", site, (0010,0020)]
+(0010,0020) ?= "SUBJ"
+-(0010,1040)
+-(0010,1030)
+(0010,1030) := "70"
+(0008,0060) = "MR" ? (0008,103E) := "MR SERIES" : -(0008,103E)
+if ((0008,0070) ~ "GE.*") {
+  (0008,0080) := "GE SITE"
+} elseif ((0008,0070) = "SIEMENS") {
+  (0008,0080) := "SIEMENS SITE"
+} else {
+  -(0008,0080)
+}
+(0020,000D) := hashUID[(0020,000D)]
+(0008,0020) := shiftDateByIncrement[(0008,0020), "-30"]
+(0008,0021) := shiftDateTimeByIncrement[(0008,0021), "-2592000"]
+(0008,1030) := uppercase[(0008,1030)]
+(0008,0050) := replace[(0008,0050), "-", "_"]
+*/(0008,0090) := "PHYSICIAN"
+-(0009,XXXX)
+removeAllPrivateTags
+retainPrivateTags["(0029,{SIEMENS CSA HEADER}10)"]
+alterPixels["rectangle", "l=0, t=0, r=640, b=40", "solid", "v=0"]
+`;
+  const result = dicomedit(SCRIPT);
+  const text = importedText(result);
+
+  it("writes a canonical, lint-clean profile whose rules name their lines", () => {
+    expectCanonicalAndClean(text);
+    expect(text).toContain("// ACME project: names replaced, dates moved\n");
+    expect(ruleLines(text)).toEqual([
+      `/PatientName -> ${create}"ACME" + "-" + PatientID`,
+      "/PatientID -> \"SUBJ\"",
+      "/PatientAddress -> remove",
+      `/PatientWeight -> ${create}"70"`,
+      '/SeriesDescription -> remove when not (Modality == "MR")',
+      `/SeriesDescription -> ${create}"MR SERIES" when Modality == "MR"`,
+      '/InstitutionName -> remove when not (Manufacturer ~ /^(?:GE.*)$/) and not (Manufacturer == "SIEMENS")',
+      `/InstitutionName -> ${create}"SIEMENS SITE" when not (Manufacturer ~ /^(?:GE.*)$/) and Manufacturer == "SIEMENS"`,
+      `/InstitutionName -> ${create}"GE SITE" when Manufacturer ~ /^(?:GE.*)$/`,
+      "/StudyInstanceUID -> U",
+      'quarantine when empty(StudyDate) because "DicomEdit\'s shiftDateByIncrement fails on an object whose StudyDate is absent or empty"',
+      "/StudyDate -> shift(-30)",
+      'quarantine when empty(SeriesDate) because "DicomEdit\'s shiftDateTimeByIncrement fails on an object whose SeriesDate is absent or empty"',
+      "/SeriesDate -> shift(-30)",
+      'quarantine when not exists(StudyDescription) because "DicomEdit\'s uppercase fails on an object whose StudyDescription is absent"',
+      "/StudyDescription -> upper(StudyDescription)",
+      '/AccessionNumber -> replace(/\\-/g, "_")',
+      'ReferringPhysicianName -> "PHYSICIAN"',
+      '/(0029,"SIEMENS CSA HEADER",10) -> keep',
+      'pixels because "imported from DicomEdit alterPixels" {',
+      "}",
+      "private * -> remove",
+      '* -> keep because "DicomEdit keeps the elements the script does not name"',
+    ]);
+    expect(text).toContain("/PatientName -> " + create + '"ACME" + "-" + PatientID // dicomedit:4\n');
+    expect(text).toContain("  blank from (0, 0) to (640, 40)\n");
+  });
+
+  it("gives explain the actions DicomEdit takes", () => {
+    const rows = explainImported(text);
+    expect(actionOf(rows, "PatientAddress")).toBe("X");
+    expect(actionOf(rows, "StudyInstanceUID")).toBe("U");
+    expect(actionOf(rows, "StudyDate")).toBe("shift(-30)");
+    expect(actionOf(rows, "PatientWeight")).toBe(`${create}"70"`);
+    expect(actionOf(rows, "SeriesDescription")).toBe("K");
+    expect(rows.get("SeriesDescription")!.conditional.map((c) => c.replace(/ \(.*:\d+\)$/, ""))).toEqual(['X when not Modality == "MR"', `${create}"MR SERIES" when Modality == "MR"`]);
+    expect(actionOf(rows, "Modality")).toBeUndefined();
+  });
+
+  it("notes what it replaces, and what deidc does differently", () => {
+    expect(findingsOf(result, ImportCode.overridden).map((f) => f.line)).toEqual([7, 23]);
+    expect(findingsOf(result, ImportCode.keyedUid).map((f) => f.line)).toEqual([17]);
+    expect(findingsOf(result, ImportCode.objectFails).map((f) => f.line)).toEqual([18, 19, 20]);
+    expect(text).toContain("// dicomedit:7 replaced by dicomedit:8: -(0010,1030)\n");
+  });
+});
+
+describe("DicomEdit 6 scripts: one finding per construct the import cannot write as it stands", () => {
+  const SCRIPT = [
+    "(0010,0010) := \"A\"",
+    "(0010,4000) := scramble[(0010,4000)]",
+    "(0010,2160) := getURL[\"http://example.org/x\"]",
+    "(0008,0022) := shiftDateTimeByIncrement[(0008,0022), \"3600\"]",
+    "(0008,0030) = (0010,0010) ? -(0008,0030)",
+    "(0010,1020) := \"tall\"",
+    "",
+  ].join("\n");
+  const result = dicomedit(SCRIPT, "odd.das");
+  const text = importedText(result);
+
+  it("lists them on their lines", () => {
+    expect(result.findings.filter((f) => f.severity !== "info").map((f) => [f.code, result.sources[0]!.lineOf(f.span.start)])).toEqual([
+      ...(LANGUAGE_FEATURES.create ? [] : [[ImportCode.cannotCreate, 1]]),
+      [ImportCode.scriptVersion, 1],
+      [ImportCode.unknownFunction, 2],
+      [ImportCode.notExpressible, 3],
+      [ImportCode.notExpressible, 4],
+      [ImportCode.readsWrittenValue, 5],
+      [ImportCode.notExpressible, 6],
+    ]);
+    expectCanonicalAndClean(text);
+  });
+
+  it("quarantines what DicomEdit fails on, and removes what it cannot write, saying so", () => {
+    expect(text).toContain('quarantine because "DicomEdit has no function scramble" // dicomedit:2\n');
+    expect(text).toMatch(/\/\/ dicomedit:3 \(0010,2160\) := getURL\["http:\/\/example.org\/x"\]: writes a value DicomEdit fetches .*; removed instead\n\/EthnicGroup -> remove/);
+    expect(text).toContain("/StudyTime -> remove when StudyTime == PatientName // dicomedit:5\n");
+    expect(text).toContain("/PatientSize -> remove // dicomedit:6\n");
+  });
+});
+
+describe("DicomEdit 6 scripts: tag paths", () => {
+  it("anchors plain tags at the top level and turns level wildcards into path steps", () => {
+    const text = importedText(
+      dicomedit(
+        [
+          'version "6.3"',
+          "-(0010,1000)",
+          "-*/(0010,1001)",
+          "-./(0010,0020)",
+          "-+/(0010,0010)",
+          "-(0008,1115)[0]/(0008,114A)[%]/(0008,1155)",
+          "-(50@X,XXXX)",
+          "-(0019,{SIEMENS MR HEADER}XX)",
+          "-(0029,{SIEMENS CSA HEADER}10)",
+          "-(0018,FFF0)",
+          "",
+        ].join("\n"),
+      ),
+    );
+    expectCanonicalAndClean(text);
+    expect(ruleLines(text).slice(0, 9)).toEqual([
+      "/OtherPatientIDs -> remove",
+      "OtherPatientNames -> remove",
+      "/*/PatientID -> remove",
+      "/*/**/PatientName -> remove",
+      "/ReferencedSeriesSequence[0]/ReferencedInstanceSequence/ReferencedSOPInstanceUID -> remove",
+      "/(50@x,xxxx) -> remove",
+      '/(0019,"SIEMENS MR HEADER",xx) -> remove',
+      '/(0029,"SIEMENS CSA HEADER",10) -> remove',
+      "/(0018,FFF0)..(0018,FFF0) -> remove",
+    ]);
+  });
+});
+
+describe("DicomEdit 6 scripts: forms found in real scripts", () => {
+  const SCRIPT = [
+    'version "6.6"',
+    "(0010,0010) := subject // XNAT's subject label",
+    "(0020,0011) = \"6\" ? (0020,0013) := \"100\"",
+    "true[] ? (0018,9758) := \"YES\" : (0018,9758) := \"NO\"",
+    'delete["(0008,0080)"]',
+    "uids := {(0008,0018), */(0020,000E)}",
+    "hashUIDList[{uids}]",
+    "-(0000,1000)",
+    '(0010,4000) := "first part, \\',
+    'second part"',
+    "",
+  ].join("\n");
+  const result = dicomedit(SCRIPT, "real.das");
+  const text = importedText(result);
+
+  it("reads XNAT's variables as parameters, constant conditions, lists, numbers and continued lines", () => {
+    expectCanonicalAndClean(text);
+    expect(ruleLines(text)).toEqual([
+      "/PatientName -> create subject",
+      "/InstanceNumber -> create \"100\" when SeriesNumber == 6",
+      '/DecayCorrected -> create "YES"',
+      "/InstitutionName -> remove",
+      "/SOPInstanceUID -> U",
+      "SeriesInstanceUID -> U",
+      '/PatientComments -> create "first part, second part"',
+      'private * -> keep because "DicomEdit keeps private elements the script does not remove"',
+      '* -> keep because "DicomEdit keeps the elements the script does not name"',
+    ]);
+    expect(text).toContain("param subject: string\n");
+    expect(text).toContain("/PatientName -> create subject // dicomedit:2 XNAT's subject label\n");
+    expect(text).toContain("// dicomedit:8 not imported (a command element): -(0000,1000)\n");
+  });
+
+  it("says where values come from at run time and what was not imported", () => {
+    expect(findingsOf(result, ImportCode.runtimeValue).map((f) => f.line)).toEqual([2]);
+    expect(findingsOf(result, ImportCode.commandElement).map((f) => f.line)).toEqual([8]);
+    expect(findingsOf(result, ImportCode.keyedUid).map((f) => f.line)).toEqual([7]);
+  });
+});

@@ -48,6 +48,14 @@ export function selectorKeys(sel: Selector): string[] {
   }
 }
 
+/** A one-step tag mask (`(0010,00@0)`, not an exact tag): the tags it selects, or null. */
+function maskOf(sel: Selector): { value: number; mask: number; anchored: boolean } | null {
+  if (sel.kind !== "PathSelector" || sel.steps.length !== 1) return null;
+  const step = sel.steps[0]!;
+  if (step.kind !== "ElementStep" || step.item || step.element.kind !== "TagRef" || step.element.mask === 0xffffffff) return null;
+  return { value: (step.element.value & step.element.mask) >>> 0, mask: step.element.mask >>> 0, anchored: sel.anchored };
+}
+
 /** Structural text of a node without spans, to compare actions and conditions. */
 function shape(node: Action | Expr | null): string {
   return JSON.stringify(node, (k, v) => (k === "span" || k === "written" || k === "raw" ? undefined : v));
@@ -62,10 +70,26 @@ export function RuleOverlapRule(ctx: CheckContext): Visitor {
           // A rule inside `when` blocks has their conditions too: compare the joined conditions.
           const conditions = new Map<Rule, readonly Expr[]>();
           const whenOf = (r: Rule): string => conditions.get(r)!.map(shape).join(" and ");
+          // Masks rank together and the earlier wins, so one inside an earlier unconditional mask never decides.
+          const unconditionalMasks: { value: number; mask: number; anchored: boolean; key: string; rule: Rule }[] = [];
           for (const { statement: st, blockConditions } of flattenStatements(unit.statements)) {
             if (st.kind !== "Rule") continue;
             conditions.set(st, st.when ? [...blockConditions, st.when] : blockConditions);
             for (const sel of st.selectors) {
+              const mask = maskOf(sel);
+              if (mask) {
+                const key = selectorKeys(sel)[0]!;
+                const wider = unconditionalMasks.find(
+                  (m) => m.rule !== st && m.key !== key && m.anchored === mask.anchored && (m.mask & ~mask.mask) >>> 0 === 0 && (mask.value & m.mask) >>> 0 === m.value,
+                );
+                if (wider) {
+                  ctx.report("DEID3003", sel.span, "this rule can never decide: every tag it selects is selected by an earlier unconditional mask, and between masks the earlier wins", {
+                    help: "move the narrower mask above the wider one, or name the attributes as exact tags",
+                    related: [{ file: ctx.file.path, span: wider.rule.span, message: "the earlier, wider mask" }],
+                  });
+                }
+                if (conditions.get(st)!.length === 0) unconditionalMasks.push({ ...mask, key, rule: st });
+              }
               for (const key of selectorKeys(sel)) {
                 const earlier = seen.get(key) ?? [];
                 for (const prev of earlier) {

@@ -20,7 +20,7 @@ import type { CrosswalkCollector } from "./crosswalk";
 import type { InputEntry, InputFile, InputProblem, InputRoot } from "./inputs";
 import { fsReason } from "./paths";
 import { emptyCounts, type ReportRecord, type RunCounts } from "./report";
-import { prepareObject, ReusingReader, type PendingFile, type PreparedObject, type StagePlan } from "./stage";
+import { prepareObject, type PendingFile, type PreparedObject, type StagePlan } from "./stage";
 import type { ObjectPairs, WorkerResult } from "./workers";
 
 export interface BatchPlan extends StagePlan {
@@ -75,7 +75,10 @@ const QUARANTINE_MODE = 0o600;
 /** Objects kept in flight per worker: enough to keep each busy while the main thread writes results. */
 const IN_FLIGHT_PER_WORKER = 4;
 
-/** Input bytes in flight beyond one object per worker: outputs wait in the main thread, so this bounds its memory for large objects. */
+/** Files read ahead when objects are processed in this thread. */
+const READ_AHEAD = 4;
+
+/** Input bytes in flight beyond one object (per worker): bounds memory for large objects. */
 const IN_FLIGHT_BYTES = 64 << 20;
 
 /**
@@ -136,22 +139,20 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
     return { ...record, quarantineCopy: pending.rel };
   };
 
-  // In this thread: files are read ahead (asynchronously when more than one), de-identified when their turn comes.
-  // Read one at a time, each object is written before the next read, so the read buffer can be reused.
-  const reader = new ReusingReader();
+  // In this thread: files are read ahead asynchronously (the reads overlap de-identifying and writing, which
+  // matters when inputs come from the disk rather than the page cache), de-identified when their turn comes.
   const readInput = hooks.readInput
     ? (path: string): Promise<ReadResult> => hooks.readInput!(path).then((bytes) => ({ bytes }), (e: unknown) => ({ problem: `cannot read the file: ${fsReason(e)}` }))
-    : plan.readAhead > 1
-      ? defaultReadInput
-      : (path: string): Promise<ReadResult> => Promise.resolve(reader.read(path));
+    : defaultReadInput;
   const inFlight = new Map<number, Promise<WorkerResult | ReadResult>>();
   let inFlightBytes = 0;
-  const window = preparer ? preparer.size * IN_FLIGHT_PER_WORKER : Math.max(1, plan.readAhead);
+  const window = preparer ? preparer.size * IN_FLIGHT_PER_WORKER : Math.max(READ_AHEAD, plan.readAhead);
+  const atLeast = preparer ? preparer.size : 1;
   /** Starts entry `index` unless enough is in flight; false when it must wait. */
   const start = (index: number): boolean => {
     const entry = plan.entries[index];
     if (entry?.kind !== "file" || inFlight.has(index)) return true;
-    if (preparer && inFlight.size >= preparer.size && inFlightBytes + entry.size > IN_FLIGHT_BYTES) return false;
+    if (inFlight.size >= atLeast && inFlightBytes + entry.size > IN_FLIGHT_BYTES) return false;
     inFlightBytes += entry.size;
     inFlight.set(index, preparer ? preparer.prepare(index, entry) : readInput(entry.display));
     return true;

@@ -3,7 +3,7 @@
 // A worker that dies fails only the objects it held.
 
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runBatch, type ObjectPreparer } from "../../src/run/batch";
@@ -12,7 +12,9 @@ import { collectInputs, type InputFile } from "../../src/run/inputs";
 import type { ReportRecord } from "../../src/run/report";
 import { prepareObject } from "../../src/run/stage";
 import { RunWorkerPool, type WorkerResult } from "../../src/run/workers";
-import { fakeDicom, fakeExecutorFactory, listFiles, put, reversed, tempDir } from "./helpers";
+import { compileProfile } from "../../src/compile";
+import { createExecutor } from "../../src/runtime/executor";
+import { CORPUS_DIR, fakeDicom, fakeExecutorFactory, listFiles, put, reversed, tempDir, TEST_KEY } from "./helpers";
 
 const fakeIr = {} as never;
 const env = () => ({ secrets: new Map(), params: new Map(), tables: new Map() });
@@ -117,6 +119,31 @@ parentPort.on("message", (job) => {
       expect(second.prepared.kind === "internal-error" && second.prepared.detail).toMatch(/exited with code 7/);
       const third = await pool.prepare(2, file("c"));
       expect(third.prepared).toEqual({ kind: "unreadable", reason: "served c" });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it.skipIf(!CORPUS_DIR)("runs dist/run-worker.mjs with the real executor: the output of the main thread's, byte for byte", async () => {
+    const ir = compileProfile("ps315.basic").ir!;
+    const env = { secrets: new Map([["key", new TextEncoder().encode(TEST_KEY)]]), params: new Map(), tables: new Map() };
+    const stage = { outputDir: tempDir(), layout: "mirror" as const, quarantineDir: null };
+    const workerScript = pathToFileURL(join(import.meta.dirname, "../../dist/run-worker.mjs"));
+    const pool = new RunWorkerPool(workerScript, 2, { ir, env, crosswalk: true, stage });
+    const inThread = createExecutor(ir, env);
+    try {
+      for (const [index, name] of ["pydicom-debian/CT_small.dcm", "pydicom-debian/MR_small_bigendian.dcm"].entries()) {
+        const path = join(CORPUS_DIR!, name);
+        const file: InputFile = { kind: "file", display: path, canonical: path, mirrorPath: basename(path), root: 0, size: 0 };
+        const { prepared, pairs } = await pool.prepare(index, file);
+        const expected = prepareObject(inThread, file, new Uint8Array(readFileSync(path)), stage);
+        expect(prepared.kind).toBe("processed");
+        if (prepared.kind !== "processed" || expected.kind !== "processed") continue;
+        expect(prepared.record).toEqual(expected.record);
+        expect(Buffer.from(prepared.pending!.bytes).equals(Buffer.from(expected.pending!.bytes))).toBe(true);
+        // The worker reports the object's crosswalk pairs with it.
+        expect(pairs!.uids.length).toBeGreaterThan(0);
+      }
     } finally {
       await pool.close();
     }

@@ -29,7 +29,8 @@ import { asText, type EvalContext, type Value } from "./expr";
 import { isPixelDataTag, type Ancestor, type PlannedAction, type PlannedRule } from "./plan";
 import type { ExecutionPlan } from "./index";
 import type { ObjectRecord, ObjectResult } from "./types";
-import { PixelError, applyPixelRules, describeImage, imageAttributesFrom, planRegions, transferSyntaxInfo, type ObjectRegions, type UltrasoundRegion } from "../pixels";
+import { PixelError, applyPixelRules, describeImage, imageAttributesFrom, planRegions, transferSyntaxInfo, type ObjectRegions, type PlannedRegion, type UltrasoundRegion } from "../pixels";
+import { TAG_ICON_IMAGE_SEQUENCE, blankIcon, readIconItems, unreadableIconItem, type IconItem, type IconOutcome } from "../pixels/icon";
 import type { IrPixelRule, IrSource } from "../../ir/types";
 
 const TAG_SOP_CLASS_UID = 0x00080016;
@@ -120,10 +121,12 @@ interface TopLevel {
   overlayData: Map<number, string> | null;
   /** the items of Sequence of Ultrasound Regions, read only when a `pixels` block uses them */
   ultrasoundRegions: UltrasoundRegion[] | null;
+  /** the items of the top-level Icon Image Sequence, read only when the profile has `pixels` blocks */
+  iconItems: IconItem[] | null;
 }
 
-function readTopLevel(cursor: DicomCursor, wanted: ReadonlySet<number>, readUltrasound: boolean): TopLevel {
-  const top: TopLevel = { values: new Map(), present: new Set(), existingCodes: [], existingMethods: [], overlayData: null, ultrasoundRegions: null };
+function readTopLevel(cursor: DicomCursor, wanted: ReadonlySet<number>, readUltrasound: boolean, readIcon: boolean): TopLevel {
+  const top: TopLevel = { values: new Map(), present: new Set(), existingCodes: [], existingMethods: [], overlayData: null, ultrasoundRegions: null, iconItems: null };
   while (cursor.next()) {
     if (cursor.depth !== 0) continue;
     const tag = cursor.tag;
@@ -131,10 +134,12 @@ function readTopLevel(cursor: DicomCursor, wanted: ReadonlySet<number>, readUltr
     if (cursor.kind === TokenKind.Sequence) {
       if (tag === TAG_DEIDENTIFICATION_METHOD_CODES) readCodeItems(cursor, top.existingCodes);
       else if (tag === TAG_ULTRASOUND_REGIONS && readUltrasound) top.ultrasoundRegions = readUltrasoundRegions(cursor);
+      else if (tag === TAG_ICON_IMAGE_SEQUENCE && readIcon) top.iconItems = readIconItems(cursor);
       else cursor.skip();
       continue;
     }
     if (cursor.kind !== TokenKind.Element) continue;
+    if (tag === TAG_ICON_IMAGE_SEQUENCE && readIcon) top.iconItems = [unreadableIconItem("the sequence is encoded as a defined-length UN value, so its icon cannot be blanked")];
     if (tag === TAG_DEIDENTIFICATION_METHOD) top.existingMethods = cursor.readText().split("\\").filter((s) => s.trim() !== "");
     if ((tag & 0xff01ffff) >>> 0 === 0x60003000) (top.overlayData ??= new Map()).set(tag >>> 16, cursor.vr);
     // The SOP UIDs are always read: the File Meta and the fallbacks depend on them.
@@ -335,7 +340,7 @@ function elementValueText(cursor: DicomCursor): string {
 function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): ObjectResult {
   const file = readPart10(bytes);
   for (const w of file.warnings) record.warnings.push(w.message);
-  const top = readTopLevel(openCursor(file), plan.wantedTags, plan.pixels.readsUltrasoundRegions);
+  const top = readTopLevel(openCursor(file), plan.wantedTags, plan.pixels.readsUltrasoundRegions, !plan.pixels.empty);
 
   const lets = new Map<string, Value>();
   let currentText: (() => string) | null = null;
@@ -825,12 +830,23 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   const objectRegions: ObjectRegions = { ultrasound: top.ultrasoundRegions };
   let pixelGeometry: ReturnType<typeof describeImage> | null = null;
   const imageGeometry = (): ReturnType<typeof describeImage> => (pixelGeometry ??= describeImage(imageAttributesFrom((t) => top.values.get(t), file.transferSyntaxUid)));
+  /** per item of a kept top-level Icon Image Sequence: its blanked Pixel Data, or why it cannot be blanked (the sequence then goes) */
+  let iconOutcomes: IconOutcome[] | null = null;
+  const planIcons = (planned: readonly PlannedRegion[]): IconOutcome[] | null => {
+    if (top.iconItems === null || top.iconItems.length === 0) return null;
+    const a = decide(TAG_ICON_IMAGE_SEQUENCE, "SQ", undefined, false)?.action.ir;
+    if (a && (a.kind !== "code" || a.code === "X" || a.code === "Z" || a.code === "X/Z")) return null;
+    return top.iconItems.map((item) => blankIcon(imageGeometry(), planned, item, file.transferSyntaxUid));
+  };
   if (pixelRules.length > 0 && top.present.has(TAG_PIXEL_DATA)) {
     const pixelRule = decide(TAG_PIXEL_DATA, "OW", undefined, false);
     const pixelDataKept = pixelRule === null || (pixelRule.action.ir.kind === "code" && pixelRule.action.ir.code === "K");
     if (pixelDataKept) {
       // Clean Pixel Data (113101): some rectangle is filled in some frame of this object.
-      const cleans = planRegions(imageGeometry(), pixelRules, objectRegions).some((r) => r.frames.length > 0);
+      const planned = planRegions(imageGeometry(), pixelRules, objectRegions);
+      const cleans = planned.some((r) => r.frames.length > 0);
+      // The icon is a thumbnail of this image: met before Pixel Data in the walk, so blanked now.
+      if (cleans) iconOutcomes = planIcons(planned);
       if (cleans && !codes.some((c) => c.value === CLEAN_PIXEL_DATA_CODE.value)) codes.push(CLEAN_PIXEL_DATA_CODE);
       // `pixels complete`: the author states the block removes every burned-in text of this layout.
       const complete = pixelRules.find((r) => r.complete === true);
@@ -864,6 +880,16 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     }
     if (result.element === null) return false;
     out.copy(result.element, 0, result.element.length);
+    return true;
+  };
+
+  /** Whether the top-level Icon Image Sequence goes because its icon cannot be blanked (recorded here). */
+  const removesIcon = (): boolean => {
+    const removal = iconOutcomes?.find((o) => o.kind === "removed");
+    if (removal?.kind !== "removed") return false;
+    // An icon that cannot be blanked is a thumbnail of the text the blocks remove: it never leaves.
+    record.touched.push({ path: "(0088,0200)", action: "icon-removed", rule: null });
+    record.warnings.push(`Icon Image Sequence (0088,0200) removed: ${removal.reason}`);
     return true;
   };
 
@@ -935,6 +961,10 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
       const creator = isPrivate ? c.privateCreator() : undefined;
       const rule = decide(tag, vr, creator, isPrivate);
 
+      if (depth === 0 && tag === TAG_ICON_IMAGE_SEQUENCE && removesIcon()) {
+        if (kind === TokenKind.Sequence) c.skip();
+        continue;
+      }
       if (kind === TokenKind.Sequence) {
         if (!openSequence(tag, vr === "UN" ? "UN" : "SQ", creator, isPrivate, rule, frame)) c.skip();
         continue;
@@ -961,6 +991,15 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
           continue;
         }
         if (tag === TAG_PIXEL_DATA && keeps && writePixelData(c)) continue;
+      }
+
+      if (depth === 1 && tag === TAG_PIXEL_DATA && iconOutcomes !== null && ancestors[0]!.tag === TAG_ICON_IMAGE_SEQUENCE && modes[0] === KEEP) {
+        const icon = iconOutcomes[ancestors[0]!.item];
+        if (icon?.kind === "blanked" && (rule === null || (rule.action.ir.kind === "code" && rule.action.ir.code === "K"))) {
+          out.copy(icon.element, 0, icon.element.length);
+          for (const b of icon.blanked) record.touched.push({ path: `(0088,0200)[${ancestors[0]!.item}]/(7FE0,0010)`, action: "icon-blanked", rule: b.source });
+          continue;
+        }
       }
 
       let kept: boolean;

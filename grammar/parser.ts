@@ -1,6 +1,6 @@
 // The grammar of the .deid language (docs/language.md), as one Chevrotain
-// CstParser. There is a single instance, `deidParser`; callers reset it by
-// assigning `deidParser.input = tokens` and then call `deidParser.deidFile()`.
+// CstParser. There is a single instance, `deidParser()`; callers reset it by
+// assigning `parser.input = tokens` and then call `parser.deidFile()`.
 //
 // Error recovery works on two levels:
 //   - inside a statement, Chevrotain's single-token insertion and deletion and
@@ -180,6 +180,7 @@ class DeidParser extends CstParser {
       // Node locations cost a quarter of the parse; lowering computes spans from tokens.
       nodeLocationTracking: "none",
       errorMessageProvider: errorMessages,
+      skipValidations: T.SKIP_GRAMMAR_VALIDATION,
     });
     this.performSelfAnalysis();
     this.itemStarts = this.firstTokensOf("item");
@@ -1048,7 +1049,16 @@ class DeidParser extends CstParser {
   }
 }
 
-/** The one parser instance; Chevrotain parsers are expensive to build and cheap to reuse. */
-export const deidParser = new DeidParser();
+let parser: DeidParser | undefined;
+
+/**
+ * The one parser instance, built on first use: Chevrotain parsers are
+ * expensive to build (the grammar is recorded and analysed) and cheap to
+ * reuse, and commands that never parse should not pay for building one.
+ */
+export function deidParser(): DeidParser {
+  parser ??= new DeidParser();
+  return parser;
+}
 
 export type { DeidParser };

@@ -10,7 +10,7 @@
 // src/syntax/parse.ts reports them and replaces each by the token the author
 // meant, so one mistake gives one diagnostic and parsing goes on.
 
-import { createToken, Lexer, type CustomPatternMatcherReturn, type IToken, type TokenType } from "chevrotain";
+import { createToken, Lexer, type CustomPatternMatcherReturn, type ILexingResult, type IToken, type TokenType } from "chevrotain";
 
 // ---------------------------------------------------------------- trivia
 
@@ -451,7 +451,29 @@ export const parserTokens: TokenType[] = allTokens.filter(
   (t) => t !== WhiteSpace && t !== Comment && !mistakeTokens.includes(t),
 );
 
-export const deidLexer = new Lexer(allTokens, {
-  ensureOptimizations: true,
-  positionTracking: "full",
-});
+/**
+ * True only in the bundled CLI (scripts/build.mjs defines the variable as a
+ * constant). Chevrotain's checks of the token patterns and of the grammar
+ * (ambiguities, left recursion) cost tens of milliseconds at every start; they
+ * can only fail on a change to this folder, and the tests, which run from
+ * source, keep them on so such a change is still caught.
+ */
+export const SKIP_GRAMMAR_VALIDATION = process.env.DEIDC_SKIP_GRAMMAR_VALIDATION === "1";
+
+let lexer: Lexer | undefined;
+
+/**
+ * The lexer, built on the first `tokenize`: building it analyses every
+ * pattern, which commands that never read a rule file (`--help`, `run`) should
+ * not pay for.
+ */
+export const deidLexer = {
+  tokenize(text: string): ILexingResult {
+    lexer ??= new Lexer(allTokens, {
+      ensureOptimizations: true,
+      positionTracking: "full",
+      skipValidations: SKIP_GRAMMAR_VALIDATION,
+    });
+    return lexer.tokenize(text);
+  },
+};

@@ -35,7 +35,7 @@ function chevrotainDiagramsDirectory(): string {
 /** The railroad-diagram page with its stylesheet and scripts inlined. */
 export function syntaxDiagramsHtml(): string {
   const resources = chevrotainDiagramsDirectory();
-  const html = createSyntaxDiagramsCode(deidParser.getSerializedGastProductions(), {
+  const html = createSyntaxDiagramsCode(deidParser().getSerializedGastProductions(), {
     resourceBase: "resource:",
     css: "resource:diagrams.css",
   });
@@ -50,7 +50,7 @@ export function syntaxDiagramsHtml(): string {
 }
 
 export function cstTypings(): string {
-  return CST_PREAMBLE + generateCstDts(deidParser.getGAstProductions(), { includeVisitorInterface: false });
+  return CST_PREAMBLE + generateCstDts(deidParser().getGAstProductions(), { includeVisitorInterface: false });
 }
 
 export const generatedFiles: ReadonlyArray<{ path: string; render: () => string }> = [

@@ -1,16 +1,15 @@
 // ajv validation of the IR at the compiler/runtime boundary. The validator
-// is compiled once per process.
+// is compiled once per process, on first use (precompiled in the bundle).
 
-import Ajv from "ajv";
-import schema from "./schema.json";
+import { compileIrValidator, type IrSchemaValidator } from "./schema-validator";
 import type { IrProgram } from "./types";
 
-let validator: ((data: unknown) => boolean) & { errors?: unknown } | null = null;
+let validator: IrSchemaValidator | null = null;
 
 export class InvalidIrError extends Error {}
 
 export function validateIr(ir: unknown): asserts ir is IrProgram {
-  if (!validator) validator = new Ajv({ allErrors: true, strict: true }).compile(schema);
+  if (!validator) validator = compileIrValidator();
   if (!validator(ir)) {
     const errors = (validator.errors as { instancePath: string; message?: string }[] | undefined) ?? [];
     const detail = errors.slice(0, 5).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`).join("; ");

@@ -62,10 +62,11 @@ function parseText(text: string, path: string): ParseResult {
   checkStringEscapes(lexed.tokens, report);
   const tokens = limitNesting(repairMistakes(lexed.tokens, report), report);
 
-  deidParser.input = tokens;
-  const cst = deidParser.deidFile() as DeidFileCstNode;
-  const parseErrors = deidParser.errors;
-  const findings = deidParser.findings;
+  const parser = deidParser();
+  parser.input = tokens;
+  const cst = parser.deidFile() as DeidFileCstNode;
+  const parseErrors = parser.errors;
+  const findings = parser.findings;
 
   const file = lowerFile(cst, lexed.groups.comments ?? [], path, text.length);
 

@@ -8,8 +8,14 @@
 //   processor.mjs --jobs 1 / <cores>   the standalone bundle from `deidc compile <profile> -o processor.mjs`
 // with files/s, MB/s (input bytes), time relative to cp -r, CPU time and
 // peak RSS of the process (/usr/bin/time -v). Every tool runs as a child process on the
-// same inputs, after cp -r has warmed the page cache. Prints the machine and its
-// load average before and after (other work on the machine shows there); asserts nothing.
+// same inputs, with the page cache prepared the same way before each run:
+//   warm  every input file is read once just before the run (inputs in the page cache)
+//   cold  every input file is evicted from the page cache just before the run
+//         (posix_fadvise DONTNEED on each file through python3, or dd iflag=nocache:
+//         only the inputs leave the cache, not the rest of the machine's files)
+// --cache chooses which (both by default: a row per tool and cache state). Prints the
+// machine and its load average before and after (other work on the machine shows
+// there); asserts nothing.
 //
 // The profile is ps315.basic with ps315.retain-longitudinal-modified-dates
 // (issue 5's W1 figure); --profile and --with change it (--with none: the profile alone).
@@ -23,12 +29,14 @@
 // output is deleted and `sync` flushes it, so that writeback of one run does
 // not land in the next.
 //
-// Usage: node scripts/bench.mjs [--w1 2000 --w2 5000 --w3 20 --frames 64 --runs 3 --only W1,W2 --profile ps315.basic --with OPTION]
-// Needs dist/deidc.mjs (npm run build) and the corpus ($DEIDC_CORPUS or ../shared/corpus).
+// Usage: node scripts/bench.mjs [--w1 2000 --w2 5000 --w3 20 --frames 64 --runs 3 --only W1,W2
+//          --tools "cp,deidc run --jobs 1" --cache warm,cold --profile ps315.basic --with OPTION --deidc dist/deidc.mjs]
+//   --only   workloads to run; --tools: tools whose name starts with one of these (comma-separated)
+// Needs dist/deidc.mjs (npm run build; --deidc names another build) and the corpus ($DEIDC_CORPUS or ../shared/corpus).
 
 import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -119,6 +127,16 @@ const W3_COPIES = Number(arg("w3", 20));
 const W3_FRAMES = Number(arg("frames", 64));
 const ONLY = arg("only", "W1,W2,W3").split(",");
 const RUNS = Number(arg("runs", 3));
+const TOOLS = arg("tools", "")
+  .split(",")
+  .filter(Boolean);
+const CACHES = arg("cache", "warm,cold").split(",");
+for (const c of CACHES) {
+  if (c !== "warm" && c !== "cold") {
+    console.error(`bench: --cache takes warm, cold or warm,cold, not ${c}`);
+    process.exit(2);
+  }
+}
 const PROFILE = arg("profile", "ps315.basic");
 const WITH = arg("with", "ps315.retain-longitudinal-modified-dates");
 const WITH_ARGS = WITH === "none" ? [] : ["--with", WITH];
@@ -132,7 +150,7 @@ if (!CORPUS) {
 const CT_SLICE = join(CORPUS, "pseudo-phi-johnsnowlabs/3209648408_09-23-1999-CT_UROGRAM-31798_3_000000-PARENCHYMAL_PHASE_Sep1999-95798_1-001.dcm");
 const PRIVATE_HEAVY = join(CORPUS, "pydicom-debian/CT_small.dcm");
 const MULTI_FRAME = join(CORPUS, "pydicom-data/eCT_Supplemental.dcm");
-const DEIDC = join(ROOT, "dist/deidc.mjs");
+const DEIDC = resolve(arg("deidc", join(ROOT, "dist/deidc.mjs")));
 if (!existsSync(DEIDC)) {
   console.error("bench: dist/deidc.mjs is missing; run `npm run build` first");
   process.exit(2);
@@ -196,6 +214,33 @@ function multiFrameCopies(path, dir, count, frames) {
   }
 }
 
+// ------------------------------------------------------------------ page cache
+
+/** Reads every file of `dir` once, so that the next run finds them in the page cache. */
+function warmCache(dir) {
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  for (const name of readdirSync(dir)) {
+    const fd = openSync(join(dir, name), "r");
+    try {
+      while (readSync(fd, buffer, 0, buffer.length, null) > 0);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+const EVICT_PY = `import os, sys
+for name in os.listdir(sys.argv[1]):
+    fd = os.open(os.path.join(sys.argv[1], name), os.O_RDONLY)
+    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    os.close(fd)`;
+
+/** Drops every file of `dir` from the page cache (after `sync`: dirty pages cannot be dropped), so the next run reads them from the disk. */
+function evictCache(dir) {
+  if (spawnSync("python3", ["-c", EVICT_PY, dir]).status === 0) return;
+  for (const name of readdirSync(dir)) spawnSync("dd", [`if=${join(dir, name)}`, "iflag=nocache", "count=0", "status=none"]);
+}
+
 function folderBytes(dir) {
   return readdirSync(dir).reduce((n, name) => n + statSync(join(dir, name)).size, 0);
 }
@@ -252,29 +297,35 @@ try {
       ["processor.mjs --jobs 1", () => measure(process.execPath, [processor, input, "-o", out, "--jobs", "1", "--no-progress"], { DEID_KEY: KEY })],
       [`processor.mjs --jobs ${CORES}`, () => measure(process.execPath, [processor, input, "-o", out, "--jobs", String(CORES), "--no-progress"], { DEID_KEY: KEY })],
     ];
-    let cp = null;
-    for (const [tool, run] of tools) {
-      const samples = [];
-      for (let i = 0; i < RUNS; i++) {
-        rmSync(out, { recursive: true, force: true });
-        spawnSync("sync");
-        samples.push(run());
+    const chosen = tools.filter(([tool]) => TOOLS.length === 0 || TOOLS.some((t) => tool.startsWith(t)));
+    for (const cache of CACHES) {
+      let cp = null;
+      for (const [tool, run] of chosen) {
+        const samples = [];
+        for (let i = 0; i < RUNS; i++) {
+          rmSync(out, { recursive: true, force: true });
+          spawnSync("sync");
+          if (cache === "warm") warmCache(input);
+          else evictCache(input);
+          samples.push(run());
+        }
+        samples.sort((a, b) => a.seconds - b.seconds);
+        const m = samples[Math.floor(samples.length / 2)];
+        m.rssMb = Math.max(...samples.map((x) => x.rssMb ?? 0)) || null;
+        if (tool === "cp -r") cp = m.seconds;
+        results.push({
+          workload: w.name,
+          cache,
+          tool,
+          "files/s": m.status === 0 ? Math.round(files / m.seconds).toLocaleString("en-US") : "failed",
+          "MB/s": (mb / m.seconds).toFixed(1),
+          seconds: m.seconds.toFixed(2),
+          "min..max s": `${samples[0].seconds.toFixed(2)}..${samples[samples.length - 1].seconds.toFixed(2)}`,
+          "CPU s": m.cpuSeconds === null ? "n/a" : m.cpuSeconds.toFixed(2),
+          "x cp -r": cp === null ? "n/a" : (m.seconds / cp).toFixed(1),
+          "peak RSS MB": m.rssMb === null ? "n/a" : m.rssMb.toFixed(0),
+        });
       }
-      samples.sort((a, b) => a.seconds - b.seconds);
-      const m = samples[Math.floor(samples.length / 2)];
-      m.rssMb = Math.max(...samples.map((x) => x.rssMb ?? 0)) || null;
-      cp ??= m.seconds;
-      results.push({
-        workload: w.name,
-        tool,
-        "files/s": m.status === 0 ? Math.round(files / m.seconds).toLocaleString("en-US") : "failed",
-        "MB/s": (mb / m.seconds).toFixed(1),
-        seconds: m.seconds.toFixed(2),
-        "min..max s": `${samples[0].seconds.toFixed(2)}..${samples[samples.length - 1].seconds.toFixed(2)}`,
-        "CPU s": m.cpuSeconds === null ? "n/a" : m.cpuSeconds.toFixed(2),
-        "x cp -r": (m.seconds / cp).toFixed(1),
-        "peak RSS MB": m.rssMb === null ? "n/a" : m.rssMb.toFixed(0),
-      });
     }
     rmSync(out, { recursive: true, force: true });
     rmSync(input, { recursive: true, force: true });
@@ -282,7 +333,8 @@ try {
 
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const fmtLoad = (l) => l.map((x) => x.toFixed(2)).join(" ");
-  console.log(`deidc bench: ${PROFILE}${WITH_ARGS.length ? ` --with ${WITH}` : ""}; median of ${RUNS} run(s); inputs in the page cache; MB/s counts input bytes`);
+  console.log(`deidc bench: ${PROFILE}${WITH_ARGS.length ? ` --with ${WITH}` : ""}; median of ${RUNS} run(s); MB/s counts input bytes`);
+  console.log(`before each run: output removed, sync, then the inputs ${CACHES.map((c) => (c === "warm" ? "read once (warm: in the page cache)" : "evicted from the page cache (cold: read from the disk)")).join(" / ")}`);
   console.log(`machine: ${CORES} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; load average before ${fmtLoad(loadBefore)}, after ${fmtLoad(loadavg())}`);
   for (const w of workloads) console.log(`  ${w.name}: ${w.what}`);
   console.table(results);

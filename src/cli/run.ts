@@ -26,6 +26,7 @@ import { collectInputs } from "../run/inputs";
 import { loadSecrets } from "../run/keys";
 import { isLayoutName, LAYOUTS, type LayoutName } from "../run/layout";
 import { recordMessage, summaryMessage } from "../run/messages";
+import { LARGE_OBJECT_BYTES } from "../run/stage";
 import { parseParams } from "../run/params";
 import { canonicalPath, displayPath, fsReason, isSameOrInside } from "../run/paths";
 import { ProgressLine, shouldShowProgress, type TextSink } from "../run/progress";
@@ -239,9 +240,11 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
     }
   }
   try {
-    const fileCount = collected.entries.reduce((n, e) => n + (e.kind === "file" ? 1 : 0), 0);
-    // A worker takes about as long to start as a few objects take to process: a small batch is done sooner in this thread.
-    const threads = Math.min(jobs, Math.floor(fileCount / OBJECTS_PER_WORKER_AT_LEAST));
+    // Large objects are prepared one at a time whatever --jobs (src/run/batch.ts): only the others can share workers.
+    const sharedCount = collected.entries.reduce((n, e) => n + (e.kind === "file" && e.size < LARGE_OBJECT_BYTES ? 1 : 0), 0);
+    // A worker takes about as long to start as a few objects take to process: a small batch is done sooner in this thread,
+    // and so is a batch of large objects only, without the memory of idle workers.
+    const threads = Math.min(jobs, Math.floor(sharedCount / OBJECTS_PER_WORKER_AT_LEAST));
     const stage = { outputDir: destinations.outputDir, layout, quarantineDir: destinations.quarantine };
     if (threads > 1 && deps.workerScript && !deps.readInput) {
       workers = new RunWorkerPool(deps.workerScript, threads, { ir, env: { secrets, params, tables }, crosswalk: crosswalk !== undefined, stage });

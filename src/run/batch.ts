@@ -12,7 +12,6 @@
 // becomes a "failed" record and the loop goes on.
 
 import { mkdirSync, realpathSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Executor } from "../runtime/executor/types";
 import { writeFileAtomicSync } from "./atomic";
@@ -20,7 +19,7 @@ import type { CrosswalkCollector } from "./crosswalk";
 import type { InputEntry, InputFile, InputProblem, InputRoot } from "./inputs";
 import { fsReason } from "./paths";
 import { emptyCounts, type ReportRecord, type RunCounts } from "./report";
-import { prepareObject, type PendingFile, type PreparedObject, type StagePlan } from "./stage";
+import { LARGE_OBJECT_BYTES, prepareObject, ReadAheadPool, type PendingFile, type PooledRead, type PreparedObject, type StagePlan } from "./stage";
 import type { ObjectPairs, WorkerResult } from "./workers";
 
 export interface BatchPlan extends StagePlan {
@@ -51,7 +50,7 @@ export interface BatchHooks {
   internalError?: (input: string, detail: string) => void;
 }
 
-type ReadResult = { bytes: Uint8Array } | { problem: string };
+type ReadResult = { bytes: Uint8Array; release?: () => void } | { problem: string };
 
 function problemRecord(problem: InputProblem): ReportRecord {
   return { input: problem.display, outcome: "failed", reason: problem.reason, touched: [], warnings: [] };
@@ -59,14 +58,6 @@ function problemRecord(problem: InputProblem): ReportRecord {
 
 function failedRecord(input: string, reason: string): ReportRecord {
   return { input, outcome: "failed", reason, touched: [], warnings: [] };
-}
-
-async function defaultReadInput(path: string): Promise<ReadResult> {
-  try {
-    return { bytes: await readFile(path) };
-  } catch (e) {
-    return { problem: `cannot read the file: ${fsReason(e)}` };
-  }
 }
 
 /** Quarantined originals identify people: owner read and write only. */
@@ -78,7 +69,7 @@ const IN_FLIGHT_PER_WORKER = 4;
 /** Files read ahead when objects are processed in this thread. */
 const READ_AHEAD = 4;
 
-/** Input bytes in flight beyond one object (per worker): bounds memory for large objects. */
+/** Input bytes in flight beyond one object per worker: bounds memory for large objects. */
 const IN_FLIGHT_BYTES = 64 << 20;
 
 /**
@@ -139,32 +130,45 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
     return { ...record, quarantineCopy: pending.rel };
   };
 
-  // In this thread: files are read ahead asynchronously (the reads overlap de-identifying and writing, which
-  // matters when inputs come from the disk rather than the page cache), de-identified when their turn comes.
+  // In this thread: files are read ahead asynchronously, into buffers reused from file to file (src/run/stage.ts),
+  // and de-identified when their turn comes.
+  const pool = new ReadAheadPool();
   const readInput = hooks.readInput
     ? (path: string): Promise<ReadResult> => hooks.readInput!(path).then((bytes) => ({ bytes }), (e: unknown) => ({ problem: `cannot read the file: ${fsReason(e)}` }))
-    : defaultReadInput;
+    : (path: string): Promise<PooledRead> => pool.read(path);
   const inFlight = new Map<number, Promise<WorkerResult | ReadResult>>();
   let inFlightBytes = 0;
+  /** large objects in flight: while one is, nothing else starts */
+  let largeInFlight = 0;
   const window = preparer ? preparer.size * IN_FLIGHT_PER_WORKER : Math.max(READ_AHEAD, plan.readAhead);
   const atLeast = preparer ? preparer.size : 1;
-  /** Starts entry `index` unless enough is in flight; false when it must wait. */
+  /**
+   * Starts entry `index` unless enough is in flight; false when it must wait.
+   * A large object (a multi-frame image) is prepared alone: its input and
+   * output both live in its worker, then the output in this thread, so two at
+   * once would double the peak memory whatever --jobs allows.
+   */
   const start = (index: number): boolean => {
     const entry = plan.entries[index];
     if (entry?.kind !== "file" || inFlight.has(index)) return true;
+    const large = entry.size >= LARGE_OBJECT_BYTES;
+    if (inFlight.size > 0 && (large || largeInFlight > 0)) return false;
     if (inFlight.size >= atLeast && inFlightBytes + entry.size > IN_FLIGHT_BYTES) return false;
     inFlightBytes += entry.size;
+    if (large) largeInFlight++;
     inFlight.set(index, preparer ? preparer.prepare(index, entry) : readInput(entry.display));
     return true;
   };
-  const resultFor = async (index: number, file: InputFile): Promise<WorkerResult> => {
+  /** The object's result, and what to call once its file is written: the read buffer goes back to the pool. */
+  const resultFor = async (index: number, file: InputFile): Promise<WorkerResult & { release?: () => void }> => {
     const pending = await inFlight.get(index)!;
     inFlight.delete(index);
     inFlightBytes -= file.size;
+    if (file.size >= LARGE_OBJECT_BYTES) largeInFlight--;
     if (preparer) return pending as WorkerResult;
     const read = pending as ReadResult;
-    const prepared: PreparedObject = "problem" in read ? { kind: "unreadable", reason: read.problem } : prepareObject(executor, file, read.bytes, plan);
-    return { prepared, pairs: null };
+    if ("problem" in read) return { prepared: { kind: "unreadable", reason: read.problem }, pairs: null };
+    return { prepared: prepareObject(executor, file, read.bytes, plan), pairs: null, ...(read.release ? { release: read.release } : {}) };
   };
   const replayPairs = (pairs: ObjectPairs | null): void => {
     if (!pairs || !hooks.crosswalk) return;
@@ -179,9 +183,11 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
     let record: ReportRecord;
     if (entry.kind === "problem") record = problemRecord(entry);
     else {
-      const { prepared, pairs } = await resultFor(index, entry);
+      const { prepared, pairs, release } = await resultFor(index, entry);
       replayPairs(pairs);
+      // A quarantine copy, or the output of a skipped object, is the read buffer itself: written here, before the buffer is reused.
       record = finish(entry, prepared);
+      release?.();
       doneBytes += entry.size;
       filesPerRoot.set(entry.root, (filesPerRoot.get(entry.root) ?? 0) + 1);
       if (record.outcome !== "failed") usableObjects.set(entry.root, (usableObjects.get(entry.root) ?? 0) + 1);

@@ -271,3 +271,35 @@ describe("DicomEdit 6 scripts: forms found in real scripts", () => {
     expect(findingsOf(result, ImportCode.keyedUid).map((f) => f.line)).toEqual([7]);
   });
 });
+
+describe("DicomEdit 6 scripts: blankValues", () => {
+  // DicomEdit blanks every element, anywhere, whose value equals one of the arguments' values.
+  const SCRIPT = ['version "6.6"', 'blankValues[(0010,0010), "SITE-7", {(0010,0020)}]', '(0020,0011) = "6" ? blankValues[(0008,0090)]', 'blankValues[getURL["http://example.org/v"]]', ""].join("\n");
+  const result = dicomedit(SCRIPT, "blank.das");
+  const text = importedText(result);
+
+  it("empties every element holding one of the values, under the statement's condition", () => {
+    expectCanonicalAndClean(text);
+    expect(ruleLines(text)).toEqual([
+      "any where value == PatientName -> empty",
+      'any where value == "SITE-7" -> empty',
+      "any where value == PatientID -> empty",
+      "any where value == ReferringPhysicianName -> empty when SeriesNumber == 6",
+      'private * -> keep because "DicomEdit keeps private elements the script does not remove"',
+      '* -> keep because "DicomEdit keeps the elements the script does not name"',
+    ]);
+    expect(text).toContain("any where value == PatientName -> empty // dicomedit:2\n");
+  });
+
+  it("gives explain no per-attribute row, as only values decide `any where`", () => {
+    const rows = explainImported(text);
+    // explain lists the attributes a rule names; these rules name none, each element's value decides.
+    expect(actionOf(rows, "PatientName")).toBeUndefined();
+    expect([...rows.values()].filter((r) => /:[2-3]$/.test(r.source))).toEqual([]);
+  });
+
+  it("says what it cannot write", () => {
+    expect(findingsOf(result, ImportCode.notExpressible).map((f) => f.line)).toEqual([4]);
+    expect(text).toContain('// dicomedit:4 blankValues[getURL["http://example.org/v"]]: (blankValues) calls `getURL`, which has no .deid counterpart inside an expression; not imported\n');
+  });
+});

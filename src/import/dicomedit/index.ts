@@ -16,6 +16,7 @@
 //   removeAllPrivateTags  -> private * -> remove
 //   retainPrivateTags[..] -> the listed private elements kept, the others removed
 //   alterPixels[...]      -> pixels { blank from (l, t) to (r, b) }
+//   blankValues[a, ...]   -> any where value == a -> empty (each element holding that value)
 //
 // DicomEdit keeps what the script does not name, private elements included;
 // the import says so (`private * -> keep` with a warning, `* -> keep`).
@@ -700,11 +701,25 @@ class DicomEditTranslator {
         }
         this.note(s, ImportCode.keyedUid, "DicomEdit's hashUID is an unkeyed name-based UUID under 2.25; the import writes `U`, deidc's keyed 2.25 UID, the same for the same UID in every file");
         return;
+      case "blankValues": {
+        // DicomEdit 6.6 blanks every element, at any depth and private ones too, whose value equals one of the
+        // arguments' values (an attribute stands for its value), keeping the element and its VR; a value no element
+        // holds changes nothing. `any where value == ...` says the same of the elements no more specific rule names.
+        for (const a of this.flatten(s.args)) {
+          const value = this.expression(a, s, { guard, atRoot: true }, "value");
+          if (!value.ok) {
+            this.unsupported(s, guard, `(blankValues) ${value.reason}`, null);
+            continue;
+          }
+          const selector: DeSelector = { selector: `any where value == ${value.text}`, topLevelTag: null, tag: null, isPrivate: false, wildcard: true, vrs: [] };
+          this.addOp(selector, "empty", guard, s);
+        }
+        return;
+      }
       case "blankKnownPHI":
       case "collectAndBlankValues":
       case "mapReferencedUIDs":
       case "shiftDateTimeSequenceByIncrement":
-      case "blankValues":
         this.unsupported(s, guard, `(${s.name}) changes elements the import cannot name one by one`, null);
         return;
       default: {

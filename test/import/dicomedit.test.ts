@@ -303,3 +303,116 @@ describe("DicomEdit 6 scripts: blankValues", () => {
     expect(text).toContain('// dicomedit:4 blankValues[getURL["http://example.org/v"]]: (blankValues) calls `getURL`, which has no .deid counterpart inside an expression; not imported\n');
   });
 });
+
+describe("DicomEdit 6 scripts: collectValues passed to blankValues", () => {
+  // collectValues[a, ...] is the list of its arguments' values, taken when the variable is set.
+  const SCRIPT = ['version "6.6"', 'phi := collectValues[(0010,0010), (0010,0020), "SITE-7"]', 'blankValues[phi]', '(0008,0090) := collectValues[(0010,0010)]', ""].join("\n");
+  const result = dicomedit(SCRIPT, "collect.das");
+  const text = importedText(result);
+
+  it("empties every element holding one of the collected values", () => {
+    expectCanonicalAndClean(text);
+    expect(ruleLines(text)).toEqual([
+      "any where value == PatientName -> empty",
+      "any where value == PatientID -> empty",
+      'any where value == "SITE-7" -> empty',
+      "/ReferringPhysicianName -> remove",
+      'private * -> keep because "DicomEdit keeps private elements the script does not remove"',
+      '* -> keep because "DicomEdit keeps the elements the script does not name"',
+    ]);
+    expect(text).toContain("any where value == PatientID -> empty // dicomedit:3\n");
+  });
+
+  it("says that a list is no element value, and knows the function", () => {
+    expect(findingsOf(result, ImportCode.notExpressible).map((f) => f.line)).toEqual([4]);
+    expect(findingsOf(result, ImportCode.unknownFunction)).toEqual([]);
+  });
+
+  it("reads names DicomEdit does not register as unknown functions", () => {
+    // XNAT's blankKnownPHI scripts call collectValues and blankValues; DicomEdit has no function of that name.
+    const unknown = dicomedit(['version "6.6"', "blankKnownPHI[(0010,0010)]", ""].join("\n"));
+    expect(findingsOf(unknown, ImportCode.unknownFunction).map((f) => f.line)).toEqual([2]);
+    expect(ruleLines(importedText(unknown))[0]).toMatch(/^quarantine because "DicomEdit has no function blankKnownPHI"/);
+  });
+
+  it("does not import the values of a wildcard tag, which it cannot name", () => {
+    const wildcard = dicomedit(['version "6.6"', "v := collectValues[(0008,920X)]", "blankValues[v]", ""].join("\n"));
+    expect(findingsOf(wildcard, ImportCode.notExpressible).map((f) => f.line)).toEqual([3]);
+    expect(ruleLines(importedText(wildcard)).filter((l) => l.startsWith("any where"))).toEqual([]);
+  });
+
+  it("notes a collected value an earlier statement wrote", () => {
+    const written = dicomedit(['version "6.6"', '(0010,0020) := "X"', 'phi := collectValues[(0010,0020)]', 'blankValues[phi]', ""].join("\n"));
+    // DicomEdit collects the "X" line 2 wrote; deidc compares with the value the object arrived with.
+    expect(ruleLines(importedText(written))).toContain("any where value == PatientID -> empty");
+    expect(findingsOf(written, ImportCode.readsWrittenValue).map((f) => f.line)).toEqual([4]);
+  });
+});
+
+describe("DicomEdit 6 scripts: shiftDateTimeSequenceByIncrement", () => {
+  // DicomEdit moves every date-time a path string matches, at any depth, by an increment in seconds.
+  const SCRIPT = [
+    'version "6.3"',
+    'shiftDateTimeSequenceByIncrement["864000", "(5200,9230)/(0020,9111)/(0018,9074)", "+/(0018,9151)"]',
+    '(0008,0060) = "MR" ? shiftDateTimeSequenceByIncrement[-86400, "*/(0040,A120)"]',
+    'shiftDateTimeSequenceByIncrement["600", "(5200,9230)/(0020,9111)/(0018,9151)"]',
+    'shiftDateTimeSequenceByIncrement[86400, "*/(0008,0032)"]',
+    "",
+  ].join("\n");
+  const result = dicomedit(SCRIPT, "shift.das");
+  const text = importedText(result);
+
+  it("shifts each path by whole days, with the path's level wildcards", () => {
+    expectCanonicalAndClean(text);
+    expect(ruleLines(text)).toEqual([
+      "/PerFrameFunctionalGroupsSequence/FrameContentSequence/FrameAcquisitionDateTime -> shift(10)",
+      "/*/**/FrameReferenceDateTime -> shift(10)",
+      "DateTime -> shift(-1) when Modality == \"MR\"",
+      "/PerFrameFunctionalGroupsSequence/FrameContentSequence/FrameReferenceDateTime -> remove",
+      "AcquisitionTime -> remove",
+      'private * -> keep because "DicomEdit keeps private elements the script does not remove"',
+      '* -> keep because "DicomEdit keeps the elements the script does not name"',
+    ]);
+  });
+
+  it("gives explain the shift under its condition", () => {
+    const rows = explainImported(text);
+    expect(rows.get("DateTime")?.conditional).toEqual([expect.stringMatching(/^shift\(-1\) when Modality == "MR" /)]);
+  });
+
+  it("removes what it cannot shift by whole days, saying why", () => {
+    expect(findingsOf(result, ImportCode.notExpressible).map((f) => f.line)).toEqual([4, 5]);
+    expect(text).toContain("moves date-times by 600 seconds, not a whole number of days (86400 seconds), and deidc's `shift` moves dates by whole days; removed instead\n");
+    expect(text).toContain("shifts AcquisitionTime, whose VR is TM, reading its value as a date-time; deidc shifts only DA and DT values; removed instead\n");
+  });
+
+  it("does not import arguments that are not an increment and tag paths", () => {
+    const bad = dicomedit(['version "6.3"', 'shiftDateTimeSequenceByIncrement["ten", "(0008,002A)"]', ""].join("\n"));
+    expect(findingsOf(bad, ImportCode.notExpressible).map((f) => f.line)).toEqual([2]);
+    expect(ruleLines(importedText(bad))).not.toContain("/AcquisitionDateTime -> shift(0)");
+  });
+});
+
+describe("DicomEdit 6 scripts: mapReferencedUIDs", () => {
+  // DicomEdit maps each UID a path string matches to a new UID under the prefix, the same for the same UID.
+  const SCRIPT = ['version "6.3"', 'uidprefix := "1.23.4"', 'mapReferencedUIDs[uidprefix, "(3006,0020)/(3006,0024)", "*/(0008,1155)"]', ""].join("\n");
+  const result = dicomedit(SCRIPT, "uids.das");
+  const text = importedText(result);
+
+  it("gives each matched element deidc's keyed UID", () => {
+    expectCanonicalAndClean(text);
+    expect(ruleLines(text)).toEqual([
+      "/StructureSetROISequence/ReferencedFrameOfReferenceUID -> U",
+      "ReferencedSOPInstanceUID -> U",
+      'private * -> keep because "DicomEdit keeps private elements the script does not remove"',
+      '* -> keep because "DicomEdit keeps the elements the script does not name"',
+    ]);
+    expect(actionOf(explainImported(text), "ReferencedSOPInstanceUID")).toBe("U");
+  });
+
+  it("says the prefix is not kept", () => {
+    const notes = findingsOf(result, ImportCode.keyedUid);
+    expect(notes.map((f) => f.line)).toEqual([3]);
+    expect(notes[0]!.message).toContain("under the prefix `1.23.4`");
+  });
+});

@@ -16,7 +16,10 @@
 //   removeAllPrivateTags  -> private * -> remove
 //   retainPrivateTags[..] -> the listed private elements kept, the others removed
 //   alterPixels[...]      -> pixels { blank from (l, t) to (r, b) }
-//   blankValues[a, ...]   -> any where value == a -> empty (each element holding that value)
+//   blankValues[a, ...]   -> any where value == a -> empty (each element holding that value;
+//                            a variable set to collectValues[b, ...] stands for b, ...)
+//   shiftDateTimeSequenceByIncrement[seconds, "path", ...] -> path -> shift(days), for whole days
+//   mapReferencedUIDs["prefix", "path", ...]               -> path -> U
 //
 // DicomEdit keeps what the script does not name, private elements included;
 // the import says so (`private * -> keep` with a warning, `* -> keep`).
@@ -473,6 +476,23 @@ class DicomEditTranslator {
     return out;
   }
 
+  /**
+   * The values blankValues blanks: lists and variables opened, and `collectValues[a, ...]` (DicomEdit 6.6's list of
+   * its arguments' values, taken when the variable holding it is set) opened into its arguments, each with the
+   * top-level tags written before its value was taken.
+   */
+  private blankedValues(values: readonly DeValue[], written: ReadonlyMap<number, number>): { value: DeValue; written: ReadonlyMap<number, number> }[] {
+    const out: { value: DeValue; written: ReadonlyMap<number, number> }[] = [];
+    for (const v of values) {
+      const bound = v.kind === "variable" ? this.variables.get(v.name) : undefined;
+      if (bound?.kind === "value") out.push(...this.blankedValues([bound.value], bound.written));
+      else if (v.kind === "list") out.push(...this.blankedValues(v.items, written));
+      else if (v.kind === "call" && v.name === "collectValues") out.push(...this.blankedValues(v.args, written));
+      else out.push({ value: v, written });
+    }
+    return out;
+  }
+
   /** A variable's value, followed through variables set from variables. */
   private resolved(v: DeValue): DeValue {
     const seen = new Set<string>();
@@ -587,6 +607,7 @@ class DicomEditTranslator {
       case "match":
       case "ismatch":
       case "alterPN":
+      case "collectValues":
         return undefined;
       case "lowercase":
       case "uppercase":
@@ -705,8 +726,8 @@ class DicomEditTranslator {
         // DicomEdit 6.6 blanks every element, at any depth and private ones too, whose value equals one of the
         // arguments' values (an attribute stands for its value), keeping the element and its VR; a value no element
         // holds changes nothing. `any where value == ...` says the same of the elements no more specific rule names.
-        for (const a of this.flatten(s.args)) {
-          const value = this.expression(a, s, { guard, atRoot: true }, "value");
+        for (const { value: a, written } of this.blankedValues(s.args, this.written)) {
+          const value = this.expression(a, s, { guard, atRoot: true }, "value", written);
           if (!value.ok) {
             this.unsupported(s, guard, `(blankValues) ${value.reason}`, null);
             continue;
@@ -716,14 +737,14 @@ class DicomEditTranslator {
         }
         return;
       }
-      case "blankKnownPHI":
-      case "collectAndBlankValues":
-      case "mapReferencedUIDs":
       case "shiftDateTimeSequenceByIncrement":
-        this.unsupported(s, guard, `(${s.name}) changes elements the import cannot name one by one`, null);
+        this.shiftDateTimeSequence(s, guard);
+        return;
+      case "mapReferencedUIDs":
+        this.mapReferencedUids(s, guard);
         return;
       default: {
-        const known = ["lowercase", "uppercase", "format", "concatenate", "hashUID", "replace", "substring", "getURL", "lookup", "match", "ismatch", "shiftDateByIncrement", "shiftDateTimeByIncrement", "isPresent", "alterPN"];
+        const known = ["lowercase", "uppercase", "format", "concatenate", "hashUID", "replace", "substring", "getURL", "lookup", "match", "ismatch", "shiftDateByIncrement", "shiftDateTimeByIncrement", "isPresent", "alterPN", "collectValues"];
         if (known.includes(s.name)) {
           this.comment(`${this.origin(s)} ${s.text}: a function whose value nothing uses; it changes nothing`);
           this.note(s, ImportCode.noEffect, `\`${s.text}\` computes a value that no statement uses, so it changes nothing in DicomEdit, and nothing is imported`);
@@ -731,6 +752,78 @@ class DicomEditTranslator {
         }
         this.unknownFunction({ kind: "call", name: s.name, args: s.args, text: s.text }, s, guard);
       }
+    }
+  }
+
+  /** The tag path a string argument holds (DicomEdit reads it as a DicomEdit 6 path), or null. */
+  private pathArgument(a: DeValue, s: DeStatement): DeTagPath | null {
+    const text = this.literalOf(a);
+    const parsed = text === null ? null : readDicomEditScript(`-${text}`, () => s.line);
+    const statement = parsed?.ok ? parsed.statements[0] : undefined;
+    return statement?.kind === "delete" ? statement.target : null;
+  }
+
+  /**
+   * shiftDateTimeSequenceByIncrement[seconds, "path", ...]: DicomEdit visits every element, at any depth, that
+   * one of the path strings matches and moves its value, read as a DT, by the increment in seconds (there is no
+   * unit argument). A whole number of days is deidc's `shift` on each path.
+   */
+  private shiftDateTimeSequence(s: Extract<DeStatement, { kind: "procedure" }>, guard: string[]): void {
+    const [increment, ...paths] = this.flatten(s.args);
+    const text = increment ? this.literalOf(increment) : null;
+    if (text === null || !/^[+-]?\d+$/.test(text.trim()) || paths.length === 0) {
+      this.unsupported(s, guard, "(shiftDateTimeSequenceByIncrement) takes an increment in whole seconds and one or more tag path strings, which these arguments are not", null);
+      return;
+    }
+    const seconds = parseInt(text.trim(), 10);
+    // Where the shift is not whole days, the element is removed rather than kept with its real date-time.
+    const notWholeDays = seconds % 86400 !== 0 ? `(shiftDateTimeSequenceByIncrement) moves date-times by ${seconds} seconds, not a whole number of days (86400 seconds), and deidc's \`shift\` moves dates by whole days` : null;
+    for (const a of paths) {
+      const path = this.pathArgument(a, s);
+      if (!path) {
+        this.unsupported(s, guard, `(shiftDateTimeSequenceByIncrement) has the argument \`${a.kind === "string" ? a.text : "?"}\`, which is not a tag path string`, null);
+        continue;
+      }
+      const sel = this.target(path, s);
+      if (!sel) continue;
+      if (notWholeDays) {
+        this.unsupported(s, guard, notWholeDays, sel);
+        continue;
+      }
+      // DicomEdit reads whatever value the path matches as a DT; a TM or a text value is no date-time to it.
+      if (sel.tag !== null && !sel.vrs.some((vr) => vr === "DA" || vr === "DT")) {
+        this.unsupported(s, guard, `(shiftDateTimeSequenceByIncrement) shifts ${sel.selector}, whose VR is ${sel.vrs.join("/")}, reading its value as a date-time; deidc shifts only DA and DT values`, sel);
+        continue;
+      }
+      this.addOp(sel, `shift(${seconds / 86400})`, guard, s);
+    }
+  }
+
+  /**
+   * mapReferencedUIDs["prefix", "path", ...]: DicomEdit replaces the UID in every element one of the path strings
+   * matches by a new random UID under the prefix, the same new UID for the same old one while XNAT runs. deidc's
+   * `U` on each path keeps those links too, in every file and every run with the same key.
+   */
+  private mapReferencedUids(s: Extract<DeStatement, { kind: "procedure" }>, guard: string[]): void {
+    const [prefix, ...paths] = this.flatten(s.args);
+    if (!prefix || this.literalOf(prefix) === null || paths.length === 0) {
+      this.unsupported(s, guard, "(mapReferencedUIDs) takes a UID prefix and one or more tag path strings, which these arguments are not", null);
+      return;
+    }
+    let mapped = false;
+    for (const a of paths) {
+      const path = this.pathArgument(a, s);
+      if (!path) {
+        this.unsupported(s, guard, `(mapReferencedUIDs) has the argument \`${a.kind === "string" ? a.text : "?"}\`, which is not a tag path string`, null);
+        continue;
+      }
+      const sel = this.target(path, s);
+      if (!sel) continue;
+      this.addOp(sel, "U", guard, s);
+      mapped = true;
+    }
+    if (mapped) {
+      this.note(s, ImportCode.keyedUid, `DicomEdit's mapReferencedUIDs writes a new random UID under the prefix \`${this.literalOf(prefix)}\`, the same for the same UID only while XNAT runs; the import writes \`U\`, deidc's keyed 2.25 UID, the same for the same UID in every file and run with the same key (the prefix is not kept)`);
     }
   }
 

@@ -21,6 +21,7 @@ registerCodes([
   { code: "DEID2015", name: "format-placeholders", severity: "error", summary: "a `format` template whose `{}` placeholders do not match the values after it" },
   { code: "DEID2016", name: "create-append-target", severity: "error", summary: "`create` on something other than one top-level standard attribute, or `append` on an attribute whose value count cannot grow by one (VM 1, 2, 2-2n, ...)" },
   { code: "DEID2017", name: "keyword-pattern-matches-nothing", severity: "error", summary: "a `keyword /re/` selector whose pattern matches no attribute keyword" },
+  { code: "DEID2018", name: "item-outside-rule", severity: "error", summary: "`item.X` in a filter, `pixels` block, `let` or `param` default, which have no sequence item to read" },
   { code: "DEID3001", name: "duplicate-rule", severity: "warning", summary: "the same selector given the same action twice in one unit" },
   { code: "DEID3002", name: "conflicting-rules", severity: "error", summary: "the same selector given different actions in one unit" },
   { code: "DEID3003", name: "unreachable-rule", severity: "warning", summary: "a rule that can never decide any element" },
@@ -35,5 +36,6 @@ registerCodes([
   { code: "DEID3022", name: "pixel-edge-coordinate", severity: "error", summary: "a pixel coordinate measured from the wrong edge, or from something that is not `Columns` or `Rows`" },
   { code: "DEID3023", name: "duplicate-pixel-apply", severity: "error", summary: "more than one `pixels apply` declaration in a file" },
   { code: "DEID3024", name: "keep-fill-mismatch", severity: "error", summary: "`keep` lines of one pixel block that give different fills for what they blank" },
+  { code: "DEID3025", name: "unreachable-pixel-block", severity: "warning", summary: "a pixel block that can never apply: under `pixels apply first` (often inherited from a base profile) an earlier block of the chain has no condition" },
   { code: "DEID4001", name: "unreadable-file", severity: "error", summary: "an imported file or table that cannot be read" },
 ]);

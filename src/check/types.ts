@@ -34,9 +34,20 @@ export function rootKeyword(name: string): string | null {
 
 export const ROOT_PREFIX = "root.";
 
+/**
+ * `item.Keyword`: the attribute of the dataset that directly contains the element a rule decides
+ * (the sequence item it sits in, or the top level for a top-level element). Returns the keyword,
+ * or null for a name without the prefix.
+ */
+export function itemKeyword(name: string): string | null {
+  return name.startsWith(ITEM_PREFIX) ? name.slice(ITEM_PREFIX.length) : null;
+}
+
+export const ITEM_PREFIX = "item.";
+
 export function resolveIdent(node: Ident, scope: Scope): Resolved {
   if (BOOLEAN_LITERALS.has(node.name)) return { kind: "bool" };
-  const root = rootKeyword(node.name);
+  const root = rootKeyword(node.name) ?? itemKeyword(node.name);
   if (root !== null) {
     const entry = lookupKeyword(root);
     return entry ? { kind: "attr", entry } : null;

@@ -3,7 +3,7 @@
 // release can publish, or as JSON.
 
 import { compileProfile } from "../compile";
-import { describeExpr, describeFilterOutcome, describePixelRule, describeRegion, explainProgram, type ExplainRow } from "../ir/explain";
+import { describeExpr, describeFilterOutcome, describePixelRule, describeRegion, explainProgram, explainValueRules, type ExplainRow, type ExplainValueRule } from "../ir/explain";
 import type { IrProgram } from "../ir/types";
 import { findStdlib } from "../program/stdlib-index";
 import type { SourceText } from "../syntax/source";
@@ -20,7 +20,17 @@ function escapeCell(s: string): string {
   return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
-export function renderExplainMarkdown(ir: IrProgram, rows: ExplainRow[]): string {
+/**
+ * `--format json`: `attributes` has one entry per attribute or attribute family (ExplainRow),
+ * `valueRules` one per `any where` rule (ExplainValueRule), which no attribute row names as its own.
+ */
+export interface ExplainJson {
+  profile: string;
+  attributes: ExplainRow[];
+  valueRules: ExplainValueRule[];
+}
+
+export function renderExplainMarkdown(ir: IrProgram, rows: ExplainRow[], valueRules: ExplainValueRule[] = explainValueRules(ir)): string {
   const out: string[] = [];
   out.push(`# De-identification: ${ir.profile.title ?? ir.profile.name}`, "");
   out.push(`- Profile: \`${ir.profile.name}\``);
@@ -32,7 +42,15 @@ export function renderExplainMarkdown(ir: IrProgram, rows: ExplainRow[]): string
   out.push("| tag | keyword | action | decided by | reason | rule |", "|---|---|---|---|---|---|");
   for (const r of rows) {
     const action = escapeCell(r.action) + (r.conditional.length ? ` (but: ${escapeCell(r.conditional.join("; "))})` : "");
-    out.push(`| ${escapeCell(r.tag)} | ${r.keyword ?? ""} | ${action} | \`${r.unit}\` | ${escapeCell(r.because ?? "")} | ${r.source} |`);
+    out.push(`| ${escapeCell(r.tag)} | ${r.keyword ?? ""} | ${action} | \`${r.unit}\` | ${escapeCell(r.because ?? "")} | ${r.source}${r.selector ? ` (\`${escapeCell(r.selector)}\`)` : ""} |`);
+  }
+  if (valueRules.length) {
+    out.push("", "## Rules that select by value", "");
+    out.push("These decide any element, at any depth, whose value satisfies the selector's condition (never a sequence, Pixel Data or Overlay Data, nor an empty element). Each can override the row of every attribute not decided by a more specific rule; those rows say so with \"but: ... when any where ...\".", "");
+    out.push("| selector | action | condition | decided by | reason | rule | can override |", "|---|---|---|---|---|---|---|");
+    for (const v of valueRules) {
+      out.push(`| \`${escapeCell(v.selector)}\` | ${escapeCell(v.action)} | ${escapeCell(v.condition ?? "")} | \`${v.unit}\` | ${escapeCell(v.because ?? "")} | ${v.source} | ${escapeCell(v.overrides)} |`);
+    }
   }
   if (ir.filters.length) {
     out.push("", "## Object filters", "", "In this order; the first whose condition holds decides.", "");
@@ -68,6 +86,8 @@ export function explainCommand(entry: string | undefined, opts: ExplainOptions):
     return EXIT_FINDINGS;
   }
   const rows = explainProgram(result.ir);
-  process.stdout.write(opts.format === "json" ? JSON.stringify(rows, null, 2) + "\n" : renderExplainMarkdown(result.ir, rows));
+  const valueRules = explainValueRules(result.ir);
+  const json: ExplainJson = { profile: result.ir.profile.name, attributes: rows, valueRules };
+  process.stdout.write(opts.format === "json" ? JSON.stringify(json, null, 2) + "\n" : renderExplainMarkdown(result.ir, rows, valueRules));
   return EXIT_OK;
 }

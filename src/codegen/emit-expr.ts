@@ -100,6 +100,8 @@ export class ExprEmitter {
     const ctx: EvalContext = {
       attr: fail,
       has: fail,
+      itemAttr: fail,
+      itemHas: fail,
       letValue: (name) => {
         const value = this.lets.get(name);
         return value === undefined ? undefined : this.constantValue(value);
@@ -131,7 +133,7 @@ export class ExprEmitter {
     if (this.isConstant(e)) return this.literal(this.constantValue(e));
     switch (e.kind) {
       case "attr":
-        return this.attr(parseInt(e.tag, 16), e.keyword);
+        return this.attr(parseInt(e.tag, 16), e.keyword, e.item === true);
       case "value":
         return "ctx.current()";
       case "let":
@@ -142,11 +144,12 @@ export class ExprEmitter {
         return `[${e.items.map((i) => this.code(i)).join(", ")}]`;
       case "range":
         return `${this.mod.use("rangeOf")}(${this.code(e.from)}, ${this.code(e.to)})`;
-      case "not":
-        return `(${this.code(e.operand)} !== true)`;
+      case "not": {
+        const operand = this.truth(e.operand);
+        return typeof operand === "boolean" ? String(!operand) : `(${operand} !== true)`;
+      }
       case "binary":
-        if (e.op === "and") return `(${this.code(e.left)} === true && ${this.code(e.right)} === true)`;
-        if (e.op === "or") return `(${this.code(e.left)} === true || ${this.code(e.right)} === true)`;
+        if (e.op === "and" || e.op === "or") return this.logical(e.op, e.left, e.right);
         return `${this.mod.use(OPERATORS[e.op])}(${this.code(e.left)}, ${this.code(e.right)})`;
       case "call":
         return this.call(e);
@@ -156,8 +159,30 @@ export class ExprEmitter {
     }
   }
 
-  private attr(tag: number, keyword: string | null): string {
-    return `ctx.attr(${hex(tag)}${keyword ? ` /* ${commentText(keyword)} */` : ""})`;
+  /**
+   * `and`/`or` with a constant side folded away (`x or 1 == 2` is `x === true`): operands have no
+   * side effects, and a literal `false === true` would not typecheck in the generated module.
+   */
+  private logical(op: "and" | "or", left: IrExpr, right: IrExpr): string {
+    const l = this.truth(left);
+    const r = this.truth(right);
+    const decided = op === "and" ? false : true;
+    if (l === decided || r === decided) return String(decided);
+    if (typeof l === "boolean" && typeof r === "boolean") return String(!decided);
+    if (typeof l === "boolean") return `(${r} === true)`;
+    if (typeof r === "boolean") return `(${l} === true)`;
+    return `(${l} === true ${op === "and" ? "&&" : "||"} ${r} === true)`;
+  }
+
+  /** Whether `e` holds, when that is known at generation time (nested folds included); else its code. */
+  private truth(e: IrExpr): boolean | string {
+    if (this.isConstant(e)) return this.constantValue(e) === true;
+    const code = this.code(e);
+    return code === "true" ? true : code === "false" ? false : code;
+  }
+
+  private attr(tag: number, keyword: string | null, itemScoped: boolean): string {
+    return `ctx.${itemScoped ? "itemAttr" : "attr"}(${hex(tag)}${keyword ? ` /* ${commentText(itemScoped ? `item.${keyword}` : keyword)} */` : ""})`;
   }
 
   private call(e: Extract<IrExpr, { kind: "call" }>): string {
@@ -168,9 +193,10 @@ export class ExprEmitter {
         // Not constant, so the argument is an attribute.
         const a = first as Extract<IrExpr, { kind: "attr" }>;
         const tag = hex(parseInt(a.tag, 16));
-        const name = a.keyword ? ` /* ${commentText(a.keyword)} */` : "";
-        if (e.fn === "exists") return `ctx.has(${tag}${name})`;
-        return `(!ctx.has(${tag}${name}) || ${this.mod.use("asText")}(ctx.attr(${tag})) === "")`;
+        const name = a.keyword ? ` /* ${commentText(a.item === true ? `item.${a.keyword}` : a.keyword)} */` : "";
+        const [has, attr] = a.item === true ? ["itemHas", "itemAttr"] : ["has", "attr"];
+        if (e.fn === "exists") return `ctx.${has}(${tag}${name})`;
+        return `(!ctx.${has}(${tag}${name}) || ${this.mod.use("asText")}(ctx.${attr}(${tag})) === "")`;
       }
       case "upper":
         return `${this.mod.use("asText")}(${this.code(first!)}).toUpperCase()`;

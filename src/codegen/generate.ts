@@ -14,15 +14,15 @@
 // and `createExecutor` share one semantics. The output is deterministic: the
 // same IR always gives the same bytes.
 
-import { createdTagsOf, methodDescriptionOf, wantedTagsOf } from "../runtime/executor/setup";
+import { createdTagsOf, itemTagsOf, methodDescriptionOf, wantedTagsOf } from "../runtime/executor/setup";
 import { createHash } from "node:crypto";
-import { describeAction, describeExpr } from "../ir/explain";
+import { describeAction, describeExpr, describeSelector } from "../ir/explain";
 import type { IrAction, IrExpr, IrProgram, IrRule, IrSource } from "../ir/types";
 import { lookupTag } from "../dicom/dictionary";
 import { ExprEmitter } from "./emit-expr";
 import { ANY_WHERE_VRS, anyWhereCondition } from "../runtime/executor/plan";
 import { commentText, hex, ModuleBuilder } from "./module-builder";
-import { ancestorMatcherCode, canMatchGroup, describeSelector, patternMatches, patternTest, ruleShape, sourceText, type RuleShape } from "./selectors";
+import { ancestorMatcherCode, canMatchGroup, patternMatches, patternTest, ruleShape, sourceText, type RuleShape } from "./selectors";
 
 export interface GenerateOptions {
   /** module specifier the generated code imports the runtime from (src/codegen/runtime.ts or its published name) */
@@ -393,6 +393,13 @@ class Generator {
     return out;
   }
 
+  /** The attributes `item.X` reads, as a Set expression, or null: the same function createExecutor calls. */
+  private itemTags(): string {
+    const tags = itemTagsOf(this.ir);
+    if (tags === null) return "null";
+    return `new Set<number>([${[...tags].sort((a, b) => a - b).map((t) => hex(t)).join(", ")}])`;
+  }
+
   private method(): string[] {
     const ir = this.ir;
     const description = methodDescriptionOf(ir);
@@ -431,6 +438,8 @@ class Generator {
       "    lets: LETS,",
       `    params: new Map<string, ${this.mod.use("Value")}>([${params.length ? `\n${params.join("\n")}\n    ` : ""}]),`,
       "    wantedTags: WANTED_TAGS,",
+      `    // attributes \`item.X\` reads: each sequence item is scanned for them (null: none)`,
+      `    itemTags: ${this.itemTags()},`,
       `    // top-level attributes \`create\` rules add when an object lacks them`,
       `    createTags: [${createdTagsOf(this.ir).map((t) => hex(t)).join(", ")}],`,
       "    // `pixels` blocks are few; the executor's pixel layer plans their conditions.",

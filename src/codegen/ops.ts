@@ -26,6 +26,8 @@ let outer: EvalContext | null = null;
 const operands: EvalContext = {
   attr: () => undefined,
   has: () => false,
+  itemAttr: () => undefined,
+  itemHas: () => false,
   letValue: (name) => (name === "left" ? left : right),
   param: () => undefined,
   secret: (name) => {

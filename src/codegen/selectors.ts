@@ -6,7 +6,7 @@
 
 import type { IrElementMatch, IrElementStep, IrRule, IrSelector, IrStep } from "../ir/types";
 import { commentText, hex } from "./module-builder";
-import { describeExpr } from "../ir/explain";
+import { describeExpr, describeStep } from "../ir/explain";
 
 /** How the dispatch tables file a rule, by the last step of its selector. */
 export type RuleShape =
@@ -156,47 +156,6 @@ export function ancestorMatcherCode(sel: IrSelector, name: string): string | nul
     : `  ${itemCheck ? `if (!(${itemCheck})) return false;\n  ` : ""}for (let start = 0; start <= depth; start++) if (${stepName(0)}(anc, depth, start)) return true;\n  return false;`;
   fns.push(`function ${name}${signature} {\n${body}\n}`);
   return fns.join("\n");
-}
-
-function tagText(hex8: string): string {
-  return `(${hex8.slice(0, 4)},${hex8.slice(4)})`;
-}
-
-function describeMatch(m: IrElementMatch): string {
-  switch (m.kind) {
-    case "tag":
-      return m.keyword ?? tagText(m.tag);
-    case "mask":
-      return m.text;
-    case "range":
-      return `${tagText(m.from)}..${tagText(m.to)}`;
-    case "private":
-      return `(${m.group},${JSON.stringify(m.creator)},${m.element ?? "xx"})`;
-  }
-}
-
-function describeStep(s: IrStep): string {
-  if (s.kind === "deep") return "**";
-  if (s.kind === "any") return "*";
-  return describeMatch(s.match) + (s.item === null ? "" : `[${s.item}]`);
-}
-
-/** The selector as it is written in a rule file. */
-export function describeSelector(sel: IrSelector): string {
-  switch (sel.kind) {
-    case "all":
-      return "*";
-    case "privateAll":
-      return "private *";
-    case "vr":
-      return `vr ${sel.vrs.join(", ")}`;
-    case "keywords":
-      return `keyword /${sel.pattern}/${sel.flags}`;
-    case "anyWhere":
-      return `any where ${describeExpr(sel.test)}`;
-    case "path":
-      return (sel.anchored ? "/" : "") + sel.steps.map(describeStep).join("/");
-  }
 }
 
 /** "file:line:column", how comments and reports name a rule. */

@@ -10,7 +10,7 @@ import type { ParsedFile, Unit } from "../program/units";
 import { layersOf } from "../program/layers";
 import { flattenStatements, joinConditions } from "../syntax/blocks";
 import { buildScope, type Scope } from "../check/scope";
-import { BOOLEAN_LITERALS, CURRENT_VALUE, rootKeyword } from "../check/types";
+import { BOOLEAN_LITERALS, CURRENT_VALUE, itemKeyword, rootKeyword } from "../check/types";
 import {
   IR_VERSION,
   type IrAction,
@@ -220,11 +220,14 @@ class Lowering {
         if (decl) return decl.kind === "Let" ? { kind: "let", name: e.name } : decl.kind === "Param" ? { kind: "param", name: e.name } : { kind: "secret", name: e.name };
         if (e.name === CURRENT_VALUE) return { kind: "value" };
         // `root.PatientID` and `PatientID` both read the top-level dataset (docs/language.md, "Conditions").
-        const keyword = rootKeyword(e.name) ?? e.name;
+        // `item.X` reads the dataset that directly contains the element being decided.
+        const itemScoped = itemKeyword(e.name);
+        const keyword = itemScoped ?? rootKeyword(e.name) ?? e.name;
         const entry = lookupKeyword(keyword);
         // A repeating-group keyword (OverlayDescription is (60xx,0022)) read as a value means its
         // first group, (6000,0022): conditions test one attribute, not a family.
-        return { kind: "attr", tag: entry ? entry.tag.replace(/X/gi, "0") : "00000000", keyword };
+        const tag = entry ? entry.tag.replace(/X/gi, "0") : "00000000";
+        return itemScoped !== null ? { kind: "attr", tag, keyword, item: true } : { kind: "attr", tag, keyword };
       }
     }
   }

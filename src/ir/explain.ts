@@ -2,7 +2,8 @@
 // (never from the source): the effective action and the rule it came from.
 
 import { lookupTag } from "../dicom/dictionary";
-import type { IrAction, IrCoordinate, IrExpr, IrFilter, IrPixelRule, IrProgram, IrRegion, IrRule, IrSelector } from "./types";
+import { anyWhereCondition, isPixelDataTag } from "../runtime/executor/plan";
+import type { IrAction, IrCoordinate, IrElementMatch, IrExpr, IrFilter, IrPixelRule, IrProgram, IrRegion, IrRule, IrSelector, IrStep } from "./types";
 
 /** An attribute as explain and the static checks see it: a standard tag, or a private element by creator. */
 export type AttributeKey =
@@ -48,6 +49,17 @@ export function selectsAttribute(sel: IrSelector, key: AttributeKey): boolean {
   }
 }
 
+/**
+ * A path rule that decides the attribute only in some places (inside a sequence, in one item, only
+ * at the top level): its last step names the attribute but `selectsAttribute` does not hold.
+ */
+function selectsInPlaces(sel: IrSelector, key: AttributeKey): boolean {
+  if (sel.kind !== "path" || selectsAttribute(sel, key)) return false;
+  const last = sel.steps[sel.steps.length - 1];
+  if (!last || last.kind !== "element") return false;
+  return selectsAttribute({ kind: "path", anchored: false, steps: [{ ...last, item: null }] }, key);
+}
+
 /** The first unconditional rule deciding this attribute, optionally only among layers below `belowLayer`. */
 export function decidingRule(ir: IrProgram, key: AttributeKey, belowLayer = Infinity): IrRule | undefined {
   return ir.rules.find((r) => r.layer < belowLayer && r.when === null && selectsAttribute(r.selector, key));
@@ -70,8 +82,10 @@ export function describeExpr(e: IrExpr): string {
       return String(e.value);
     case "regex":
       return `/${e.pattern}/${e.flags}`;
-    case "attr":
-      return e.keyword ?? `(${e.tag.slice(0, 4)},${e.tag.slice(4)})`;
+    case "attr": {
+      const name = e.keyword ?? `(${e.tag.slice(0, 4)},${e.tag.slice(4)})`;
+      return e.item ? `item.${name}` : name;
+    }
     case "privateAttr":
       return `(${e.group},${JSON.stringify(e.creator)},${e.element})`;
     case "value":
@@ -172,8 +186,98 @@ export interface ExplainRow {
   because: string | null;
   /** "file:line" of the deciding rule */
   source: string;
-  /** conditional rules that come first and may decide instead, as "action when condition (file:line)" */
+  /**
+   * the deciding rule's selector as written, when it names more than this row's attribute:
+   * `keyword /Date$/`, `vr DA, DT`; null for a rule that names the attribute itself
+   */
+  selector: string | null;
+  /**
+   * conditional rules that come first and may decide instead, as "action when condition (file:line)";
+   * an `any where` rule reads "action when any where test (file:line)"
+   */
   conditional: string[];
+}
+
+/** A rule that selects elements by their value (`any where <expr>`): no row of its own, listed apart. */
+export interface ExplainValueRule {
+  /** the selector as written: `any where value == PatientName` */
+  selector: string;
+  action: string;
+  /** the rule's own `when` (a block's condition included), or null */
+  condition: string | null;
+  unit: string;
+  because: string | null;
+  /** "file:line" of the rule */
+  source: string;
+  /** which attributes it can decide: those whose row has it among `conditional` */
+  overrides: string;
+}
+
+function tagText(hex8: string): string {
+  return `(${hex8.slice(0, 4)},${hex8.slice(4)})`;
+}
+
+function describeMatch(m: IrElementMatch): string {
+  switch (m.kind) {
+    case "tag":
+      return m.keyword ?? tagText(m.tag);
+    case "mask":
+      return m.text;
+    case "range":
+      return `${tagText(m.from)}..${tagText(m.to)}`;
+    case "private":
+      return `(${m.group},${JSON.stringify(m.creator)},${m.element ?? "xx"})`;
+  }
+}
+
+export function describeStep(s: IrStep): string {
+  if (s.kind === "deep") return "**";
+  if (s.kind === "any") return "*";
+  return describeMatch(s.match) + (s.item === null ? "" : `[${s.item}]`);
+}
+
+/** The selector as it is written in a rule file. */
+export function describeSelector(sel: IrSelector): string {
+  switch (sel.kind) {
+    case "all":
+      return "*";
+    case "privateAll":
+      return "private *";
+    case "vr":
+      return `vr ${sel.vrs.join(", ")}`;
+    case "keywords":
+      return `keyword /${sel.pattern}/${sel.flags}`;
+    case "anyWhere":
+      return `any where ${describeExpr(sel.test)}`;
+    case "path":
+      return (sel.anchored ? "/" : "") + sel.steps.map(describeStep).join("/");
+  }
+}
+
+/** Can an `any where` rule see this attribute at all? Never a sequence, nor Pixel or Overlay Data. */
+function valueTestable(key: AttributeKey | null): boolean {
+  if (!key) return true;
+  if (key.kind === "tag" && isPixelDataTag(key.tag >>> 0)) return false;
+  return !key.vrs.every((v) => v === "SQ");
+}
+
+/**
+ * The `any where` rules, in the order they decide. Each can decide any element that no earlier
+ * rule decides (a more specific rule of its unit, or any rule of a later unit), so instead of a
+ * row it gets its own entry here and a note in every row it can override.
+ */
+export function explainValueRules(ir: IrProgram): ExplainValueRule[] {
+  return ir.rules
+    .filter((r) => r.selector.kind === "anyWhere")
+    .map((r) => ({
+      selector: describeSelector(r.selector),
+      action: describeAction(r.action),
+      condition: r.when ? describeExpr(r.when) : null,
+      unit: ir.profile.layers[r.layer]?.name ?? "?",
+      because: r.because,
+      source: `${r.source.file}:${r.source.line}`,
+      overrides: "every attribute not decided by a more specific rule (a rule of a later unit counts as more specific)",
+    }));
 }
 
 function selectorLabel(sel: IrSelector): { tag: string; keyword: string | null; name: string | null } | null {
@@ -228,7 +332,14 @@ export function explainProgram(ir: IrProgram): ExplainRow[] {
   const unitOf = (r: IrRule): string => ir.profile.layers[r.layer]?.name ?? "?";
   for (const rule of ir.rules) {
     // `keyword /re/` gives a row to each attribute it found.
-    const selectors: IrSelector[] = rule.selector.kind === "keywords" ? rule.selector.matches.map((m): IrSelector => ({ kind: "path", anchored: false, steps: [{ kind: "element", match: m, item: null }] })) : [rule.selector];
+    // A path into sequences gives a row to the attribute of its last step, where it is a note.
+    const last = rule.selector.kind === "path" ? rule.selector.steps[rule.selector.steps.length - 1] : undefined;
+    const selectors: IrSelector[] =
+      rule.selector.kind === "keywords"
+        ? rule.selector.matches.map((m): IrSelector => ({ kind: "path", anchored: false, steps: [{ kind: "element", match: m, item: null }] }))
+        : last?.kind === "element" && rule.selector.kind === "path" && rule.selector.steps.length > 1
+          ? [{ kind: "path", anchored: false, steps: [{ ...last, item: null }] }]
+          : [rule.selector];
     for (const selector of selectors) {
       const label = selectorLabel(selector);
       const key = keyOfSelector(selector);
@@ -236,11 +347,21 @@ export function explainProgram(ir: IrProgram): ExplainRow[] {
       if (!labelText || rows.has(labelText)) continue;
       const deciding = key ? decidingRule(ir, key) : ir.rules.find((r) => r.when === null && JSON.stringify(r.selector) === JSON.stringify(selector));
       const conditional = ir.rules
-        .filter((r) => (!deciding || r.id < deciding.id) && r.when !== null && (key ? selectsAttribute(r.selector, key) : JSON.stringify(r.selector) === JSON.stringify(selector)))
-        .map((r) => `${describeAction(r.action)} when ${describeExpr(r.when!)} (${at(r)})`);
+        .filter(
+          (r) =>
+            (!deciding || r.id < deciding.id) &&
+            (r.selector.kind === "anyWhere" ? valueTestable(key) : (key !== null && selectsInPlaces(r.selector, key)) || (r.when !== null && (key ? selectsAttribute(r.selector, key) : JSON.stringify(r.selector) === JSON.stringify(selector)))),
+        )
+        .map((r) =>
+          r.selector.kind === "anyWhere"
+            ? `${describeAction(r.action)} when any where ${describeExpr(anyWhereCondition(r.selector.test, r.when))} (${at(r)})`
+            : key !== null && selectsInPlaces(r.selector, key)
+              ? `${describeAction(r.action)} at ${describeSelector(r.selector)}${r.when ? ` when ${describeExpr(r.when)}` : ""} (${at(r)})`
+              : `${describeAction(r.action)} when ${describeExpr(r.when!)} (${at(r)})`,
+        );
       // Only conditional rules (a `when` block in a profile based on nothing): when none holds, the
       // executor's default decides, a standard attribute kept and a private one removed.
-      if (!deciding && (!key || conditional.length === 0)) continue;
+      if (!deciding && (!key || conditional.every((c) => c.includes(" when any where ")))) continue;
       rows.set(labelText, {
         tag: labelText,
         keyword: label?.keyword ?? null,
@@ -249,6 +370,7 @@ export function explainProgram(ir: IrProgram): ExplainRow[] {
         unit: deciding ? unitOf(deciding) : "default",
         because: deciding ? deciding.because : null,
         source: deciding ? at(deciding) : "",
+        selector: deciding && deciding.selector.kind !== "path" && describeSelector(deciding.selector) !== labelText ? describeSelector(deciding.selector) : null,
         conditional,
       });
     }

@@ -179,8 +179,11 @@ export type IrExpr =
   | { kind: "num"; value: number }
   | { kind: "bool"; value: boolean }
   | { kind: "regex"; pattern: string; flags: string }
-  /** value of an attribute of the object being processed (top-level dataset) */
-  | { kind: "attr"; tag: string; keyword: string | null }
+  /**
+   * value of an attribute of the object being processed: of the top-level dataset, or with `item`
+   * (`item.Keyword`) of the dataset that directly contains the element being decided
+   */
+  | { kind: "attr"; tag: string; keyword: string | null; item?: true }
   | { kind: "privateAttr"; group: string; creator: string; element: string }
   /** the current element's own value (inside an action) */
   | { kind: "value" }

@@ -135,7 +135,8 @@ interface Declarations {
   site: boolean;
 }
 
-function condition(r: Random, d: Declarations): string {
+/** `inRule`: the condition decides elements (a rule or a block of rules), so `item.X` may read their item. */
+function condition(r: Random, d: Declarations, inRule = false): string {
   const simple = (): string => {
     const choices: (() => string)[] = [
       () => `Modality == "${r.pick(["CT", "MR", "SR", "US", "PT", "SEG", "OT"])}"`,
@@ -164,6 +165,14 @@ function condition(r: Random, d: Declarations): string {
     ];
     if (d.site) choices.push(() => `site == "${r.pick(["S1", "S2"])}"`);
     if (d.offset) choices.push(() => `offset < ${r.int(-30, -1)}`);
+    if (inRule) {
+      choices.push(
+        () => `item.CodingSchemeDesignator == "${r.pick(["DCM", "SCT", "99LOCAL"])}"`,
+        () => `exists(item.CodeMeaning)`,
+        () => `item.Modality == "${r.pick(["CT", "MR"])}"`,
+        () => `empty(item.ReferencedSOPClassUID)`,
+      );
+    }
     return r.pick(choices)();
   };
   if (r.chance(0.25)) return `${simple()} ${r.pick(["and", "or"])} ${simple()}`;
@@ -173,7 +182,7 @@ function condition(r: Random, d: Declarations): string {
 
 function value(r: Random, d: Declarations, kind: Kind): string {
   const texts: string[] = [`"ANON"`, `"SITE-" + PatientID`, `upper(Modality)`, `lower(StudyDescription) + "!"`, `""`];
-  texts.push(`truncate(PatientID, ${r.int(0, 6)})`, `initials(PatientName)`, `format("{}-{}", Modality, root.PatientID)`, `capAge(PatientAge, 89)`, `ageBand(PatientAge, ${r.int(1, 10)})`);
+  texts.push(`truncate(PatientID, ${r.int(0, 6)})`, `initials(PatientName)`, `format("{}-{}", Modality, root.PatientID)`, `"I-" + item.CodeValue`, `capAge(PatientAge, 89)`, `ageBand(PatientAge, ${r.int(1, 10)})`);
   if (d.key) texts.push(`"X-" + hash(key, PatientID, ${r.int(4, 16)})`, `hash(key, StudyInstanceUID, 10)`);
   if (d.site) texts.push(`site`, `site + "-" + Modality`);
   if (kind === "date") texts.push(`"20000101"`);
@@ -216,7 +225,7 @@ function rule(r: Random, d: Declarations): string {
   else selector = r.pick(["private *", "*"]);
   const broad = !selector.match(/^[A-Z/]/) || selector.startsWith("(");
   const act = broad ? r.pick(codes(kind === "uid" ? "uid" : selector.startsWith("vr") ? "text" : "sequence")) : action(r, d, kind);
-  const when = r.chance(0.35) ? ` when ${condition(r, d)}` : "";
+  const when = r.chance(0.35) ? ` when ${condition(r, d, true)}` : "";
   const because = /^(K|keep)$/.test(act) || r.chance(0.1) ? ` because "property test"` : "";
   return `${selector} -> ${act}${when}${because}`;
 }
@@ -242,13 +251,13 @@ export function randomProfile(seed: number): RandomProfile {
   const count = r.int(2, 12);
   const rules: string[] = [];
   for (let i = 0; i < count; i++) rules.push(rule(r, d));
-  if (r.chance(0.2)) rules.push(`${r.pick(["ClinicalTrialSiteID", "/ClinicalTrialSponsorName", "PatientID"])} -> create "S-" + Modality${r.chance(0.4) ? ` when ${condition(r, d)}` : ""}`);
+  if (r.chance(0.2)) rules.push(`${r.pick(["ClinicalTrialSiteID", "/ClinicalTrialSponsorName", "PatientID"])} -> create "S-" + Modality${r.chance(0.4) ? ` when ${condition(r, d, true)}` : ""}`);
   if (r.chance(0.15)) rules.push(`ImageType -> append "DERIVED"`);
   // Some rules inside a conditional block (the IR joins its condition with each rule's own).
   if (r.chance(0.25) && rules.length > 1) {
     const from = r.int(0, rules.length - 1);
     const to = r.int(from, rules.length - 1);
-    rules.splice(from, to - from + 1, `when ${condition(r, d)} {`, ...rules.slice(from, to + 1).map((l) => `  ${l}`), "}");
+    rules.splice(from, to - from + 1, `when ${condition(r, d, true)} {`, ...rules.slice(from, to + 1).map((l) => `  ${l}`), "}");
   }
   lines.push(...rules);
   // accept before the others exempts objects from them; skip passes objects through unchanged.

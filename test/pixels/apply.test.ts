@@ -202,6 +202,8 @@ describe("planPixelRules", () => {
   const context = (values: Map<number, string | number>): EvalContext => ({
     attr: (t) => values.get(t),
     has: (t) => values.has(t),
+    itemAttr: (t) => values.get(t),
+    itemHas: (t) => values.has(t),
     letValue: () => undefined,
     param: () => undefined,
     secret: () => new Uint8Array(0),

@@ -39,6 +39,8 @@ function context(image: LoadedImage): EvalContext {
   return {
     attr: (tag) => image.values.get(tag),
     has: (tag) => image.present.has(tag),
+    itemAttr: (tag) => image.values.get(tag),
+    itemHas: (tag) => image.present.has(tag),
     letValue: () => undefined,
     param: () => undefined,
     secret: () => new Uint8Array(0),

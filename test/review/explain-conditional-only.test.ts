@@ -30,3 +30,26 @@ describe("explain of attributes decided only under a condition", () => {
     expect(rows.find((r) => r.keyword === "PatientName")).toMatchObject({ action: "X", conditional: [] });
   });
 });
+
+describe("explain of conditions on the element's own item", () => {
+  it("writes an item-scoped read as `item.X`, not as the top-level `X`", () => {
+    const dir = mkdtempSync(join(tmpdir(), "deidc-review-explain-item-"));
+    const path = join(dir, "p.deid");
+    writeFileSync(path, 'deid 1\n\nprofile r.item "review"\n\nPatientID -> remove when item.TypeOfPatientID == "TEXT"\nPatientName -> remove when TypeOfPatientID == "TEXT"\n');
+    const rows = explainProgram(compileProfile(path).ir!);
+    expect(rows.find((r) => r.keyword === "PatientID")!.conditional.join(" ")).toContain('X when item.TypeOfPatientID == "TEXT"');
+    expect(rows.find((r) => r.keyword === "PatientName")!.conditional.join(" ")).toContain('X when TypeOfPatientID == "TEXT"');
+    expect(rows.find((r) => r.keyword === "PatientName")!.conditional.join(" ")).not.toContain("item.");
+  });
+});
+
+describe("explain of rules that decide an attribute only inside sequences", () => {
+  it("notes a path rule on its attribute's row, and gives the attribute a row when nothing else names it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "deidc-review-explain-path-"));
+    const path = join(dir, "p.deid");
+    writeFileSync(path, 'deid 1\n\nprofile r.path "review"\n\nOtherPatientIDsSequence/PatientID -> remove\nContentSequence/**/PersonName -> "ANON" when item.ValueType == "PNAME"\nPersonName -> empty\n');
+    const rows = explainProgram(compileProfile(path).ir!);
+    expect(rows.find((r) => r.keyword === "PatientID")).toMatchObject({ action: "K (no rule)", conditional: [`X at OtherPatientIDsSequence/PatientID (${path}:5)`] });
+    expect(rows.find((r) => r.keyword === "PersonName")).toMatchObject({ action: "Z", selector: null, conditional: [`"ANON" at ContentSequence/**/PersonName when item.ValueType == "PNAME" (${path}:6)`] });
+  });
+});

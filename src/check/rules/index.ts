@@ -17,10 +17,12 @@ import { PixelRegionRule } from "./PixelRegionRule";
 import { FilterReasonRule } from "./FilterReasonRule";
 import { SkipFilterRule } from "./SkipFilterRule";
 import { PixelApplyRule } from "./PixelApplyRule";
+import { InheritedPixelApplyRule } from "./InheritedPixelApplyRule";
 import { PathSelectorRule } from "./PathSelectorRule";
 import { FormatPlaceholderRule } from "./FormatPlaceholderRule";
 import { CreateAppendRule } from "./CreateAppendRule";
 import { KeywordPatternRule } from "./KeywordPatternRule";
+import { ItemScopeRule } from "./ItemScopeRule";
 
 export type LintRule = (ctx: CheckContext) => Visitor;
 
@@ -30,6 +32,7 @@ export const specifiedRules: readonly LintRule[] = Object.freeze([
   PathSelectorRule,
   KeywordPatternRule,
   NameResolutionRule,
+  ItemScopeRule,
   FormatPlaceholderRule,
   UnitReferenceRule,
   DeclarationRule,
@@ -43,4 +46,5 @@ export const specifiedRules: readonly LintRule[] = Object.freeze([
   FilterReasonRule,
   SkipFilterRule,
   PixelApplyRule,
+  InheritedPixelApplyRule,
 ]);

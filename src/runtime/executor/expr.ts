@@ -16,6 +16,10 @@ export interface EvalContext {
   attr(tag: number): string | number | undefined;
   /** is the top-level attribute present (even with zero length)? */
   has(tag: number): boolean;
+  /** `item.X`: attribute of the dataset that directly contains the element being decided (item, or the top level) */
+  itemAttr(tag: number): string | number | undefined;
+  /** is that attribute present in that dataset? */
+  itemHas(tag: number): boolean;
   /** value of a `let`, computed at most once per object */
   letValue(name: string): Value;
   param(name: string): Value;
@@ -87,6 +91,7 @@ export function compileExpr(e: IrExpr): Compiled {
     }
     case "attr": {
       const tag = parseInt(e.tag, 16);
+      if (e.item === true) return (ctx) => ctx.itemAttr(tag);
       return (ctx) => ctx.attr(tag);
     }
     case "privateAttr":
@@ -129,6 +134,10 @@ function compileCall(fn: string, args: IrExpr[]): Compiled {
   if (fn === "exists" || fn === "empty") {
     const a = args[0];
     const tag = a && a.kind === "attr" ? parseInt(a.tag, 16) : -1;
+    if (a && a.kind === "attr" && a.item === true) {
+      if (fn === "exists") return (ctx) => ctx.itemHas(tag);
+      return (ctx) => !ctx.itemHas(tag) || asText(ctx.itemAttr(tag)) === "";
+    }
     if (fn === "exists") return (ctx) => tag >= 0 && ctx.has(tag);
     return (ctx) => tag < 0 || !ctx.has(tag) || asText(ctx.attr(tag)) === "";
   }
@@ -245,28 +254,31 @@ function compileBinary(op: string, l: Compiled, r: Compiled): Compiled {
   }
 }
 
-/** Every top-level attribute an expression reads, so the pre-pass decodes only those. */
-export function collectAttributeTags(e: IrExpr, out: Set<number>): void {
+/**
+ * Every attribute an expression reads, so the pre-pass decodes only those: `itemScoped` false, the
+ * top-level reads; true, the `item.X` reads (which each item is scanned for).
+ */
+export function collectAttributeTags(e: IrExpr, out: Set<number>, itemScoped = false): void {
   switch (e.kind) {
     case "attr":
-      out.add(parseInt(e.tag, 16));
+      if ((e.item === true) === itemScoped) out.add(parseInt(e.tag, 16));
       return;
     case "list":
-      e.items.forEach((i) => collectAttributeTags(i, out));
+      e.items.forEach((i) => collectAttributeTags(i, out, itemScoped));
       return;
     case "range":
-      collectAttributeTags(e.from, out);
-      collectAttributeTags(e.to, out);
+      collectAttributeTags(e.from, out, itemScoped);
+      collectAttributeTags(e.to, out, itemScoped);
       return;
     case "not":
-      collectAttributeTags(e.operand, out);
+      collectAttributeTags(e.operand, out, itemScoped);
       return;
     case "call":
-      e.args.forEach((a) => collectAttributeTags(a, out));
+      e.args.forEach((a) => collectAttributeTags(a, out, itemScoped));
       return;
     case "binary":
-      collectAttributeTags(e.left, out);
-      collectAttributeTags(e.right, out);
+      collectAttributeTags(e.left, out, itemScoped);
+      collectAttributeTags(e.right, out, itemScoped);
       return;
     default:
       return;

@@ -6,7 +6,7 @@
 import { planPixelRules, type PixelRulePlan } from "../pixels";
 import type { IrFilter, IrProgram, IrSource } from "../../ir/types";
 import { compileExpr, type Compiled, type Value } from "./expr";
-import { createdTagsOf, methodDescriptionOf, wantedTagsOf } from "./setup";
+import { createdTagsOf, itemTagsOf, methodDescriptionOf, wantedTagsOf } from "./setup";
 import { RulePlan } from "./plan";
 import { processObject } from "./process";
 import type { CrosswalkSink, Executor, ExecutorEnvironment } from "./types";
@@ -24,6 +24,8 @@ export interface ExecutionPlan {
   lets: Map<string, Compiled>;
   params: Map<string, Value>;
   wantedTags: ReadonlySet<number>;
+  /** attributes `item.X` reads (itemTagsOf): each item is scanned for them; null: items are not scanned */
+  itemTags: ReadonlySet<number> | null;
   /** top-level attributes `create` rules may add when an object lacks them, in tag order (createdTagsOf) */
   createTags: readonly number[];
   /** the profile's `pixels` blocks, planned (conditions compiled) */
@@ -72,6 +74,7 @@ export function createExecutor(ir: IrProgram, env: ExecutorEnvironment & { runKe
     lets,
     params,
     wantedTags: wanted,
+    itemTags: itemTagsOf(ir),
     createTags: createdTagsOf(ir),
     pixels,
     tables: env.tables,

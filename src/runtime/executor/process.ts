@@ -144,15 +144,79 @@ function readTopLevel(cursor: DicomCursor, wanted: ReadonlySet<number>, readUltr
     if ((tag & 0xff01ffff) >>> 0 === 0x60003000) (top.overlayData ??= new Map()).set(tag >>> 16, cursor.vr);
     // The SOP UIDs are always read: the File Meta and the fallbacks depend on them.
     if (!wanted.has(tag) && tag !== TAG_SOP_CLASS_UID && tag !== TAG_SOP_INSTANCE_UID) continue;
-    const vr = cursor.vr;
-    if (vr === "US" || vr === "SS" || vr === "UL" || vr === "SL" || vr === "FL" || vr === "FD" || vr === "SV" || vr === "UV" || vr === "AT" || vr === "IS" || vr === "DS") {
-      const n = cursor.readNumber(0);
-      if (!Number.isNaN(n)) top.values.set(tag, n);
-    } else {
-      top.values.set(tag, cursor.readText().replace(/^ +/, ""));
-    }
+    const value = conditionValue(cursor);
+    if (value !== undefined) top.values.set(tag, value);
   }
   return top;
+}
+
+/** An element's value as conditions see it: numbers as numbers, text trimmed of padding; undefined if unreadable. */
+function conditionValue(cursor: DicomCursor): string | number | undefined {
+  const vr = cursor.vr;
+  if (vr === "US" || vr === "SS" || vr === "UL" || vr === "SL" || vr === "FL" || vr === "FD" || vr === "SV" || vr === "UV" || vr === "AT" || vr === "IS" || vr === "DS") {
+    const n = cursor.readNumber(0);
+    return Number.isNaN(n) ? undefined : n;
+  }
+  return cursor.readText().replace(/^ +/, "");
+}
+
+/**
+ * What `item.X` reads in each sequence item: the wanted attributes of the item's own dataset (an
+ * attribute present without a readable value maps to undefined). A second cursor runs ahead of the
+ * walk over the same bytes: asked for the item at some header offset, it reads on (skipping
+ * values it does not want, never decoding them) until that item is complete, recording every item
+ * it passes, so attributes after the element in tag order, and the items nested in it, are known
+ * before the walk reaches them. Items come in document order, so the look-ahead only moves forward.
+ */
+class ItemScopes {
+  private readonly recorded = new Map<number, Map<number, string | number | undefined>>();
+  /** items the look-ahead is inside: their records and the depth of their elements */
+  private readonly open: { offset: number; values: Map<number, string | number | undefined>; depth: number }[] = [];
+  private finished = false;
+
+  constructor(
+    private readonly look: DicomCursor,
+    private readonly wanted: ReadonlySet<number>,
+  ) {}
+
+  /** The record of the item whose Item header is at `offset`; handed over once. */
+  take(offset: number): Map<number, string | number | undefined> {
+    let values = this.recorded.get(offset);
+    while (values === undefined && !this.finished) {
+      this.step(offset);
+      values = this.recorded.get(offset);
+      // The record exists once the item starts; it is complete once the item has ended.
+      if (values !== undefined && this.open.some((o) => o.offset === offset)) values = undefined;
+    }
+    this.recorded.delete(offset);
+    return values ?? new Map();
+  }
+
+  private step(target: number): void {
+    const look = this.look;
+    if (!look.next()) {
+      this.finished = true;
+      return;
+    }
+    const kind = look.kind;
+    if (kind === TokenKind.Item) {
+      const values = new Map<number, string | number | undefined>();
+      this.recorded.set(look.headerOffset, values);
+      this.open.push({ offset: look.headerOffset, values, depth: look.depth });
+      return;
+    }
+    if (kind === TokenKind.ItemEnd) {
+      this.open.pop();
+      return;
+    }
+    const inner = this.open[this.open.length - 1];
+    const own = inner !== undefined && look.depth === inner.depth && this.wanted.has(look.tag);
+    if (kind === TokenKind.Sequence) {
+      if (own) inner.values.set(look.tag, undefined);
+      // A defined-length sequence that ends before the target holds nothing the walk will ask for.
+      if (look.endOffset >= 0 && look.endOffset <= target) look.skip();
+    } else if (kind === TokenKind.Element && own) inner.values.set(look.tag, conditionValue(look));
+  }
 }
 
 function readCodeItems(cursor: DicomCursor, out: { value: string; scheme: string; meaning: string }[]): void {
@@ -344,9 +408,20 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
 
   const lets = new Map<string, Value>();
   let currentText: (() => string) | null = null;
+  const ancestors: Ancestor[] = [];
+  /** per enclosing item (parallel to `ancestors`): what `item.X` reads there; empty unless the profile uses `item.` */
+  const itemValues: Map<number, string | number | undefined>[] = [];
   const ctx: EvalContext = {
     attr: (tag) => top.values.get(tag),
     has: (tag) => top.present.has(tag),
+    itemAttr: (tag) => {
+      const depth = ancestors.length;
+      return depth === 0 ? top.values.get(tag) : itemValues[depth - 1]?.get(tag);
+    },
+    itemHas: (tag) => {
+      const depth = ancestors.length;
+      return depth === 0 ? top.present.has(tag) : itemValues[depth - 1]?.has(tag) === true;
+    },
     letValue: (name) => {
       if (!lets.has(name)) {
         const compiled = plan.lets.get(name);
@@ -426,9 +501,9 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   };
 
   let cursor = openCursor(file);
+  const itemScopesOf = (look: DicomCursor): ItemScopes | null => (plan.itemTags === null ? null : new ItemScopes(look, plan.itemTags));
   // The output is about the input's size: one allocation instead of a doubling series of copies.
   const out = new DatasetWriter(file.encoding.deflated ? { littleEndian: true, explicitVr: true } : file.encoding, new ByteSink(file.dataset.length + 4096));
-  const ancestors: Ancestor[] = [];
   /** per enclosing sequence (parallel to `ancestors`): how its content is treated, and the rule that said so */
   const modes: ContentMode[] = [];
   const modeRules: (PlannedRule | null)[] = [];
@@ -893,13 +968,14 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     return true;
   };
 
-  const walk = (c: DicomCursor): void => {
+  const walk = (c: DicomCursor, scopes: ItemScopes | null): void => {
     cursor = c;
     while (c.next()) {
       const kind = c.kind;
       if (kind === TokenKind.Item) {
         const a = ancestors[ancestors.length - 1];
         if (a) a.item++;
+        if (scopes !== null) itemValues[ancestors.length - 1] = scopes.take(c.headerOffset);
         out.beginItem();
         continue;
       }
@@ -976,7 +1052,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
         const sub = unSequenceCursor(c);
         if (sub !== null) {
           if (openSequence(tag, "UN", creator, isPrivate, rule, frame)) {
-            walk(sub);
+            walk(sub, plan.itemTags === null ? null : itemScopesOf(unSequenceCursor(c)!));
             cursor = c;
           }
           continue;
@@ -1018,7 +1094,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
       if (kept && frame) frame.keptSlots.add((tag >>> 8) & 0xff);
     }
   };
-  walk(cursor);
+  walk(cursor, itemScopesOf(openCursor(file)));
   closeFrames(0, -1);
   flushMarkers(0x100000000);
 

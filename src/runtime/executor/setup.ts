@@ -8,12 +8,12 @@ import { planPixelRules } from "../pixels";
 import { collectAttributeTags } from "./expr";
 import { IDENTIFYING_TAGS } from "./process";
 
-function collectActionTags(a: IrAction, out: Set<number>): void {
-  if (a.kind === "set") collectAttributeTags(a.value, out);
-  else if (a.kind === "shift") collectAttributeTags(a.days, out);
+function collectActionTags(a: IrAction, out: Set<number>, itemScoped = false): void {
+  if (a.kind === "set") collectAttributeTags(a.value, out, itemScoped);
+  else if (a.kind === "shift") collectAttributeTags(a.days, out, itemScoped);
   else if (a.kind === "lookup") {
-    a.keys.forEach((k) => collectAttributeTags(k, out));
-    if (a.otherwise.kind !== "quarantine") collectActionTags(a.otherwise, out);
+    a.keys.forEach((k) => collectAttributeTags(k, out, itemScoped));
+    if (a.otherwise.kind !== "quarantine") collectActionTags(a.otherwise, out, itemScoped);
   }
 }
 
@@ -28,6 +28,8 @@ export function wantedTagsOf(ir: IrProgram): Set<number> {
     collectActionTags(r.action, wanted);
   }
   for (const f of ir.filters) if (f.when) collectAttributeTags(f.when, wanted);
+  // `item.X` in a rule on a top-level element reads the top level.
+  for (const t of itemTagsOf(ir) ?? []) wanted.add(t);
   for (const t of planPixelRules(ir.pixels).attributeTags) wanted.add(t);
   // Overlays stored in unused high bits of the pixel data (retired, still in old files): their
   // Overlay Bits Allocated and Bit Position tell which bits to clear when overlays are removed.
@@ -36,6 +38,20 @@ export function wantedTagsOf(ir: IrProgram): Set<number> {
     wanted.add(((group << 16) | 0x0102) >>> 0);
   }
   return wanted;
+}
+
+/**
+ * Attributes `item.X` reads in rules (conditions, selector tests, values): each sequence item is
+ * scanned for them before it is walked. Null when no rule reads one, so nothing is scanned.
+ */
+export function itemTagsOf(ir: IrProgram): Set<number> | null {
+  const tags = new Set<number>();
+  for (const r of ir.rules) {
+    if (r.when) collectAttributeTags(r.when, tags, true);
+    if (r.selector.kind === "anyWhere") collectAttributeTags(r.selector.test, tags, true);
+    collectActionTags(r.action, tags, true);
+  }
+  return tags.size > 0 ? tags : null;
 }
 
 /**

@@ -25,13 +25,17 @@
 //   W2  5,000 small objects with large private headers (CT_small: 179 GE private elements)
 //   W3  20 large multi-frame objects (Enhanced CT grown to --frames frames of 512 x 512)
 //
-// Each figure is the median of --runs runs; before each run the previous
-// output is deleted and `sync` flushes it, so that writeback of one run does
-// not land in the next.
+// Each figure is the median of --runs rounds; in each round every tool runs
+// once, in turn, so that a slow spell of the machine falls on all of them
+// alike, and "x cp -r" is the median of each round's ratio to that round's
+// cp -r. Before each run the previous output is deleted and `sync` flushes
+// it, so that writeback of one run does not land in the next.
 //
 // Usage: node scripts/bench.mjs [--w1 2000 --w2 5000 --w3 20 --frames 64 --runs 3 --only W1,W2
-//          --tools "cp,deidc run --jobs 1" --cache warm,cold --profile ps315.basic --with OPTION --deidc dist/deidc.mjs]
+//          --tools "cp,deidc run --jobs 1" --cache warm,cold --profile ps315.basic --with OPTION
+//          --deidc dist/deidc.mjs --out /dev/shm]
 //   --only   workloads to run; --tools: tools whose name starts with one of these (comma-separated)
+//   --out    the folder every tool writes its output in (default: the temporary folder of the inputs)
 // Needs dist/deidc.mjs (npm run build; --deidc names another build) and the corpus ($DEIDC_CORPUS or ../shared/corpus).
 
 import { spawnSync } from "node:child_process";
@@ -151,6 +155,8 @@ const CT_SLICE = join(CORPUS, "pseudo-phi-johnsnowlabs/3209648408_09-23-1999-CT_
 const PRIVATE_HEAVY = join(CORPUS, "pydicom-debian/CT_small.dcm");
 const MULTI_FRAME = join(CORPUS, "pydicom-data/eCT_Supplemental.dcm");
 const DEIDC = resolve(arg("deidc", join(ROOT, "dist/deidc.mjs")));
+/** where every tool writes its output (default: beside the inputs); /dev/shm takes the disk out of the comparison */
+const OUT_BASE = arg("out", null);
 if (!existsSync(DEIDC)) {
   console.error("bench: dist/deidc.mjs is missing; run `npm run build` first");
   process.exit(2);
@@ -288,7 +294,7 @@ try {
     const files = readdirSync(input).length;
     const mb = folderBytes(input) / 1e6;
     process.stderr.write(`bench: ${w.name}: ${w.what}: ${files} files, ${mb.toFixed(0)} MB\n`);
-    const out = join(work, "out");
+    const out = join(OUT_BASE ?? work, "out");
     const tools = [
       ["cp -r", () => measure("cp", ["-r", input, out])],
       ["dcmjs read-modify-write", () => measure(process.execPath, [SELF, "--dcmjs-baseline", input, out, irPath])],
@@ -299,31 +305,37 @@ try {
     ];
     const chosen = tools.filter(([tool]) => TOOLS.length === 0 || TOOLS.some((t) => tool.startsWith(t)));
     for (const cache of CACHES) {
-      let cp = null;
-      for (const [tool, run] of chosen) {
-        const samples = [];
-        for (let i = 0; i < RUNS; i++) {
+      // Rounds, each running every tool once: the tools take turns, so a slow spell of the machine (other work, the
+      // hypervisor, the file system's own bookkeeping after the previous output was deleted) falls on all of them alike.
+      const samples = new Map(chosen.map(([tool]) => [tool, []]));
+      for (let i = 0; i < RUNS; i++) {
+        for (const [tool, run] of chosen) {
           rmSync(out, { recursive: true, force: true });
           spawnSync("sync");
           if (cache === "warm") warmCache(input);
           else evictCache(input);
-          samples.push(run());
+          samples.get(tool).push(run());
         }
-        samples.sort((a, b) => a.seconds - b.seconds);
-        const m = samples[Math.floor(samples.length / 2)];
-        m.rssMb = Math.max(...samples.map((x) => x.rssMb ?? 0)) || null;
-        if (tool === "cp -r") cp = m.seconds;
+      }
+      const cpSamples = samples.get("cp -r") ?? null;
+      for (const [tool] of chosen) {
+        const runs = samples.get(tool);
+        // x cp -r: the median of each round's ratio to cp -r in the same round.
+        const ratios = cpSamples ? runs.map((r, i) => r.seconds / cpSamples[i].seconds).sort((a, b) => a - b) : null;
+        const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+        const m = sorted[Math.floor(sorted.length / 2)];
+        const rssMb = Math.max(...runs.map((x) => x.rssMb ?? 0)) || null;
         results.push({
           workload: w.name,
           cache,
           tool,
-          "files/s": m.status === 0 ? Math.round(files / m.seconds).toLocaleString("en-US") : "failed",
+          "files/s": runs.every((r) => r.status === 0) ? Math.round(files / m.seconds).toLocaleString("en-US") : "failed",
           "MB/s": (mb / m.seconds).toFixed(1),
           seconds: m.seconds.toFixed(2),
-          "min..max s": `${samples[0].seconds.toFixed(2)}..${samples[samples.length - 1].seconds.toFixed(2)}`,
+          "min..max s": `${sorted[0].seconds.toFixed(2)}..${sorted[sorted.length - 1].seconds.toFixed(2)}`,
           "CPU s": m.cpuSeconds === null ? "n/a" : m.cpuSeconds.toFixed(2),
-          "x cp -r": cp === null ? "n/a" : (m.seconds / cp).toFixed(1),
-          "peak RSS MB": m.rssMb === null ? "n/a" : m.rssMb.toFixed(0),
+          "x cp -r": ratios === null ? "n/a" : ratios[Math.floor(ratios.length / 2)].toFixed(1),
+          "peak RSS MB": rssMb === null ? "n/a" : rssMb.toFixed(0),
         });
       }
     }
@@ -333,7 +345,8 @@ try {
 
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const fmtLoad = (l) => l.map((x) => x.toFixed(2)).join(" ");
-  console.log(`deidc bench: ${PROFILE}${WITH_ARGS.length ? ` --with ${WITH}` : ""}; median of ${RUNS} run(s); MB/s counts input bytes`);
+  console.log(`deidc bench: ${PROFILE}${WITH_ARGS.length ? ` --with ${WITH}` : ""}; median of ${RUNS} round(s), tools in turn; MB/s counts input bytes`);
+  if (OUT_BASE) console.log(`outputs written below ${OUT_BASE}`);
   console.log(`before each run: output removed, sync, then the inputs ${CACHES.map((c) => (c === "warm" ? "read once (warm: in the page cache)" : "evicted from the page cache (cold: read from the disk)")).join(" / ")}`);
   console.log(`machine: ${CORES} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; load average before ${fmtLoad(loadBefore)}, after ${fmtLoad(loadavg())}`);
   for (const w of workloads) console.log(`  ${w.name}: ${w.what}`);

@@ -20,6 +20,7 @@ import { createExecutor } from "../runtime/executor";
 import type { Executor, ExecutorEnvironment } from "../runtime/executor/types";
 import { runBatch } from "../run/batch";
 import { RunWorkerPool } from "../run/workers";
+import { WriterThread } from "../run/writer-thread";
 import { CrosswalkCollector, PATIENT_ID_CROSSWALK, UID_CROSSWALK } from "../run/crosswalk";
 import { RunSetupError } from "../run/errors";
 import { collectInputs } from "../run/inputs";
@@ -60,9 +61,10 @@ export interface RunDependencies {
   /** milliseconds, for the summary's timing; defaults to performance.now */
   clock?: () => number;
   /**
-   * The program file to start as worker threads for --jobs above 1; it must
-   * serve `runWorkerData()` at load (dist/deidc.mjs and processors do).
-   * Without it, every object is processed in this thread.
+   * The program file to start as worker threads for --jobs above 1 and as
+   * the writer thread; it must serve `runWorkerData()` and `isWriterThread()`
+   * at load (dist/run-worker.mjs and processors do). Without it, every object
+   * is processed and written in this thread.
    */
   workerScript?: URL;
 }
@@ -72,6 +74,9 @@ const MAX_JOBS = 256;
 
 /** Fewer objects than this per worker, and starting the worker costs more than it saves. */
 const OBJECTS_PER_WORKER_AT_LEAST = 4;
+
+/** Objects from which a writer thread is started: it takes about as long to start as a few objects take to write. */
+const OBJECTS_FOR_WRITER_THREAD = 8;
 
 /** --jobs when not given: one worker per core the process may use. */
 export function defaultJobs(): number {
@@ -231,6 +236,7 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
 
   let report: ReportWriter | null = null;
   let workers: RunWorkerPool | null = null;
+  let writer: WriterThread | null = null;
   if (destinations.report) {
     await makeFolder("--report", dirname(destinations.report), 0o777);
     try {
@@ -249,6 +255,8 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
     if (threads > 1 && deps.workerScript && !deps.readInput) {
       workers = new RunWorkerPool(deps.workerScript, threads, { ir, env: { secrets, params, tables }, crosswalk: crosswalk !== undefined, stage });
     }
+    // Files are written in a thread of their own while the next objects are prepared, once there are enough to repay its start.
+    if (deps.workerScript && !deps.readInput && collected.entries.length >= OBJECTS_FOR_WRITER_THREAD) writer = new WriterThread(deps.workerScript);
     const counts = await runBatch(
       executor,
       { entries: collected.entries, roots: collected.roots, ...stage, readAhead: jobs },
@@ -263,6 +271,7 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
         internalError: (input, detail) => say(`${input}: internal error in the executor: ${detail}`),
         ...(crosswalk ? { crosswalk } : {}),
         ...(deps.readInput ? { readInput: deps.readInput } : {}),
+        ...(writer ? { writer } : {}),
       },
       workers ?? undefined,
     );
@@ -293,6 +302,7 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
   } finally {
     progress.clear();
     await workers?.close();
+    await writer?.close();
     await report?.discard();
   }
 }

@@ -89,15 +89,19 @@ const ENTRY = `import * as plan from "deidc:plan";
 import { ObjectNotWrittenError, processorLibrary } from "./bundle/library";
 import { isMainModule, processorMain } from "./bundle/cli";
 import { runWorkerData, serveRunWorker } from "../run/workers";
+import { isWriterThread, serveWriter } from "../run/writer-thread";
 
 export { PROFILE, PROFILE_TITLE, OPTIONS, STANDARD_RELEASE, DEIDC_VERSION, IR_HASH } from "deidc:plan";
 export { ObjectNotWrittenError };
 export const { createDeidentifier, deidentify, deidentifyStream } = processorLibrary(plan);
 
 // --jobs starts this same file as worker threads; they run the generated code, not the interpreter.
+// and as its writer thread.
 const worker = runWorkerData();
 if (worker) {
   serveRunWorker(worker, (_ir, env) => plan.createProcessor(env));
+} else if (isWriterThread()) {
+  serveWriter();
 } else if (isMainModule(import.meta.url)) {
   processorMain(process.argv, plan).then((code) => {
     process.exitCode = code;

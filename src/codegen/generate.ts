@@ -459,7 +459,10 @@ class Generator {
       "/** An Executor for this profile: the plan above, run by the executor's processObject. */",
       `export function createProcessor(env: ${env}): ${this.mod.use("Executor")} {`,
       "  const plan = createPlan(env);",
-      `  return { process: (bytes, inputPath) => ${this.mod.use("processObject")}(plan, bytes, inputPath) };`,
+      "  return {",
+      `    process: (bytes, inputPath) => ${this.mod.use("processObject")}(plan, bytes, inputPath),`,
+      `    processParts: (bytes, inputPath) => ${this.mod.use("processObjectParts")}(plan, bytes, inputPath),`,
+      "  };",
       "}",
     ];
   }

@@ -18,7 +18,7 @@ import type { PlannedRule } from "../runtime/executor/plan";
 import type { ExecutorEnvironment } from "../runtime/executor/types";
 
 export { DEFAULT_DATE_SHIFT, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, MissingSecretError, type ExecutionPlan };
-export { processObject } from "../runtime/executor/process";
+export { processObject, processObjectParts } from "../runtime/executor/process";
 export { asText, type Compiled, type EvalContext, type Value } from "../runtime/executor/expr";
 export type { Ancestor, AncestorMatcher, PlannedAction, PlannedRule } from "../runtime/executor/plan";
 export type { Executor, ExecutorEnvironment, ObjectRecord, ObjectResult } from "../runtime/executor/types";

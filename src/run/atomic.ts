@@ -4,7 +4,7 @@
 // one, never a partial file, and a run killed half-way leaves at most a
 // hidden `.*.deidc-tmp` file that a later walk skips.
 
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, openSync, renameSync, unlinkSync, writeSync, writevSync } from "node:fs";
 import { open, rename, unlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
@@ -43,13 +43,13 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
  * overlap a write with, so an asynchronous call only adds a thread-pool round
  * trip per step (measured: most of a small-file batch was spent idle).
  */
-export function writeFileAtomicSync(path: string, data: Uint8Array, options: AtomicWriteOptions = {}): void {
+export function writeFileAtomicSync(path: string, data: Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions = {}): void {
   const temporary = temporaryPathFor(path);
   try {
     const fd = openSync(temporary, "wx", options.mode ?? 0o666);
     try {
-      let written = 0;
-      while (written < data.length) written += writeSync(fd, data, written, data.length - written);
+      if (data instanceof Uint8Array) writeAll(fd, data);
+      else writeAllParts(fd, data);
     } finally {
       closeSync(fd);
     }
@@ -63,6 +63,36 @@ export function writeFileAtomicSync(path: string, data: Uint8Array, options: Ato
     throw e;
   }
 }
+
+function writeAll(fd: number, data: Uint8Array): void {
+  let written = 0;
+  while (written < data.length) written += writeSync(fd, data, written, data.length - written);
+}
+
+/** The parts in order, with gathering writes (writev); a short write goes on where it stopped. */
+function writeAllParts(fd: number, parts: readonly Uint8Array[]): void {
+  let from = 0;
+  while (from < parts.length) {
+    const batch = from === 0 && parts.length <= WRITEV_MAX_PARTS ? (parts as Uint8Array[]) : parts.slice(from, from + WRITEV_MAX_PARTS);
+    let expected = 0;
+    for (const p of batch) expected += p.length;
+    let written = writevSync(fd, batch);
+    from += batch.length;
+    if (written === expected) continue;
+    // A short write: finish the batch part by part from where it stopped.
+    for (const p of batch) {
+      if (written >= p.length) {
+        written -= p.length;
+        continue;
+      }
+      writeAll(fd, p.subarray(written));
+      written = 0;
+    }
+  }
+}
+
+/** Parts per writev call: below every system's IOV_MAX (1024 on Linux). */
+const WRITEV_MAX_PARTS = 256;
 
 /**
  * A file written in pieces (the report): appended to a temporary file and

@@ -48,6 +48,13 @@ export interface BatchHooks {
   readInput?: (path: string) => Promise<Uint8Array>;
   /** an executor exception, with its stack, for stderr only (the report gets a generic reason) */
   internalError?: (input: string, detail: string) => void;
+  /** writes files while the next objects are prepared (WriterThread); without it, files are written in this thread */
+  writer?: OutputWriter;
+}
+
+/** Writes one file atomically; resolves with why it could not (fsReason), or null. Never rejects. */
+export interface OutputWriter {
+  write(path: string, parts: readonly Uint8Array[], mode: number | null, movable: boolean): Promise<string | null>;
 }
 
 type ReadResult = { bytes: Uint8Array; release?: () => void } | { problem: string };
@@ -65,6 +72,9 @@ const QUARANTINE_MODE = 0o600;
 
 /** Objects kept in flight per worker: enough to keep each busy while the main thread writes results. */
 const IN_FLIGHT_PER_WORKER = 4;
+
+/** Files being written (by the writer) while the next objects are prepared. */
+const WRITES_IN_FLIGHT = 4;
 
 /** Files read ahead when objects are processed in this thread. */
 const READ_AHEAD = 4;
@@ -87,8 +97,12 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
   const usableObjects = new Map<number, number>();
   const filesPerRoot = new Map<number, number>();
 
-  /** Writes a file atomically; a problem string when it must not or cannot. */
-  const place = (pending: PendingFile, input: string): string | null => {
+  /**
+   * Decides, in input order, whether a file may be written, and writes it
+   * atomically (with a writer, starts writing it): a problem string when it
+   * must not or cannot. `movable`: the parts belong to this file alone.
+   */
+  const place = (pending: PendingFile, input: string, movable: boolean): string | null | Promise<string | null> => {
     const target = join(pending.baseDir, ...pending.rel.split("/"));
     try {
       const folder = dirname(target);
@@ -103,7 +117,9 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
       const other = claimed.get(canonical);
       if (other !== undefined) return `${pending.rel} was already written for ${other} in this run`;
       claimed.set(canonical, input);
-      writeFileAtomicSync(target, pending.bytes, pending.purpose === "quarantine" ? { mode: QUARANTINE_MODE } : {});
+      const mode = pending.purpose === "quarantine" ? QUARANTINE_MODE : null;
+      if (hooks.writer) return hooks.writer.write(target, pending.parts, mode, movable).then((problem) => (problem === null ? null : `cannot write ${pending.rel}: ${problem}`));
+      writeFileAtomicSync(target, pending.parts, mode === null ? {} : { mode });
       return null;
     } catch (e) {
       return `cannot write ${pending.rel}: ${fsReason(e)}`;
@@ -111,7 +127,7 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
   };
 
   /** The object's report record, once its file (if any) is written. */
-  const finish = (file: InputFile, prepared: PreparedObject): ReportRecord => {
+  const finish = (file: InputFile, prepared: PreparedObject, movable: boolean): ReportRecord | Promise<ReportRecord> => {
     if (prepared.kind === "unreadable") return failedRecord(file.display, prepared.reason);
     counts.bytesIn += prepared.bytesIn;
     if (prepared.kind === "internal-error") {
@@ -120,14 +136,17 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
     }
     const { record, pending } = prepared;
     if (!pending) return record;
-    const problem = place(pending, file.display);
-    if (pending.purpose === "output") {
-      if (problem) return { ...record, outcome: "failed", reason: problem };
-      counts.bytesOut += pending.bytes.length;
-      return { ...record, output: pending.rel };
-    }
-    if (problem) return { ...record, warnings: [...record.warnings, `not copied to the quarantine folder: ${problem}`] };
-    return { ...record, quarantineCopy: pending.rel };
+    const settle = (problem: string | null): ReportRecord => {
+      if (pending.purpose === "output") {
+        if (problem) return { ...record, outcome: "failed", reason: problem };
+        counts.bytesOut += pending.size;
+        return { ...record, output: pending.rel };
+      }
+      if (problem) return { ...record, warnings: [...record.warnings, `not copied to the quarantine folder: ${problem}`] };
+      return { ...record, quarantineCopy: pending.rel };
+    };
+    const placed = place(pending, file.display, movable);
+    return placed instanceof Promise ? placed.then(settle) : settle(placed);
   };
 
   // In this thread: files are read ahead asynchronously, into buffers reused from file to file (src/run/stage.ts),
@@ -153,6 +172,7 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
     if (entry?.kind !== "file" || inFlight.has(index)) return true;
     const large = entry.size >= LARGE_OBJECT_BYTES;
     if (inFlight.size > 0 && (large || largeInFlight > 0)) return false;
+    if (large && unreported.length > 0) return false;
     if (inFlight.size >= atLeast && inFlightBytes + entry.size > IN_FLIGHT_BYTES) return false;
     inFlightBytes += entry.size;
     if (large) largeInFlight++;
@@ -176,29 +196,70 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
     for (const [original, replacement] of pairs.uids) hooks.crosswalk.uid(original, replacement);
   };
 
-  let next = 0;
+  /**
+   * Objects decided but not yet reported, in input order: each is reported
+   * once its file is in place. With a writer, up to WRITES_IN_FLIGHT files
+   * are being written while the next objects are prepared; the read buffer
+   * of each (its output's pixel data, or its quarantine copy) goes back to
+   * the pool only then.
+   */
+  interface Unreported {
+    index: number;
+    entry: InputEntry;
+    record: ReportRecord | null;
+    wait: Promise<void> | null;
+    release: (() => void) | undefined;
+    pairs: ObjectPairs | null;
+  }
+  const unreported: Unreported[] = [];
   let doneBytes = 0;
-  for (const [index, entry] of plan.entries.entries()) {
-    while (next < plan.entries.length && next < index + window && start(next)) next++;
-    let record: ReportRecord;
-    if (entry.kind === "problem") record = problemRecord(entry);
-    else {
-      const { prepared, pairs, release } = await resultFor(index, entry);
-      replayPairs(pairs);
-      // A quarantine copy, or the output of a skipped object, is the read buffer itself: written here, before the buffer is reused.
-      record = finish(entry, prepared);
-      release?.();
+  const report = async (u: Unreported): Promise<void> => {
+    if (u.wait) await u.wait;
+    const record = u.record!;
+    u.release?.();
+    const entry = u.entry;
+    if (entry.kind === "file") {
       doneBytes += entry.size;
       filesPerRoot.set(entry.root, (filesPerRoot.get(entry.root) ?? 0) + 1);
       if (record.outcome !== "failed") usableObjects.set(entry.root, (usableObjects.get(entry.root) ?? 0) + 1);
     }
+    replayPairs(u.pairs);
     if (record.outcome === "written") hooks.crosswalk?.commitObject();
     else hooks.crosswalk?.discardObject();
     counts.objects++;
     counts[record.outcome]++;
     await hooks.record(record);
-    hooks.progress(index + 1, doneBytes);
+    hooks.progress(u.index + 1, doneBytes);
+  };
+  const reportAll = async (): Promise<void> => {
+    while (unreported.length > 0) await report(unreported.shift()!);
+  };
+
+  let next = 0;
+  for (const [index, entry] of plan.entries.entries()) {
+    // An entry not yet started waits for a large object before it (see `start`); a large one also waits for every
+    // file still being written, since large objects share one read buffer.
+    if (entry.kind === "file" && !inFlight.has(index) && unreported.length > 0) await reportAll();
+    while (next < plan.entries.length && next < index + window && start(next)) next++;
+    const u: Unreported = { index, entry, record: null, wait: null, release: undefined, pairs: null };
+    if (entry.kind === "problem") u.record = problemRecord(entry);
+    else {
+      const { prepared, pairs, release } = await resultFor(index, entry);
+      // In this thread the executor reported the object's crosswalk pairs to the collector: taken now, replayed when it is reported.
+      u.pairs = preparer ? pairs : (hooks.crosswalk?.takeObject() ?? null);
+      u.release = release;
+      const record = finish(entry, prepared, preparer !== undefined);
+      if (record instanceof Promise) {
+        u.wait = record.then((r) => {
+          u.record = r;
+          u.wait = null;
+        });
+      } else u.record = record;
+    }
+    unreported.push(u);
+    while (unreported.length > 0 && (unreported[0]!.wait === null || unreported.length > WRITES_IN_FLIGHT)) await report(unreported.shift()!);
   }
+  await reportAll();
 
   for (const [index, root] of plan.roots.entries()) {
     const files = filesPerRoot.get(index) ?? 0;

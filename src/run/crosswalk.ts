@@ -63,6 +63,17 @@ export class CrosswalkCollector implements CrosswalkSink {
     this.discardObject();
   }
 
+  /**
+   * Takes the pairs reported while processing the object just prepared, to be
+   * given back (patientId/uid) when its outcome is known: the batch prepares
+   * the next object before the last one's file is written.
+   */
+  takeObject(): { patientIds: [string, string][]; uids: [string, string][] } {
+    const pairs = { patientIds: this.pendingPatientIds, uids: this.pendingUids };
+    this.discardObject();
+    return pairs;
+  }
+
   /** Drops the pairs of an object that was not written. */
   discardObject(): void {
     this.pendingPatientIds = [];

@@ -8,7 +8,7 @@
 // system serialises creation within a folder).
 
 import { closeSync, fstatSync, openSync, read as readAsync, readFileSync, readSync } from "node:fs";
-import type { Executor, ObjectRecord } from "../runtime/executor/types";
+import type { Executor, ObjectParts, ObjectRecord } from "../runtime/executor/types";
 import type { InputFile } from "./inputs";
 import { outputPathFor, type LayoutName } from "./layout";
 import { fsReason } from "./paths";
@@ -31,7 +31,10 @@ export interface PendingFile {
   baseDir: string;
   /** "/"-separated path below baseDir */
   rel: string;
-  bytes: Uint8Array;
+  /** the file's bytes in order (ObjectParts): written with one gathering write */
+  parts: readonly Uint8Array[];
+  /** the sum of the parts' lengths */
+  size: number;
 }
 
 /** One object after the order-independent work. */
@@ -66,10 +69,12 @@ export const LARGE_OBJECT_BYTES = 16 << 20;
 class LargeBuffer {
   private buffer: Uint8Array | null = null;
 
+  constructor(private readonly allocate: (size: number) => Uint8Array) {}
+
   take(size: number): Uint8Array {
     if (!this.buffer || this.buffer.length < size) {
       this.buffer = null; // the old one is garbage before the new one is allocated
-      this.buffer = new Uint8Array(size);
+      this.buffer = this.allocate(size);
     }
     return this.buffer;
   }
@@ -94,7 +99,7 @@ export class ReusingReader {
   private buffer = new Uint8Array(0);
 
   /** Large objects' buffer: kept while large objects follow each other, dropped at the next small one (see LargeBuffer). */
-  private readonly large = new LargeBuffer();
+  private readonly large = new LargeBuffer((size) => new Uint8Array(size));
 
   /** Whether `bytes` lie in a reused buffer, and so must be copied to outlive the next read. */
   owns(bytes: Uint8Array): boolean {
@@ -134,6 +139,14 @@ export class ReusingReader {
   }
 }
 
+/**
+ * Memory the writer thread (src/run/writer-thread.ts) can write from without
+ * a copy: an output's pixel data is a view of its input's read buffer.
+ */
+function sharedBytes(size: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(size));
+}
+
 /** One file read ahead: its bytes, and `release` to call once nothing refers to them any more. */
 export type PooledRead = { bytes: Uint8Array; release(): void } | { problem: string };
 
@@ -153,7 +166,7 @@ function readInto(fd: number, buffer: Uint8Array, length: number, at: number): P
 export class ReadAheadPool {
   private readonly free: Uint8Array[] = [];
   /** large objects are read one at a time, with nothing else in flight (src/run/batch.ts): one buffer serves them all */
-  private readonly large = new LargeBuffer();
+  private readonly large = new LargeBuffer(sharedBytes);
 
   async read(path: string): Promise<PooledRead> {
     let fd: number;
@@ -177,8 +190,8 @@ export class ReadAheadPool {
         return { bytes: large.subarray(0, size), release: () => undefined };
       }
       this.large.drop();
-      buffer = this.free.pop() ?? new Uint8Array(0);
-      if (buffer.length < size) buffer = new Uint8Array(Math.max(size, buffer.length * 2));
+      buffer = this.free.pop() ?? sharedBytes(0);
+      if (buffer.length < size) buffer = sharedBytes(Math.max(size, buffer.length * 2));
       let at = 0;
       while (at < size) {
         const n = await readInto(fd, buffer, size, at);
@@ -202,25 +215,35 @@ export class ReadAheadPool {
   }
 }
 
+function sizeOf(parts: readonly Uint8Array[]): number {
+  let size = 0;
+  for (const p of parts) size += p.length;
+  return size;
+}
+
 /** De-identifies one object that has been read and says what to write. */
 export function prepareObject(executor: Executor, file: InputFile, bytes: Uint8Array, plan: StagePlan): PreparedObject {
-  let result;
+  let result: ObjectParts;
   try {
-    result = executor.process(bytes, file.display);
+    if (executor.processParts) result = executor.processParts(bytes, file.display);
+    else {
+      const { record, output } = executor.process(bytes, file.display);
+      result = { record, parts: output ? [output] : null };
+    }
   } catch (e) {
     return { kind: "internal-error", bytesIn: bytes.length, detail: (e as Error)?.stack ?? String(e) };
   }
   const record = normalisedRecord(result.record, file.display);
   // A skipped object's output is its input, unchanged: placed like a written one.
   if (record.outcome === "written" || record.outcome === "skipped") {
-    if (!result.output) return { kind: "processed", bytesIn: bytes.length, record: { ...record, outcome: "failed", reason: "the executor reported the object written but returned no bytes" }, pending: null };
+    if (!result.parts) return { kind: "processed", bytesIn: bytes.length, record: { ...record, outcome: "failed", reason: "the executor reported the object written but returned no bytes" }, pending: null };
     const where = outputPathFor(plan.layout, file, record);
     if ("problem" in where) return { kind: "processed", bytesIn: bytes.length, record: { ...record, outcome: "failed", reason: where.problem }, pending: null };
-    return { kind: "processed", bytesIn: bytes.length, record, pending: { purpose: "output", baseDir: plan.outputDir, rel: where.path, bytes: result.output } };
+    return { kind: "processed", bytesIn: bytes.length, record, pending: { purpose: "output", baseDir: plan.outputDir, rel: where.path, parts: result.parts, size: sizeOf(result.parts) } };
   }
   if (record.outcome === "quarantined" && plan.quarantineDir) {
     // The original, unchanged: a person must judge what the profile could not.
-    return { kind: "processed", bytesIn: bytes.length, record, pending: { purpose: "quarantine", baseDir: plan.quarantineDir, rel: file.mirrorPath, bytes } };
+    return { kind: "processed", bytesIn: bytes.length, record, pending: { purpose: "quarantine", baseDir: plan.quarantineDir, rel: file.mirrorPath, parts: [bytes], size: bytes.length } };
   }
   return { kind: "processed", bytesIn: bytes.length, record, pending: null };
 }

@@ -15,6 +15,7 @@ import { isMainThread, parentPort, Worker, workerData } from "node:worker_thread
 import type { IrProgram } from "../ir/types";
 import type { CrosswalkSink, Executor, ExecutorEnvironment } from "../runtime/executor/types";
 import type { InputFile } from "./inputs";
+import { concatParts } from "../runtime/dicom/writer";
 import { prepareObject, ReusingReader, type PreparedObject, type StagePlan } from "./stage";
 
 /** Marks a worker started by the batch driver (a processor imported by someone else's worker is not one). */
@@ -93,9 +94,13 @@ export function serveRunWorker(data: RunWorkerData, createExecutor: (ir: IrProgr
     const prepared: PreparedObject = "problem" in read ? { kind: "unreadable", reason: read.problem } : prepareObject(executor, job.file, read.bytes, data.stage);
     const transfer: ArrayBuffer[] = [];
     if (prepared.kind === "processed" && prepared.pending) {
-      // A quarantine copy, or an output that is its input unchanged, lies in the read buffer.
-      if (reader.owns(prepared.pending.bytes)) prepared.pending.bytes = prepared.pending.bytes.slice();
-      transfer.push(prepared.pending.bytes.buffer as ArrayBuffer);
+      // One buffer crosses to the main thread: the parts (views of the read buffer among them, which is
+      // reused for the next object) are copied into it, once.
+      const pending = prepared.pending;
+      let whole = concatParts(pending.parts);
+      if (reader.owns(whole)) whole = whole.slice();
+      pending.parts = [whole];
+      transfer.push(whole.buffer as ArrayBuffer);
     }
     const pairs = recorder ? recorder.take() : null;
     port.postMessage({ index: job.index, result: { prepared, pairs } } satisfies FromWorker, transfer);

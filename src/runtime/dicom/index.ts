@@ -25,5 +25,5 @@ export {
   type FileMetaElement,
   type ReadOptions,
 } from "./framing";
-export { ByteSink, DatasetWriter, fileMetaHeader, writePart10, writePart10Consuming, deflateDataset, paddingByte, type FileMetaInput } from "./writer";
+export { ByteSink, DatasetWriter, fileMetaHeader, writePart10, writePart10Parts, concatParts, deflateDataset, paddingByte, type FileMetaInput } from "./writer";
 export { SpecificCharacterSet, TextEncodeError, type EncodeResult, type UnrepresentableCharacter } from "./text";

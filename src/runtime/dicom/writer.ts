@@ -8,12 +8,21 @@ import { DicomWriteError, tagText } from "./errors";
 import { encodingOfTransferSyntax } from "./framing";
 import { SpecificCharacterSet } from "./text";
 
-/** An append-only byte buffer that doubles its capacity when full. */
+/**
+ * An append-only byte buffer that doubles its capacity when full. Besides the
+ * bytes it owns, it can hold references to bytes it does not copy (`reference`:
+ * a large kept value such as pixel data, which then goes from the input buffer
+ * to the file without passing through this one).
+ */
 export class ByteSink {
   private buffer: Uint8Array;
   private view: DataView;
-  /** bytes written so far */
+  /** owned bytes written so far: offsets (setUint32, a saved `length`) count owned bytes only */
   length = 0;
+  /** referenced byte ranges, each placed before the owned byte at `at` */
+  private readonly references: { at: number; bytes: Uint8Array }[] = [];
+  /** bytes held by reference */
+  referencedLength = 0;
 
   constructor(initialCapacity = 1 << 16) {
     this.buffer = new Uint8Array(Math.max(16, initialCapacity));
@@ -98,10 +107,49 @@ export class ByteSink {
     this.view.setUint32(offset, value >>> 0, littleEndian);
   }
 
-  /** The bytes written so far: a view, invalidated by the next write. */
+  /**
+   * Appends `bytes` without copying them: they must stay unchanged until the
+   * output is written. A caller that later rewinds `length` must not rewind
+   * past a reference (parts() checks).
+   */
+  reference(bytes: Uint8Array): void {
+    this.references.push({ at: this.length, bytes });
+    this.referencedLength += bytes.length;
+  }
+
+  /** The owned bytes written so far (without the referenced ones): a view, invalidated by the next write. */
   bytes(): Uint8Array {
     return this.buffer.subarray(0, this.length);
   }
+
+  /** The whole content in order, owned bytes split where references sit: views, invalidated by the next write. */
+  parts(): Uint8Array[] {
+    if (this.references.length === 0) return [this.bytes()];
+    const parts: Uint8Array[] = [];
+    let from = 0;
+    for (const { at, bytes } of this.references) {
+      if (at < from || at > this.length) throw new DicomWriteError("internal: the sink was rewound past a referenced value");
+      if (at > from) parts.push(this.buffer.subarray(from, at));
+      parts.push(bytes);
+      from = at;
+    }
+    if (this.length > from) parts.push(this.buffer.subarray(from, this.length));
+    return parts;
+  }
+}
+
+/** The bytes of `parts` in one buffer (one copy). */
+export function concatParts(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  let size = 0;
+  for (const p of parts) size += p.length;
+  const whole = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    whole.set(p, at);
+    at += p.length;
+  }
+  return whole;
 }
 
 const BINARY_SIZES: Record<string, number> = { US: 2, SS: 2, UL: 4, SL: 4, FL: 4, AT: 4, FD: 8, SV: 8, UV: 8 };
@@ -207,6 +255,15 @@ export class DatasetWriter {
   }
 
   /**
+   * Writes input bytes [start, end) unchanged without copying them (see ByteSink.reference): only at
+   * the top level, where no enclosing length is computed from the sink's offsets.
+   */
+  reference(src: Uint8Array, start: number, end: number): void {
+    if (this.open.length > 0) throw new DicomWriteError("internal: a referenced value inside a sequence");
+    this.sink.reference(src.subarray(start, end));
+  }
+
+  /**
    * Opens a sequence. Undefined length (the default) streams; defined length is patched in by
    * endSequence. A UN sequence's content is implicit VR little endian (PS3.5 6.2.2), whatever the
    * dataset's encoding.
@@ -240,10 +297,17 @@ export class DatasetWriter {
     this.close(false);
   }
 
-  /** The encoded dataset (a view into the sink). */
+  /** The encoded dataset (a view into the sink); a writer that referenced values returns them with finishParts. */
   finish(): Uint8Array {
     if (this.open.length) throw new DicomWriteError(`${this.open.length} sequence(s) or item(s) still open`);
+    if (this.sink.referencedLength > 0) return concatParts(this.sink.parts());
     return this.sink.bytes();
+  }
+
+  /** The encoded dataset in order, as views into the sink and the referenced values. */
+  finishParts(): Uint8Array[] {
+    if (this.open.length) throw new DicomWriteError(`${this.open.length} sequence(s) or item(s) still open`);
+    return this.sink.parts();
   }
 
   private close(isSequence: boolean): OpenContainer {
@@ -337,22 +401,15 @@ export function writePart10(meta: FileMetaInput, dataset: Uint8Array): Uint8Arra
 }
 
 /**
- * writePart10 for a dataset its caller is done with (the executor's freshly
- * written output): when the buffer under `dataset` has room after it for the
- * header, the dataset is moved up within that buffer and the header written
- * in front, instead of both being copied into a new buffer. A large object is
- * then held once, not twice (a 64-frame 512x512 object: 34 MB less at the
- * peak). `dataset`'s bytes are overwritten; the result is a view on its buffer.
+ * A complete Part 10 file as parts, in order: the header, then `dataset`'s
+ * parts as they are (nothing is copied), or for a deflated transfer syntax
+ * the dataset deflated. Written with one gathering write (writev), the file
+ * never exists in one buffer: pixel data goes from the input buffer to the file.
  */
-export function writePart10Consuming(meta: FileMetaInput, dataset: Uint8Array): Uint8Array {
-  if (encodingOfTransferSyntax(meta.transferSyntaxUid).deflated) return writePart10(meta, dataset);
+export function writePart10Parts(meta: FileMetaInput, dataset: readonly Uint8Array[]): Uint8Array[] {
   const header = fileMetaHeader(meta);
-  const room = dataset.buffer.byteLength - dataset.byteOffset - dataset.length;
-  if (room < header.length) return writePart10(meta, dataset);
-  const file = new Uint8Array(dataset.buffer, dataset.byteOffset, header.length + dataset.length);
-  file.copyWithin(header.length, 0, dataset.length);
-  file.set(header, 0);
-  return file;
+  if (encodingOfTransferSyntax(meta.transferSyntaxUid).deflated) return [header, deflateDataset(concatParts(dataset))];
+  return [header, ...dataset];
 }
 
 /** Raw deflate of an encoded dataset, as deflated transfer syntaxes store it; odd lengths are padded. */

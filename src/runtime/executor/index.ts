@@ -8,10 +8,10 @@ import type { IrFilter, IrProgram, IrSource } from "../../ir/types";
 import { compileExpr, type Compiled, type Value } from "./expr";
 import { createdTagsOf, itemTagsOf, methodDescriptionOf, wantedTagsOf } from "./setup";
 import { RulePlan } from "./plan";
-import { processObject } from "./process";
+import { processObject, processObjectParts } from "./process";
 import type { CrosswalkSink, Executor, ExecutorEnvironment } from "./types";
 
-export type { Executor, ExecutorEnvironment, ObjectRecord, ObjectResult, Outcome, TouchedElement, CrosswalkSink } from "./types";
+export type { Executor, ExecutorEnvironment, ObjectParts, ObjectRecord, ObjectResult, Outcome, TouchedElement, CrosswalkSink } from "./types";
 
 /** deidc's implementation class UID (under the 2.25 UUID arc) and version name, written into every File Meta. */
 export const IMPLEMENTATION_CLASS_UID = "2.25.302398374935240916530574416359012876557";
@@ -87,5 +87,5 @@ export function createExecutor(ir: IrProgram, env: ExecutorEnvironment & { runKe
     implementationClassUid: IMPLEMENTATION_CLASS_UID,
     implementationVersionName: IMPLEMENTATION_VERSION_NAME,
   };
-  return { process: (bytes, inputPath) => processObject(plan, bytes, inputPath) };
+  return { process: (bytes, inputPath) => processObject(plan, bytes, inputPath), processParts: (bytes, inputPath) => processObjectParts(plan, bytes, inputPath) };
 }

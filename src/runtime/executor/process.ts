@@ -6,7 +6,7 @@
 // standard leaves open (compound codes, C by VR, sequences) are made here,
 // once, in `applyCode` and `openSequence`.
 
-import { ByteSink, DatasetWriter, DicomCursor, DicomReadError, TokenKind, openCursor, readPart10, writePart10Consuming } from "../dicom";
+import { ByteSink, DatasetWriter, DicomCursor, DicomReadError, TokenKind, concatParts, openCursor, readPart10, writePart10Parts } from "../dicom";
 import { TextEncodeError } from "../dicom/text";
 import {
   coarsenTemporal,
@@ -28,7 +28,7 @@ import { TEXT_VRS } from "../../dicom/vr";
 import { asText, type EvalContext, type Value } from "./expr";
 import { isPixelDataTag, type Ancestor, type PlannedAction, type PlannedRule } from "./plan";
 import type { ExecutionPlan } from "./index";
-import type { ObjectRecord, ObjectResult } from "./types";
+import type { ObjectParts, ObjectRecord, ObjectResult } from "./types";
 import { PixelError, applyPixelRules, describeImage, imageAttributesFrom, planRegions, transferSyntaxInfo, type ObjectRegions, type PlannedRegion, type UltrasoundRegion } from "../pixels";
 import { TAG_ICON_IMAGE_SEQUENCE, blankIcon, readIconItems, unreadableIconItem, type IconItem, type IconOutcome } from "../pixels/icon";
 import type { IrPixelRule, IrSource } from "../../ir/types";
@@ -43,6 +43,17 @@ const TAG_DEIDENTIFICATION_METHOD = 0x00120063;
 const TAG_DEIDENTIFICATION_METHOD_CODES = 0x00120064;
 const TAG_LONGITUDINAL_MODIFIED = 0x00280303;
 const TAG_CODE_VALUE = 0x00080100;
+
+/**
+ * A kept top-level element at least this large goes to the output by
+ * reference, not copied (ByteSink.reference): pixel data, waveforms,
+ * encapsulated documents. Smaller ones are cheaper to copy than to write as a
+ * separate part.
+ */
+const REFERENCE_AT_BYTES = 64 << 10;
+
+/** The output sink's first size when large values are referenced: room for most headers. */
+const SINK_START_BYTES = 64 << 10;
 const TAG_CODING_SCHEME = 0x00080102;
 const TAG_CODE_MEANING = 0x00080104;
 const TAG_PIXEL_DATA = 0x7fe00010;
@@ -354,6 +365,12 @@ interface DateTally {
 }
 
 export function processObject(plan: ExecutionPlan, bytes: Uint8Array, inputPath: string): ObjectResult {
+  const { record, parts } = processObjectParts(plan, bytes, inputPath);
+  return { record, output: parts === null ? null : concatParts(parts) };
+}
+
+/** processObject without assembling the output in one buffer (ObjectParts): what the batch writes with writev. */
+export function processObjectParts(plan: ExecutionPlan, bytes: Uint8Array, inputPath: string): ObjectParts {
   const record: ObjectRecord = { input: inputPath, outcome: "failed", touched: [], warnings: [] };
   try {
     return run(plan, bytes, record);
@@ -371,20 +388,20 @@ export function processObject(plan: ExecutionPlan, bytes: Uint8Array, inputPath:
       if (e.rule) record.rule = e.rule.source;
       // What was done before the miss was never written: the record lists nothing as changed.
       record.touched = [];
-      return { record, output: null };
+      return { record, parts: null };
     } else if (e instanceof PixelError && e.kind !== "malformed") {
       // Burned-in text that a rule asked to remove and that could not be removed must not leave:
       // the object waits for a person (or a codec), it is not released as it is.
       record.outcome = "quarantined";
       record.reason = `pixel data not cleaned: ${e.message}`;
-      return { record, output: null };
+      return { record, parts: null };
     } else if (e instanceof PixelError) {
       record.reason = `pixel data: ${e.message}`;
     } else {
       record.reason = `internal error: ${(e as Error).message}`;
     }
     record.outcome = "failed";
-    return { record, output: null };
+    return { record, parts: null };
   }
 }
 
@@ -401,7 +418,7 @@ function elementValueText(cursor: DicomCursor): string {
   return text;
 }
 
-function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): ObjectResult {
+function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): ObjectParts {
   const file = readPart10(bytes);
   for (const w of file.warnings) record.warnings.push(w.message);
   const top = readTopLevel(openCursor(file), plan.wantedTags, plan.pixels.readsUltrasoundRegions, !plan.pixels.empty);
@@ -443,10 +460,10 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     if (f.outcome === "skip") {
       // Passed through untouched: the output is the input, byte for byte (not even File Meta is rewritten).
       record.outcome = "skipped";
-      return { record, output: bytes };
+      return { record, parts: [bytes] };
     }
     record.outcome = f.outcome === "reject" ? "rejected" : "quarantined";
-    return { record, output: null };
+    return { record, parts: null };
   }
 
   // The SOP UIDs name the output and fill the File Meta. An object without a SOP Class UID in the
@@ -502,8 +519,19 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
 
   let cursor = openCursor(file);
   const itemScopesOf = (look: DicomCursor): ItemScopes | null => (plan.itemTags === null ? null : new ItemScopes(look, plan.itemTags));
-  // The output is about the input's size: one allocation instead of a doubling series of copies.
-  const out = new DatasetWriter(file.encoding.deflated ? { littleEndian: true, explicitVr: true } : file.encoding, new ByteSink(file.dataset.length + 4096));
+  // Large top-level values that stay as they are (pixel data) are referenced, not copied (ByteSink.reference),
+  // so the sink holds about the header: sized for that, it grows by doubling for a header that is larger.
+  // A deflated output is deflated from one buffer: everything is copied, and the output is about the input's size.
+  const referencing = !file.encoding.deflated;
+  const out = new DatasetWriter(
+    file.encoding.deflated ? { littleEndian: true, explicitVr: true } : file.encoding,
+    new ByteSink(referencing ? Math.min(file.dataset.length + 4096, SINK_START_BYTES) : file.dataset.length + 4096),
+  );
+  /** Copies the element under the cursor, or references it when it is large, top-level and in no private block being assembled. */
+  const copyElement = (c: DicomCursor): void => {
+    if (referencing && c.endOffset - c.headerOffset >= REFERENCE_AT_BYTES && ancestors.length === 0 && frames.length === 0) out.reference(c.bytes, c.headerOffset, c.endOffset);
+    else out.copy(c.bytes, c.headerOffset, c.endOffset);
+  };
   /** per enclosing sequence (parallel to `ancestors`): how its content is treated, and the rule that said so */
   const modes: ContentMode[] = [];
   const modeRules: (PlannedRule | null)[] = [];
@@ -681,7 +709,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     const isPrivateElement = creator !== undefined || ((tag >>> 16) & 1) === 1;
     switch (code) {
       case "K":
-        out.copy(cursor.bytes, cursor.headerOffset, cursor.endOffset);
+        copyElement(cursor);
         // An empty date says nothing about the patient's timeline: only dates with a value count.
         if (isDate(vr) && cursor.valueLength > 0) dates.kept++;
         if (ancestors.length === 0 && (tag === TAG_SOP_INSTANCE_UID || tag === TAG_SOP_CLASS_UID || tag === TAG_STUDY_UID || tag === TAG_SERIES_UID || tag === TAG_PATIENT_ID)) outputTop.set(tag, cursor.readText());
@@ -954,7 +982,8 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
       record.touched.push({ path: "(7FE0,0010)", action: entry.kind, rule: source });
     }
     if (result.element === null) return false;
-    out.copy(result.element, 0, result.element.length);
+    if (referencing && frames.length === 0) out.reference(result.element, 0, result.element.length);
+    else out.copy(result.element, 0, result.element.length);
     return true;
   };
 
@@ -1098,11 +1127,12 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   closeFrames(0, -1);
   flushMarkers(0x100000000);
 
-  const dataset = out.finish();
   if (longitudinalValueOffset >= 0) {
     const value = dates.modified > 0 ? "MODIFIED  " : dates.kept > 0 ? "UNMODIFIED" : "REMOVED   ";
-    dataset.set(new TextEncoder().encode(value), longitudinalValueOffset);
+    // an offset in the sink's own bytes: the marker is never a referenced value
+    out.sink.bytes().set(new TextEncoder().encode(value), longitudinalValueOffset);
   }
+  const dataset = out.finishParts();
 
   // The dataset's (new) UIDs name the output. A profile that removes the SOP Instance UID itself
   // leaves the File Meta with the fallback.
@@ -1111,8 +1141,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   // A UID the profile kept (retain-uids) or set is written as it is, and must be one.
   if (!isWritableUid(sopInstance)) throw new UnwritableObjectError("the output's SOP Instance UID is not a valid UID, so no File Meta can name the object");
   if (!isWritableUid(outputClass)) throw new UnwritableObjectError("the output's SOP Class UID is not a valid UID, so no File Meta can name the object");
-  // The sink's buffer becomes the output: the dataset is not copied a second time.
-  const output = writePart10Consuming(
+  const parts = writePart10Parts(
     {
       transferSyntaxUid: file.transferSyntaxUid,
       mediaStorageSopClassUid: outputClass,
@@ -1131,5 +1160,5 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   if (study) record.newStudyUid = study;
   if (series) record.newSeriesUid = series;
   if (patient !== undefined) record.newPatientId = patient;
-  return { record, output };
+  return { record, parts };
 }

@@ -51,6 +51,17 @@ export interface ObjectResult {
   output: Uint8Array | null;
 }
 
+/**
+ * The same as ObjectResult, with the output as parts in order: the File Meta
+ * header, the executor's own bytes and, between them, views of the input
+ * (large kept values such as pixel data, never copied). Written with one
+ * gathering write; valid while the input bytes are unchanged.
+ */
+export interface ObjectParts {
+  record: ObjectRecord;
+  parts: readonly Uint8Array[] | null;
+}
+
 export interface ExecutorEnvironment {
   /** secret values by secret name, read by the caller from env or file; never logged */
   secrets: ReadonlyMap<string, Uint8Array>;
@@ -64,4 +75,6 @@ export interface ExecutorEnvironment {
 export interface Executor {
   /** de-identifies one object; never throws for bad input (that is outcome "failed") */
   process(bytes: Uint8Array, inputPath: string): ObjectResult;
+  /** the same, without assembling the output in one buffer (see ObjectParts); the batch uses it when present */
+  processParts?(bytes: Uint8Array, inputPath: string): ObjectParts;
 }

@@ -1,0 +1,133 @@
+// Writing outputs in a thread of their own. Writing a file costs about as
+// much as de-identifying it (the kernel copies every byte into the page
+// cache, and creating a file is a journal transaction): done by the thread
+// that de-identifies, the two add up; done here, the next object is
+// de-identified while this one is written (measured on 2,000 CT slices: see
+// docs/run.md, "Performance"). It is still one thread that creates files, in
+// the order the batch driver decided (creation within one folder is
+// serialised by the file system: two threads writing took longer than one).
+//
+// The thread is the program's own file started again (dist/run-worker.mjs,
+// or a standalone processor), as the batch workers are (src/run/workers.ts).
+// Parts whose memory is shared (the read buffers) cross without a copy; any
+// other part is copied once and moved.
+
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { writeFileAtomicSync } from "./atomic";
+import { fsReason } from "./paths";
+
+const WRITER_KIND = "deidc-run-writer";
+
+interface WriteJob {
+  id: number;
+  path: string;
+  parts: Uint8Array[];
+  mode: number | null;
+}
+
+interface WriteDone {
+  id: number;
+  /** why the file could not be written (fsReason), or null */
+  problem: string | null;
+}
+
+/** Whether this thread was started as the batch's writer. */
+export function isWriterThread(): boolean {
+  if (isMainThread || !parentPort) return false;
+  const data = workerData as { kind?: unknown } | null;
+  return data !== null && typeof data === "object" && data.kind === WRITER_KIND;
+}
+
+/** Writes each file it is sent, atomically, and answers in the same order. */
+export function serveWriter(): void {
+  const port = parentPort!;
+  port.on("message", (job: WriteJob) => {
+    let problem: string | null = null;
+    try {
+      writeFileAtomicSync(job.path, job.parts, job.mode === null ? {} : { mode: job.mode });
+    } catch (e) {
+      problem = fsReason(e);
+    }
+    port.postMessage({ id: job.id, problem } satisfies WriteDone);
+  });
+}
+
+/** Bytes the writer may take without a copy: views of shared memory. */
+function isShared(part: Uint8Array): boolean {
+  return typeof SharedArrayBuffer !== "undefined" && part.buffer instanceof SharedArrayBuffer;
+}
+
+/**
+ * The main thread's side. `write` resolves once the file is in place (null)
+ * or could not be written (the reason); it never rejects. If the thread
+ * stops, what it had not written fails with the reason and later files are
+ * written in the calling thread.
+ */
+export class WriterThread {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, (problem: string | null) => void>();
+  private nextId = 0;
+  private stopped: string | null = null;
+  private closing = false;
+
+  constructor(script: URL) {
+    this.worker = new Worker(script, { workerData: { kind: WRITER_KIND } });
+    this.worker.on("message", (done: WriteDone) => {
+      const resolve = this.waiting.get(done.id);
+      this.waiting.delete(done.id);
+      resolve?.(done.problem);
+    });
+    this.worker.on("error", (e) => this.stop(`the writer thread stopped: ${e?.message ?? String(e)}`));
+    this.worker.on("exit", (code) => {
+      if (!this.closing) this.stop(`the writer thread exited with code ${code}`);
+    });
+  }
+
+  private stop(reason: string): void {
+    this.stopped ??= reason;
+    const waiting = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const resolve of waiting) resolve(reason);
+  }
+
+  /**
+   * Writes `parts` to `path` atomically; the parts must not change until the promise settles.
+   * `movable`: the parts' buffers belong to this file alone (a worker's result), so they are moved, not copied.
+   */
+  write(path: string, parts: readonly Uint8Array[], mode: number | null, movable = false): Promise<string | null> {
+    if (this.stopped !== null) {
+      try {
+        writeFileAtomicSync(path, parts, mode === null ? {} : { mode });
+        return Promise.resolve(null);
+      } catch (e) {
+        return Promise.resolve(fsReason(e));
+      }
+    }
+    const sent: Uint8Array[] = [];
+    const transfer: ArrayBuffer[] = [];
+    for (const part of parts) {
+      if (isShared(part)) sent.push(part);
+      else if (movable) {
+        sent.push(part);
+        if (!transfer.includes(part.buffer as ArrayBuffer)) transfer.push(part.buffer as ArrayBuffer);
+      } else {
+        // Copied once, just the view's bytes, and moved: never the whole buffer it lies in, and never a buffer someone else holds.
+        const copy = part.slice();
+        sent.push(copy);
+        transfer.push(copy.buffer as ArrayBuffer);
+      }
+    }
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.worker.postMessage({ id, path, parts: sent, mode } satisfies WriteJob, transfer);
+    });
+  }
+
+  /** Ends the thread once every write sent has been answered (the batch waits for them before closing). */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.worker.terminate();
+    this.stop("the run ended before the file was written");
+  }
+}

@@ -1,6 +1,8 @@
 // Measures de-identification throughput on three workloads built from the
 // shared corpus, and prints, side by side for each:
 //   cp -r                      copying the files (the floor)
+//   node copy (atomic)         the floor for a Node.js program: read each file into a reused buffer, write it
+//                              unchanged to a temporary name, rename (what deidc does, without the DICOM work)
 //   dcmjs read-modify-write    read with dcmjs, naturalize, delete/replace the
 //                              attributes the profile's IR gives a PS3.15 action code, write
 //   deidc run --jobs 1         the CLI with the interpreted executor, in the main thread
@@ -40,7 +42,7 @@
 
 import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -111,6 +113,40 @@ async function dcmjsBaseline(inputDir, outputDir, irPath) {
     }
   }
   if (failed > 0) process.stderr.write(`dcmjs baseline: ${failed} file(s) failed\n`);
+}
+
+/**
+ * The floor for any Node.js program that writes its outputs as deidc does:
+ * each file read into one reused buffer and written unchanged to a temporary
+ * name, then renamed. No DICOM work at all.
+ */
+function nodeCopy(inputDir, outputDir) {
+  mkdirSync(outputDir, { recursive: true });
+  let buffer = new Uint8Array(1 << 20);
+  for (const name of readdirSync(inputDir)) {
+    const fd = openSync(join(inputDir, name), "r");
+    let size;
+    try {
+      size = fstatSync(fd).size;
+      if (buffer.length < size) buffer = new Uint8Array(size);
+      for (let at = 0; at < size; ) at += readSync(fd, buffer, at, size - at, at);
+    } finally {
+      closeSync(fd);
+    }
+    const temporary = join(outputDir, `.${name}.tmp`);
+    const out = openSync(temporary, "wx");
+    try {
+      for (let at = 0; at < size; ) at += writeSync(out, buffer, at, size - at);
+    } finally {
+      closeSync(out);
+    }
+    renameSync(temporary, join(outputDir, name));
+  }
+}
+
+if (process.argv[2] === "--node-copy") {
+  nodeCopy(process.argv[3], process.argv[4]);
+  process.exit(0);
 }
 
 if (process.argv[2] === "--dcmjs-baseline") {
@@ -297,6 +333,7 @@ try {
     const out = join(OUT_BASE ?? work, "out");
     const tools = [
       ["cp -r", () => measure("cp", ["-r", input, out])],
+      ["node copy (atomic)", () => measure(process.execPath, [SELF, "--node-copy", input, out])],
       ["dcmjs read-modify-write", () => measure(process.execPath, [SELF, "--dcmjs-baseline", input, out, irPath])],
       ["deidc run --jobs 1", () => measure(process.execPath, [DEIDC, "run", PROFILE, ...WITH_ARGS, input, "-o", out, "--jobs", "1", "--no-progress"], { DEID_KEY: KEY })],
       [`deidc run --jobs ${CORES}`, () => measure(process.execPath, [DEIDC, "run", PROFILE, ...WITH_ARGS, input, "-o", out, "--jobs", String(CORES), "--no-progress"], { DEID_KEY: KEY })],

@@ -16,7 +16,8 @@ import { compileProfile } from "../compile";
 import { renderPretty } from "../diagnostics/render";
 import { COMPILER_VERSION } from "../ir/build";
 import type { IrProgram } from "../ir/types";
-import { createExecutor } from "../runtime/executor";
+import { planModuleFunction } from "../codegen/in-memory";
+import { instantiatePlanModule } from "../codegen/instantiate";
 import type { Executor, ExecutorEnvironment } from "../runtime/executor/types";
 import { runBatch } from "../run/batch";
 import { RunWorkerPool } from "../run/workers";
@@ -67,6 +68,12 @@ export interface RunDependencies {
    * is processed and written in this thread.
    */
   workerScript?: URL;
+  /**
+   * The generated plan as a function body (planModuleFunction), for worker
+   * threads to instantiate: they then run what the main thread runs. Without
+   * it, workers build their executor from the IR (createExecutor).
+   */
+  planSource?: (ir: IrProgram) => string;
 }
 
 /** Upper bound of --jobs: threads beyond this only cost memory. */
@@ -253,7 +260,13 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
     const threads = Math.min(jobs, Math.floor(sharedCount / OBJECTS_PER_WORKER_AT_LEAST));
     const stage = { outputDir: destinations.outputDir, layout, quarantineDir: destinations.quarantine };
     if (threads > 1 && deps.workerScript && !deps.readInput) {
-      workers = new RunWorkerPool(deps.workerScript, threads, { ir, env: { secrets, params, tables }, crosswalk: crosswalk !== undefined, stage });
+      workers = new RunWorkerPool(deps.workerScript, threads, {
+        ir,
+        planSource: deps.planSource ? deps.planSource(ir) : null,
+        env: { secrets, params, tables },
+        crosswalk: crosswalk !== undefined,
+        stage,
+      });
     }
     // Files are written in a thread of their own while the next objects are prepared, once there are enough to repay its start.
     if (deps.workerScript && !deps.readInput && collected.entries.length >= OBJECTS_FOR_WRITER_THREAD) writer = new WriterThread(deps.workerScript);
@@ -319,10 +332,25 @@ export function bundledProgramUrl(moduleUrl: string, name?: string): URL | null 
   return existsSync(url) ? url : null;
 }
 
+/**
+ * The generated executor of `deidc compile`, in memory: the plan module is
+ * generated from the IR as JavaScript and instantiated, so `deidc run`, its
+ * workers and a compiled processor run the same code (one semantics). The
+ * source is generated once per IR (main thread and workers share it).
+ */
+export function generatedExecutors(): Pick<RunDependencies, "createExecutor" | "planSource"> {
+  let last: { ir: IrProgram; source: string } | null = null;
+  const planSource = (ir: IrProgram): string => {
+    if (last?.ir !== ir) last = { ir, source: planModuleFunction(ir, COMPILER_VERSION) };
+    return last.source;
+  };
+  return { planSource, createExecutor: (ir, env) => instantiatePlanModule(planSource(ir), ir).createProcessor(env) };
+}
+
 /** `deidc run`: the entry point main.ts calls. */
 export function runCommand(profile: string, inputs: string[], opts: RunCliOptions): Promise<number> {
   const workerScript = bundledProgramUrl(import.meta.url, "run-worker.mjs");
-  return runWithDependencies(profile, inputs, opts, { createExecutor, stderr: process.stderr, env: process.env, ...(workerScript ? { workerScript } : {}) });
+  return runWithDependencies(profile, inputs, opts, { ...generatedExecutors(), stderr: process.stderr, env: process.env, ...(workerScript ? { workerScript } : {}) });
 }
 
 function collectOptionNames(value: string, previous: string[] = []): string[] {

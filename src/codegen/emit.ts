@@ -1,7 +1,9 @@
 // `deidc compile --emit ts|js|bundle`: the generated plan module as
-// TypeScript, as JavaScript (the same, transpiled by esbuild), or as one
-// standalone ESM processor that bundles the runtime and the `deidc run`
-// driver but no part of the compiler.
+// TypeScript, as JavaScript (the same module without its type syntax, written
+// by the generator itself), or as one standalone ESM processor that bundles
+// the runtime and the `deidc run` driver but no part of the compiler (built
+// by esbuild, a development dependency with a native binary: only bundles
+// need it).
 
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -49,17 +51,17 @@ export function codegenSources(): string {
 
 function loadEsbuild(): typeof Esbuild {
   try {
-    // Loaded only for js and bundle output, and not bundled into the CLI: esbuild ships a native binary.
+    // Loaded only for bundle output, and not bundled into the CLI: esbuild ships a native binary.
     return createRequire(import.meta.url)("esbuild") as typeof Esbuild;
   } catch (e) {
-    throw new Error(`--emit js and --emit bundle need the esbuild package: ${(e as Error).message}`);
+    throw new Error(`--emit bundle needs the esbuild package: ${(e as Error).message}`);
   }
 }
 
 /**
  * esbuild keeps only "legal" comments (`//!`, `/*!`). Whole-line comments of
  * the generated code (rule sources, section notes, doc comments) are marked
- * legal before transpiling and unmarked after, so the JavaScript keeps them.
+ * legal before bundling and unmarked after, so the bundle keeps them.
  */
 function markComments(ts: string): string {
   return ts.replace(/^(\s*)\/\/(?!!)/gm, "$1//!").replace(/^(\s*)\/\*\*/gm, "$1/*!*");
@@ -74,11 +76,9 @@ export function emitTypeScript(ir: IrProgram, runtimeImport: string, options: Em
   return generatePlanModule(ir, { runtimeImport, deidcVersion: options.deidcVersion, ...(options.command ? { command: options.command } : {}) });
 }
 
-/** The plan module as JavaScript (ESM): the TypeScript module, transpiled by esbuild, comments kept. */
+/** The plan module as JavaScript (ESM): the TypeScript module's code and comments without its type syntax. */
 export function emitJavaScript(ir: IrProgram, runtimeImport: string, options: EmitOptions): string {
-  const ts = emitTypeScript(ir, runtimeImport, options);
-  const { code } = loadEsbuild().transformSync(markComments(ts), { loader: "ts", format: "esm", target: "node20", legalComments: "inline", sourcefile: "plan.ts" });
-  return unmarkComments(code);
+  return generatePlanModule(ir, { runtimeImport, language: "js", deidcVersion: options.deidcVersion, ...(options.command ? { command: options.command } : {}) });
 }
 
 /** Parts of the source tree that are the compiler; a processor that pulled one in would carry chevrotain. */

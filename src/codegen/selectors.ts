@@ -5,7 +5,7 @@
 // which rules are candidates for standard and private elements.
 
 import type { IrElementMatch, IrElementStep, IrRule, IrSelector, IrStep } from "../ir/types";
-import { commentText, hex } from "./module-builder";
+import { commentText, hex, type ModuleBuilder } from "./module-builder";
 import { describeExpr, describeStep } from "../ir/explain";
 
 /** How the dispatch tables file a rule, by the last step of its selector. */
@@ -103,7 +103,7 @@ function ancestorTest(step: IrElementStep, a: string): string {
  * the rule does not look at enclosing sequences. `name` is the matcher's
  * constant; helper functions for `**` steps are named after it.
  */
-export function ancestorMatcherCode(sel: IrSelector, name: string): string | null {
+export function ancestorMatcherCode(sel: IrSelector, name: string, mod: ModuleBuilder): string | null {
   if (sel.kind !== "path") return null;
   const steps = sel.steps;
   const last = steps[steps.length - 1];
@@ -112,8 +112,10 @@ export function ancestorMatcherCode(sel: IrSelector, name: string): string | nul
   if (before.length === 0 && !sel.anchored && itemOfLast === null) return null;
 
   // An item index on the last step selects the element inside that item of its parent.
-  const itemCheck = itemOfLast === null ? null : `depth > 0 && anc[depth - 1]!.item === ${itemOfLast}`;
-  const signature = `(anc: readonly Ancestor[], depth: number): boolean`;
+  const itemCheck = itemOfLast === null ? null : `depth > 0 && ${mod.nonNull("anc[depth - 1]")}.item === ${itemOfLast}`;
+  // `_anc` where the parameter is unused: generated TypeScript is checked with noUnusedParameters.
+  const ancestors = (used: boolean): string => `${used ? "anc" : "_anc"}${mod.annotate(`readonly ${mod.use("Ancestor")}[]`)}`;
+  const signature = (ancestorsUsed: boolean): string => `(${ancestors(ancestorsUsed)}, depth${mod.annotate("number")})${mod.annotate("boolean")}`;
 
   if (!before.some((s) => s.kind === "deep")) {
     // Without `**` the enclosing sequences are fixed: the last `before.length` ancestors
@@ -127,34 +129,34 @@ export function ancestorMatcherCode(sel: IrSelector, name: string): string | nul
       // `*` is any sequence: the depth check above is all it needs.
       if (step.kind !== "element") return;
       const index = sel.anchored ? `${i}` : `depth - ${n - i}`;
-      checks.push(ancestorTest(step, `anc[${index}]!`));
+      checks.push(ancestorTest(step, mod.nonNull(`anc[${index}]`)));
     });
     const body = checks.join(" &&\n    ");
     // An anchored top-level path (`/PatientID`) only looks at the depth.
-    const params = body.includes("anc[") ? signature : signature.replace("(anc:", "(_anc:");
-    return `function ${name}${params} {\n  return ${body};\n}`;
+    return `function ${name}${signature(body.includes("anc["))} {\n  return ${body};\n}`;
   }
 
   // With `**`, backtracking as plan.ts does: step i tries to match starting at ancestor `at`.
   const fns: string[] = [];
   const stepName = (i: number): string => `${name}_step${i}`;
-  const stepSignature = `(anc: readonly Ancestor[], depth: number, at: number): boolean`;
+  const stepSignature = (ancestorsUsed: boolean): string =>
+    `(${ancestors(ancestorsUsed)}, depth${mod.annotate("number")}, at${mod.annotate("number")})${mod.annotate("boolean")}`;
   before.forEach((step: IrStep, i) => {
     const next = stepName(i + 1);
     if (step.kind === "deep") {
-      fns.push(`/** \`**\`: zero or more sequence levels */\nfunction ${stepName(i)}${stepSignature} {\n  for (let k = at; k <= depth; k++) if (${next}(anc, depth, k)) return true;\n  return false;\n}`);
+      fns.push(`/** \`**\`: zero or more sequence levels */\nfunction ${stepName(i)}${stepSignature(true)} {\n  for (let k = at; k <= depth; k++) if (${next}(anc, depth, k)) return true;\n  return false;\n}`);
     } else if (step.kind === "any") {
-      fns.push(`/** \`*\`: one level of any sequence */\nfunction ${stepName(i)}${stepSignature} {\n  return at < depth && ${next}(anc, depth, at + 1);\n}`);
+      fns.push(`/** \`*\`: one level of any sequence */\nfunction ${stepName(i)}${stepSignature(true)} {\n  return at < depth && ${next}(anc, depth, at + 1);\n}`);
     } else {
-      fns.push(`/** ${commentText(describeStep(step))} */\nfunction ${stepName(i)}${stepSignature} {\n  if (at >= depth) return false;\n  const a = anc[at]!;\n  return ${ancestorTest(step, "a")} && ${next}(anc, depth, at + 1);\n}`);
+      fns.push(`/** ${commentText(describeStep(step))} */\nfunction ${stepName(i)}${stepSignature(true)} {\n  if (at >= depth) return false;\n  const a = ${mod.nonNull("anc[at]")};\n  return ${ancestorTest(step, "a")} && ${next}(anc, depth, at + 1);\n}`);
     }
   });
-  fns.push(`function ${stepName(before.length)}(_anc: readonly Ancestor[], depth: number, at: number): boolean {\n  return at === depth;\n}`);
+  fns.push(`function ${stepName(before.length)}${stepSignature(false)} {\n  return at === depth;\n}`);
   // Anchored paths start at the top level; others may start at any depth.
   const body = sel.anchored
     ? `  return ${itemCheck ? `${itemCheck} && ` : ""}${stepName(0)}(anc, depth, 0);`
     : `  ${itemCheck ? `if (!(${itemCheck})) return false;\n  ` : ""}for (let start = 0; start <= depth; start++) if (${stepName(0)}(anc, depth, start)) return true;\n  return false;`;
-  fns.push(`function ${name}${signature} {\n${body}\n}`);
+  fns.push(`function ${name}${signature(true)} {\n${body}\n}`);
   return fns.join("\n");
 }
 

@@ -4,6 +4,7 @@
 // fraction of the time the whole CLI takes to load. Standalone processors do not use it: they start their own
 // file as the worker (src/codegen/emit.ts).
 
+import { instantiatePlanModule } from "../codegen/instantiate";
 import { createExecutor } from "../runtime/executor";
 import { runWorkerData, serveRunWorker } from "./workers";
 import { isWriterThread, serveWriter } from "./writer-thread";
@@ -14,5 +15,7 @@ else if (!data) {
   process.stderr.write("deidc: run-worker.mjs is started by `deidc run --jobs N` as a worker thread; run `deidc run` instead\n");
   process.exitCode = 2;
 } else {
-  serveRunWorker(data, createExecutor);
+  // The generated plan the main thread runs, when it sent one; otherwise the executor built from the IR.
+  const planSource = data.planSource;
+  serveRunWorker(data, (ir, env) => (planSource !== null ? instantiatePlanModule(planSource, ir).createProcessor(env) : createExecutor(ir, env)));
 }

@@ -25,6 +25,8 @@ const WORKER_KIND = "deidc-run-worker";
 export interface RunWorkerData {
   kind: typeof WORKER_KIND;
   ir: IrProgram;
+  /** the generated plan (planModuleFunction) the main thread runs, or null: the worker's own createExecutor builds from the IR */
+  planSource: string | null;
   env: Omit<ExecutorEnvironment, "crosswalk">;
   /** collect crosswalk pairs and send them back with each object */
   crosswalk: boolean;

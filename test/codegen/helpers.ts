@@ -2,10 +2,11 @@
 // generating and importing plan modules, and running one object through both
 // the generated plan and createExecutor's interpreted plan.
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
 import { transformSync } from "esbuild";
 import { expect } from "vitest";
 import * as runtime from "../../src/codegen/runtime";
@@ -62,6 +63,19 @@ export function corpusFiles(names: readonly string[] = CORPUS_SELECTION): Corpus
     .map((name) => ({ name, path: join(CORPUS_DIR!, name) }))
     .filter((f) => existsSync(f.path))
     .map((f) => ({ ...f, bytes: new Uint8Array(readFileSync(f.path)) }));
+}
+
+/** Every DICOM file of the corpus (`*.dcm`, and `*.dcm.gz` unpacked), sorted by name. */
+export function allCorpusFiles(): CorpusFile[] {
+  if (!CORPUS_DIR) return [];
+  const names = readdirSync(CORPUS_DIR, { recursive: true, encoding: "utf8" })
+    .filter((name) => name.endsWith(".dcm") || name.endsWith(".dcm.gz"))
+    .sort();
+  return names.map((name) => {
+    const path = join(CORPUS_DIR!, name);
+    const raw = readFileSync(path);
+    return { name, path, bytes: new Uint8Array(name.endsWith(".gz") ? gunzipSync(raw) : raw) };
+  });
 }
 
 const temporaryDirs: string[] = [];

@@ -12,6 +12,8 @@ import { collectInputs, type InputFile } from "../../src/run/inputs";
 import type { ReportRecord } from "../../src/run/report";
 import { prepareObject } from "../../src/run/stage";
 import { RunWorkerPool, type WorkerResult } from "../../src/run/workers";
+import { planModuleFunction } from "../../src/codegen/in-memory";
+import { COMPILER_VERSION } from "../../src/ir/build";
 import { compileProfile } from "../../src/compile";
 import { createExecutor } from "../../src/runtime/executor";
 import { CORPUS_DIR, fakeDicom, fakeExecutorFactory, listFiles, put, reversed, tempDir, TEST_KEY } from "./helpers";
@@ -109,7 +111,7 @@ parentPort.on("message", (job) => {
 });
 `,
     );
-    const pool = new RunWorkerPool(pathToFileURL(script), 1, { ir: fakeIr, env: env(), crosswalk: false, stage: { outputDir: dir, layout: "mirror", quarantineDir: null } });
+    const pool = new RunWorkerPool(pathToFileURL(script), 1, { ir: fakeIr, planSource: null, env: env(), crosswalk: false, stage: { outputDir: dir, layout: "mirror", quarantineDir: null } });
     const file = (name: string): InputFile => ({ kind: "file", display: name, canonical: name, mirrorPath: name, root: 0, size: 1 });
     try {
       const first = await pool.prepare(0, file("a"));
@@ -124,12 +126,16 @@ parentPort.on("message", (job) => {
     }
   });
 
-  it.skipIf(!CORPUS_DIR)("runs dist/run-worker.mjs with the real executor: the output of the main thread's, byte for byte", async () => {
+  it.skipIf(!CORPUS_DIR).each([
+    ["the executor built from the IR", false],
+    ["the generated plan the main thread sends", true],
+  ])("runs dist/run-worker.mjs with %s: the output of the main thread's interpreter, byte for byte", async (_what, generated) => {
     const ir = compileProfile("ps315.basic").ir!;
     const env = { secrets: new Map([["key", new TextEncoder().encode(TEST_KEY)]]), params: new Map(), tables: new Map() };
     const stage = { outputDir: tempDir(), layout: "mirror" as const, quarantineDir: null };
     const workerScript = pathToFileURL(join(import.meta.dirname, "../../dist/run-worker.mjs"));
-    const pool = new RunWorkerPool(workerScript, 2, { ir, env, crosswalk: true, stage });
+    const planSource = generated ? planModuleFunction(ir, COMPILER_VERSION) : null;
+    const pool = new RunWorkerPool(workerScript, 2, { ir, planSource, env, crosswalk: true, stage });
     const inThread = createExecutor(ir, env);
     try {
       for (const [index, name] of ["pydicom-debian/CT_small.dcm", "pydicom-debian/MR_small_bigendian.dcm"].entries()) {

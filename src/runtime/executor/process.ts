@@ -53,7 +53,7 @@ const TAG_CODE_VALUE = 0x00080100;
 const REFERENCE_AT_BYTES = 64 << 10;
 
 /** The output sink's first size when large values are referenced: room for most headers. */
-const SINK_START_BYTES = 64 << 10;
+const SINK_START_BYTES = 16 << 10;
 const TAG_CODING_SCHEME = 0x00080102;
 const TAG_CODE_MEANING = 0x00080104;
 const TAG_PIXEL_DATA = 0x7fe00010;

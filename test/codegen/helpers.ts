@@ -11,6 +11,7 @@ import { transformSync } from "esbuild";
 import { expect } from "vitest";
 import * as runtime from "../../src/codegen/runtime";
 import { generatePlanModule } from "../../src/codegen/generate";
+import type { PlanModule } from "../../src/codegen/instantiate";
 import { COMPILER_VERSION } from "../../src/ir/build";
 import type { IrProgram } from "../../src/ir/types";
 import type { Executor, ExecutorEnvironment, ObjectResult } from "../../src/runtime/executor/types";
@@ -98,16 +99,7 @@ export function put(path: string, content: string | Uint8Array): string {
 }
 
 /** What a generated plan module exports. */
-export interface GeneratedPlan {
-  PROFILE: string;
-  PROFILE_TITLE: string | null;
-  OPTIONS: readonly string[];
-  STANDARD_RELEASE: string | null;
-  DEIDC_VERSION: string;
-  IR_HASH: string;
-  IR: IrProgram;
-  createProcessor(env: ExecutorEnvironment & { runKey?: Uint8Array }): Executor;
-}
+export type GeneratedPlan = PlanModule;
 
 /** Writes the plan module for `ir` into `dir` (importing the runtime by absolute path) and imports it. */
 export async function loadGenerated(ir: IrProgram, dir: string, name: string): Promise<{ path: string; source: string; plan: GeneratedPlan }> {

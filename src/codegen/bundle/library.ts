@@ -8,7 +8,7 @@
 
 import type { IrProgram } from "../../ir/types";
 import type { ExecutionPlan } from "../../runtime/executor/index";
-import { processObject } from "../../runtime/executor/process";
+import { processObject, processObjectParts } from "../../runtime/executor/process";
 import type { CrosswalkSink, ExecutorEnvironment, ObjectRecord } from "../../runtime/executor/types";
 import { FALLBACK_KEY_NAME, loadSecrets } from "../../run/keys";
 import { parseParams } from "../../run/params";
@@ -109,12 +109,17 @@ export function processorLibrary(plan: PlanModule): ProcessorLibrary {
     };
   };
 
-  const prepared = new WeakMap<DeidentifyOptions, Deidentifier>();
+  // One plan per options object, shared by deidentify and deidentifyStream.
+  const plans = new WeakMap<DeidentifyOptions, ExecutionPlan>();
   const defaults: DeidentifyOptions = {};
+  const planFor = (options: DeidentifyOptions): ExecutionPlan => {
+    let executionPlan = plans.get(options);
+    if (!executionPlan) plans.set(options, (executionPlan = plan.createPlan(environment(plan.IR, options))));
+    return executionPlan;
+  };
   const deidentify = (bytes: Uint8Array, options: DeidentifyOptions = defaults, inputPath = DEFAULT_INPUT): DeidentifyResult => {
-    let run = prepared.get(options);
-    if (!run) prepared.set(options, (run = createDeidentifier(options)));
-    return run(bytes, inputPath);
+    const result = processObject(planFor(options), bytes, inputPath);
+    return { output: result.output, record: result.record };
   };
 
   async function* deidentifyStream(
@@ -127,10 +132,13 @@ export function processorLibrary(plan: PlanModule): ProcessorLibrary {
       if (typeof chunk === "string") throw new TypeError("deidentifyStream needs a byte stream; the source yields text (remove setEncoding)");
       chunks.push(chunk);
     }
-    const { output, record } = deidentify(Buffer.concat(chunks), options, options.inputPath ?? DEFAULT_INPUT);
+    // The output's parts (processObjectParts), so that kept pixel data is yielded from the input without a copy.
+    const { parts, record } = processObjectParts(planFor(options), Buffer.concat(chunks), options.inputPath ?? DEFAULT_INPUT);
     options.onRecord?.(record);
-    if (!output) throw new ObjectNotWrittenError(record);
-    for (let at = 0; at < output.length; at += CHUNK_BYTES) yield output.subarray(at, Math.min(at + CHUNK_BYTES, output.length));
+    if (!parts) throw new ObjectNotWrittenError(record);
+    for (const part of parts) {
+      for (let at = 0; at < part.length; at += CHUNK_BYTES) yield part.subarray(at, Math.min(at + CHUNK_BYTES, part.length));
+    }
   }
 
   return { createDeidentifier, deidentify, deidentifyStream };

@@ -8,6 +8,9 @@ import { DicomWriteError, tagText } from "./errors";
 import { encodingOfTransferSyntax } from "./framing";
 import { SpecificCharacterSet } from "./text";
 
+/** Copies up to this many bytes are done byte by byte (ByteSink.writeBytes). */
+const SMALL_COPY_BYTES = 32;
+
 /**
  * An append-only byte buffer that doubles its capacity when full. Besides the
  * bytes it owns, it can hold references to bytes it does not copy (`reference`:
@@ -86,7 +89,12 @@ export class ByteSink {
   writeBytes(src: Uint8Array, start = 0, end = src.length): void {
     const n = end - start;
     this.reserve(n);
-    this.buffer.set(src.subarray(start, end), this.length);
+    if (n <= SMALL_COPY_BYTES) {
+      // Most kept elements are a few bytes long: a loop beats making a view to hand to set().
+      const buffer = this.buffer;
+      let at = this.length;
+      for (let i = start; i < end; i++) buffer[at++] = src[i]!;
+    } else this.buffer.set(src.subarray(start, end), this.length);
     this.length += n;
   }
 

@@ -272,9 +272,40 @@ function readUltrasoundRegions(cursor: DicomCursor): UltrasoundRegion[] {
   return regions;
 }
 
+/**
+ * Names of tags and private elements met so far, for report paths: the same
+ * few hundred recur in every object of a batch, and building them was a
+ * tenth of the time of an object with many private elements. Bounded, so
+ * that objects full of unusual tags cannot grow them without end.
+ */
+const TAG_TEXTS = new Map<number, string>();
+const PRIVATE_NAMES = new Map<string, Map<number, string>>();
+const NAMES_KEPT_AT_MOST = 1 << 16;
+let privateNamesKept = 0;
+
 function hex(tag: number): string {
-  const h = (tag >>> 0).toString(16).toUpperCase().padStart(8, "0");
-  return `(${h.slice(0, 4)},${h.slice(4)})`;
+  let text = TAG_TEXTS.get(tag);
+  if (text === undefined) {
+    const h = (tag >>> 0).toString(16).toUpperCase().padStart(8, "0");
+    text = `(${h.slice(0, 4)},${h.slice(4)})`;
+    if (TAG_TEXTS.size < NAMES_KEPT_AT_MOST) TAG_TEXTS.set(tag, text);
+  }
+  return text;
+}
+
+/** A private element named by group, creator and offset: `(0029,"SIEMENS CSA HEADER",10)`. */
+function privateName(tag: number, creator: string): string {
+  let byTag = PRIVATE_NAMES.get(creator);
+  let name = byTag?.get(tag);
+  if (name === undefined) {
+    name = `(${hex(tag).slice(1, 5)},${JSON.stringify(creator)},${(tag & 0xff).toString(16).toUpperCase().padStart(2, "0")})`;
+    if (privateNamesKept < NAMES_KEPT_AT_MOST) {
+      if (!byTag) PRIVATE_NAMES.set(creator, (byTag = new Map()));
+      byTag.set(tag, name);
+      privateNamesKept++;
+    }
+  }
+  return name;
 }
 
 /** Whether a UN value starts with an item tag (FFFE,E000), as an encoded sequence does (PS3.5 6.2.2). */
@@ -636,8 +667,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
 
   // A private element is named by its creator and offset, at any depth, since its slot (gggg,xxee)
   // varies between objects; the name is built only for the record, never for a kept element.
-  const nameOf = (tag: number, creator: string | undefined): string =>
-    creator === undefined ? hex(tag) : `(${hex(tag).slice(1, 5)},${JSON.stringify(creator)},${(tag & 0xff).toString(16).toUpperCase().padStart(2, "0")})`;
+  const nameOf = (tag: number, creator: string | undefined): string => (creator === undefined ? hex(tag) : privateName(tag, creator));
   const pathOf = (tag: number, creator: string | undefined): string => {
     let p = "";
     for (const a of ancestors) p += `${nameOf(a.tag, a.creator)}[${a.item}]/`;

@@ -116,20 +116,21 @@ export class ReusingReader {
     try {
       const size = fstatSync(fd).size;
       let buffer: Uint8Array;
-      if (size >= LARGE_OBJECT_BYTES) buffer = this.large.take(size);
+      if (size >= LARGE_OBJECT_BYTES) buffer = this.large.take(size + 1);
       else {
         this.large.drop();
-        if (this.buffer.length < size) this.buffer = new Uint8Array(Math.max(size, this.buffer.length * 2));
+        if (this.buffer.length < size + 1) this.buffer = new Uint8Array(Math.max(size + 1, this.buffer.length * 2));
         buffer = this.buffer;
       }
       let at = 0;
-      while (at < size) {
-        const n = readSync(fd, buffer, at, size - at, at);
-        if (n === 0) break;
+      for (;;) {
+        const wanted = size + 1 - at;
+        const n = readSync(fd, buffer, at, wanted, at);
         at += n;
+        if (n === 0 || n < wanted || at > size) break;
       }
       // A file that changed size while being read: read it again, whole, as it is now.
-      if (at !== size || readSync(fd, new Uint8Array(1), 0, 1, at) !== 0) return { bytes: readFileSync(path) };
+      if (at !== size) return { bytes: readFileSync(path) };
       return { bytes: buffer.subarray(0, size) };
     } catch (e) {
       return { problem: `cannot read the file: ${fsReason(e)}` };
@@ -150,8 +151,26 @@ function sharedBytes(size: number): Uint8Array {
 /** One file read ahead: its bytes, and `release` to call once nothing refers to them any more. */
 export type PooledRead = { bytes: Uint8Array; release(): void } | { problem: string };
 
-function readInto(fd: number, buffer: Uint8Array, length: number, at: number): Promise<number> {
-  return new Promise((resolve, reject) => readAsync(fd, buffer, at, length - at, at, (e, n) => (e ? reject(e) : resolve(n))));
+function readAt(fd: number, buffer: Uint8Array, at: number, length: number): Promise<number> {
+  return new Promise((resolve, reject) => readAsync(fd, buffer, at, length, at, (e, n) => (e ? reject(e) : resolve(n))));
+}
+
+/**
+ * Reads a file of `size` bytes into `buffer` (room for size + 1) and returns
+ * how many bytes it holds: `size` unless it changed while being read. Asking
+ * one byte more than the size makes the end of the file show as a short
+ * read, so one read call usually does (not a second one to see that nothing
+ * follows); a read that stops early for another reason reads as a changed
+ * file, which the caller reads again whole.
+ */
+async function readWhole(fd: number, buffer: Uint8Array, size: number): Promise<number> {
+  let at = 0;
+  for (;;) {
+    const wanted = size + 1 - at;
+    const n = await readAt(fd, buffer, at, wanted);
+    at += n;
+    if (n === 0 || n < wanted || at > size) return at;
+  }
 }
 
 /**
@@ -179,27 +198,15 @@ export class ReadAheadPool {
     try {
       const size = fstatSync(fd).size;
       if (size >= LARGE_OBJECT_BYTES) {
-        const large = this.large.take(size);
-        let at = 0;
-        while (at < size) {
-          const n = await readInto(fd, large, size, at);
-          if (n === 0) break;
-          at += n;
-        }
-        if (at !== size || readSync(fd, new Uint8Array(1), 0, 1, at) !== 0) return { bytes: readFileSync(path), release: () => undefined };
+        const large = this.large.take(size + 1);
+        if ((await readWhole(fd, large, size)) !== size) return { bytes: readFileSync(path), release: () => undefined };
         return { bytes: large.subarray(0, size), release: () => undefined };
       }
       this.large.drop();
       buffer = this.free.pop() ?? sharedBytes(0);
-      if (buffer.length < size) buffer = sharedBytes(Math.max(size, buffer.length * 2));
-      let at = 0;
-      while (at < size) {
-        const n = await readInto(fd, buffer, size, at);
-        if (n === 0) break;
-        at += n;
-      }
+      if (buffer.length < size + 1) buffer = sharedBytes(Math.max(size + 1, buffer.length * 2));
       // A file that changed size while being read: read it again, whole, as it is now.
-      if (at !== size || readSync(fd, new Uint8Array(1), 0, 1, at) !== 0) {
+      if ((await readWhole(fd, buffer, size)) !== size) {
         this.free.push(buffer);
         return { bytes: readFileSync(path), release: () => undefined };
       }

@@ -1,7 +1,10 @@
 // Reading inputs into reused buffers (synchronously in a worker, read ahead
 // asynchronously in the main thread): each read gives exactly the file's
-// bytes, whatever was read before; a file that cannot be read is a reason.
+// bytes, whatever was read before; a file that cannot be read is a reason;
+// a file whose size is not what it says (it changed while being read, or a
+// system file that reports 0 bytes) is read again, whole.
 
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LARGE_OBJECT_BYTES, ReadAheadPool, ReusingReader } from "../../src/run/stage";
@@ -79,5 +82,17 @@ describe("ReadAheadPool", () => {
   it("names why a file cannot be read", async () => {
     expect(await new ReadAheadPool().read(join(tempDir(), "missing.dcm"))).toEqual({ problem: expect.stringMatching(/^cannot read the file: /) });
     expect(await new ReadAheadPool().read(tempDir())).toEqual({ problem: expect.stringMatching(/^cannot read the file: /) });
+  });
+});
+
+// /proc files report a size of 0 and hold more: what a file that grew between its stat and its read looks like.
+describe.skipIf(!existsSync("/proc/self/status"))("a file larger than its size said", () => {
+  it("is read again, whole, by both readers", async () => {
+    const sync = new ReusingReader().read("/proc/self/status");
+    const pooled = await new ReadAheadPool().read("/proc/self/status");
+    for (const read of [sync, pooled]) {
+      if ("problem" in read) throw new Error(read.problem);
+      expect(Buffer.from(read.bytes).toString("latin1")).toMatch(/^Name:\t[^\n]+\n[\s\S]*\nPid:\t\d+\n/);
+    }
   });
 });

@@ -1,5 +1,8 @@
 // Bundles the CLI into one ESM file. Chevrotain's unbundled entry loads
 // lodash-es as hundreds of modules (~400 ms); bundled, it loads as one file (README, "Performance", gives the measured start-up).
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import { build } from "esbuild";
 
 // Start-up work the bundle does at build time instead (see the README, "Performance").
@@ -38,3 +41,37 @@ await build({
   plugins: [precompileIrValidator],
   logLevel: "warning",
 });
+
+// The standard library's syntax trees, parsed now rather than at every start
+// (src/program/stdlib-preparsed.ts: a tree is used only for the exact text it
+// was parsed from).
+await writePreparsedStdlib();
+
+async function writePreparsedStdlib() {
+  const result = await build({
+    entryPoints: ["src/syntax/parse.ts"],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    write: false,
+    logLevel: "warning",
+    define: { "process.env.DEIDC_SKIP_GRAMMAR_VALIDATION": '"1"' },
+  });
+  const { parseDeid } = await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString("base64")}`);
+  const trees = {};
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".deid")) {
+        const rel = relative("stdlib", path).split(sep).join("/");
+        const text = readFileSync(path, "utf8");
+        const { file, diagnostics } = parseDeid(text, rel);
+        if (diagnostics.length > 0) throw new Error(`stdlib/${rel} does not parse cleanly: ${diagnostics[0].message}`);
+        trees[rel] = { sha256: createHash("sha256").update(text).digest("hex"), ast: file };
+      }
+    }
+  };
+  walk("stdlib");
+  writeFileSync(join("dist", "stdlib-parsed.json"), JSON.stringify(trees));
+}

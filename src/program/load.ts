@@ -10,6 +10,7 @@ import { SourceText } from "../syntax/source";
 import type { Span } from "../syntax/ast";
 import { buildUnitTable, type Program } from "./program";
 import { findStdlib } from "./stdlib-index";
+import { preparsedStdlibFile } from "./stdlib-preparsed";
 import type { ParsedFile } from "./units";
 
 export class LoadError extends Error {}
@@ -60,13 +61,16 @@ export function loadProgram(entryRef: string, extraUnits: readonly string[] = []
       return null;
     }
     const path = displayPath(absolute);
-    const { file: ast, diagnostics: syntax } = parseDeid(text, path);
+    const fromStdlib = stdlib !== null && absolute.startsWith(stdlib.dir + sep);
+    // Standard-library files the build parsed are not parsed again (stdlib-preparsed.ts).
+    const preparsed = fromStdlib ? preparsedStdlibFile(relative(stdlib.dir, absolute).split(sep).join("/"), text, path) : null;
+    const { file: ast, diagnostics: syntax } = preparsed ? { file: preparsed, diagnostics: [] } : parseDeid(text, path);
     const parsed: ParsedFile = {
       path,
       source: new SourceText(path, text),
       ast,
       diagnostics: syntax,
-      fromStdlib: stdlib !== null && absolute.startsWith(stdlib.dir + sep),
+      fromStdlib,
     };
     byPath.set(absolute, parsed);
     files.push(parsed);

@@ -118,7 +118,12 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
       if (other !== undefined) return `${pending.rel} was already written for ${other} in this run`;
       claimed.set(canonical, input);
       const mode = pending.purpose === "quarantine" ? QUARANTINE_MODE : null;
-      if (hooks.writer) return hooks.writer.write(target, pending.parts, mode, movable).then((problem) => (problem === null ? null : `cannot write ${pending.rel}: ${problem}`));
+      // A large object is written here: it is prepared alone anyway, and handing its buffers to another thread
+      // would hold a copy, or the read buffer itself, there until that thread collects garbage (measured: peak
+      // RSS 344 MB with 48 MB objects, 170 MB written here).
+      if (hooks.writer && pending.size < LARGE_OBJECT_BYTES) {
+        return hooks.writer.write(target, pending.parts, mode, movable).then((problem) => (problem === null ? null : `cannot write ${pending.rel}: ${problem}`));
+      }
       writeFileAtomicSync(target, pending.parts, mode === null ? {} : { mode });
       return null;
     } catch (e) {
@@ -154,7 +159,7 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
   const pool = new ReadAheadPool();
   const readInput = hooks.readInput
     ? (path: string): Promise<ReadResult> => hooks.readInput!(path).then((bytes) => ({ bytes }), (e: unknown) => ({ problem: `cannot read the file: ${fsReason(e)}` }))
-    : (path: string): Promise<PooledRead> => pool.read(path);
+    : (path: string, large: boolean): Promise<PooledRead> => pool.read(path, large);
   const inFlight = new Map<number, Promise<WorkerResult | ReadResult>>();
   let inFlightBytes = 0;
   /** large objects in flight: while one is, nothing else starts */
@@ -176,7 +181,7 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
     if (inFlight.size >= atLeast && inFlightBytes + entry.size > IN_FLIGHT_BYTES) return false;
     inFlightBytes += entry.size;
     if (large) largeInFlight++;
-    inFlight.set(index, preparer ? preparer.prepare(index, entry) : readInput(entry.display));
+    inFlight.set(index, preparer ? preparer.prepare(index, entry) : readInput(entry.display, large));
     return true;
   };
   /** The object's result, and what to call once its file is written: the read buffer goes back to the pool. */

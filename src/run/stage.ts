@@ -184,10 +184,19 @@ async function readWhole(fd: number, buffer: Uint8Array, size: number): Promise<
  */
 export class ReadAheadPool {
   private readonly free: Uint8Array[] = [];
-  /** large objects are read one at a time, with nothing else in flight (src/run/batch.ts): one buffer serves them all */
-  private readonly large = new LargeBuffer(sharedBytes);
+  /**
+   * Large objects are read one at a time, with nothing else in flight (src/run/batch.ts): one buffer serves them all.
+   * Not shared memory: a large object is written by the batch driver's own thread, and shared buffers are freed
+   * late (measured: 48 MB objects alternating with small ones took RSS from 221 to 536 MB with shared buffers).
+   */
+  private readonly large = new LargeBuffer((size) => new Uint8Array(size));
 
-  async read(path: string): Promise<PooledRead> {
+  /**
+   * `large`: whether the driver started this file as a large object, alone. A file that has grown past
+   * LARGE_OBJECT_BYTES since the driver listed it is read into a buffer of its own, never into the one
+   * a large object started alone may be using.
+   */
+  async read(path: string, large: boolean): Promise<PooledRead> {
     let fd: number;
     try {
       fd = openSync(path, "r");
@@ -198,9 +207,9 @@ export class ReadAheadPool {
     try {
       const size = fstatSync(fd).size;
       if (size >= LARGE_OBJECT_BYTES) {
-        const large = this.large.take(size + 1);
-        if ((await readWhole(fd, large, size)) !== size) return { bytes: readFileSync(path), release: () => undefined };
-        return { bytes: large.subarray(0, size), release: () => undefined };
+        const own = large ? this.large.take(size + 1) : new Uint8Array(size + 1);
+        if ((await readWhole(fd, own, size)) !== size) return { bytes: readFileSync(path), release: () => undefined };
+        return { bytes: own.subarray(0, size), release: () => undefined };
       }
       this.large.drop();
       buffer = this.free.pop() ?? sharedBytes(0);

@@ -43,13 +43,13 @@ describe("ReadAheadPool", () => {
     const files = [put(join(dir, "small"), "abc"), put(join(dir, "big"), big), put(join(dir, "empty"), ""), put(join(dir, "mid"), "0123456789")];
     const pool = new ReadAheadPool();
     // All four in flight at once, as the batch driver reads ahead: none overwrites another.
-    const reads = await Promise.all(files.map((f) => pool.read(f)));
+    const reads = await Promise.all(files.map((f) => pool.read(f, false)));
     expect(reads.map(text)).toEqual(["abc", Buffer.from(big).toString("latin1"), "", "0123456789"]);
     const first = reads[1]!;
     if ("problem" in first) throw new Error(first.problem);
     first.release();
     // The released buffer comes back for the next read, which sees only its own bytes.
-    const again = await pool.read(files[3]!);
+    const again = await pool.read(files[3]!, false);
     expect(text(again)).toBe("0123456789");
     if ("problem" in again) throw new Error(again.problem);
     expect(again.bytes.buffer).toBe(first.bytes.buffer);
@@ -62,7 +62,7 @@ describe("ReadAheadPool", () => {
     const small = put(join(dir, "small"), "abc");
     const pool = new ReadAheadPool();
     const bytesOf = async (path: string): Promise<Uint8Array> => {
-      const read = await pool.read(path);
+      const read = await pool.read(path, path !== small);
       if ("problem" in read) throw new Error(read.problem);
       read.release();
       return read.bytes;
@@ -79,9 +79,22 @@ describe("ReadAheadPool", () => {
     expect(c.every((x) => x === 9)).toBe(true);
   });
 
+  it("reads a file that grew past the large-object size after it was listed into a buffer of its own", async () => {
+    const dir = tempDir();
+    const listedLarge = put(join(dir, "large"), new Uint8Array(LARGE_OBJECT_BYTES).fill(1));
+    const grown = put(join(dir, "grown"), new Uint8Array(LARGE_OBJECT_BYTES).fill(2));
+    const pool = new ReadAheadPool();
+    // The driver started the first as large (alone) and the second as small, beside it.
+    const [a, b] = await Promise.all([pool.read(listedLarge, true), pool.read(grown, false)]);
+    if ("problem" in a || "problem" in b) throw new Error("unreadable");
+    expect(b.bytes.buffer).not.toBe(a.bytes.buffer);
+    expect(a.bytes.every((x) => x === 1)).toBe(true);
+    expect(b.bytes.every((x) => x === 2)).toBe(true);
+  });
+
   it("names why a file cannot be read", async () => {
-    expect(await new ReadAheadPool().read(join(tempDir(), "missing.dcm"))).toEqual({ problem: expect.stringMatching(/^cannot read the file: /) });
-    expect(await new ReadAheadPool().read(tempDir())).toEqual({ problem: expect.stringMatching(/^cannot read the file: /) });
+    expect(await new ReadAheadPool().read(join(tempDir(), "missing.dcm"), false)).toEqual({ problem: expect.stringMatching(/^cannot read the file: /) });
+    expect(await new ReadAheadPool().read(tempDir(), false)).toEqual({ problem: expect.stringMatching(/^cannot read the file: /) });
   });
 });
 
@@ -89,7 +102,7 @@ describe("ReadAheadPool", () => {
 describe.skipIf(!existsSync("/proc/self/status"))("a file larger than its size said", () => {
   it("is read again, whole, by both readers", async () => {
     const sync = new ReusingReader().read("/proc/self/status");
-    const pooled = await new ReadAheadPool().read("/proc/self/status");
+    const pooled = await new ReadAheadPool().read("/proc/self/status", false);
     for (const read of [sync, pooled]) {
       if ("problem" in read) throw new Error(read.problem);
       expect(Buffer.from(read.bytes).toString("latin1")).toMatch(/^Name:\t[^\n]+\n[\s\S]*\nPid:\t\d+\n/);

@@ -113,22 +113,25 @@ describe.skipIf(!CORPUS_DIR)("deidc run with the writer thread", () => {
 });
 
 describe("the batch with a writer", () => {
-  it("does not read a large object into the buffer a previous one is still being written from", async () => {
+  it("hands small files to the writer, still reading, and writes large objects itself, each with its own bytes", async () => {
     const dir = tempDir();
-    // The fake executor quarantines these: the quarantine copy is the read buffer itself.
-    // Each large one no larger than the one before, so that it is read into the same buffer.
-    const sizes = [LARGE_OBJECT_BYTES + 6, LARGE_OBJECT_BYTES + 4, LARGE_OBJECT_BYTES + 2, 1000, LARGE_OBJECT_BYTES + 8, LARGE_OBJECT_BYTES];
+    // The fake executor quarantines these: the quarantine copy is the read buffer itself. Each large one no
+    // larger than the one before, so that it is read into the same buffer.
+    const sizes = [1000, LARGE_OBJECT_BYTES + 6, LARGE_OBJECT_BYTES + 4, 1000, 2000, LARGE_OBJECT_BYTES + 2, 3000];
     const entries: InputFile[] = sizes.map((size, i) => {
       const path = put(join(dir, "in", `quarantine-${i}.dcm`), new Uint8Array(size).fill(0x20 + i));
       return { kind: "file", display: path, canonical: path, mirrorPath: `quarantine-${i}.dcm`, root: 0, size };
     });
     /** A slow writer that checks, when it is done, that the bytes are still those it was given. */
     const changed: string[] = [];
+    const written: string[] = [];
     const writer: OutputWriter = {
       async write(path, parts) {
         const before = parts.map((p) => Buffer.from(p));
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await new Promise((resolve) => setTimeout(resolve, 30));
         if (parts.some((p, i) => !before[i]!.equals(p))) changed.push(path);
+        writeFileSync(path, Buffer.concat(before));
+        written.push(path.split("/").at(-1)!);
         return null;
       },
     };
@@ -141,6 +144,12 @@ describe("the batch with a writer", () => {
     );
     expect(outcomes).toEqual(sizes.map(() => "quarantined"));
     expect(changed).toEqual([]);
+    expect(written.sort()).toEqual(["quarantine-0.dcm", "quarantine-3.dcm", "quarantine-4.dcm", "quarantine-6.dcm"]);
+    sizes.forEach((size, i) => {
+      const copy = readFileSync(join(dir, "q", `quarantine-${i}.dcm`));
+      expect(copy.length).toBe(size);
+      expect(copy.every((b) => b === 0x20 + i), `object ${i}`).toBe(true);
+    });
   }, 30_000);
 });
 

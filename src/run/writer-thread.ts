@@ -69,6 +69,8 @@ export class WriterThread {
   private nextId = 0;
   private stopped: string | null = null;
   private closing = false;
+  /** writes sent and not yet answered; each settles (answered, or the thread stopped) */
+  private readonly inFlight = new Set<Promise<string | null>>();
 
   constructor(script: URL) {
     this.worker = new Worker(script, { workerData: { kind: WRITER_KIND } });
@@ -106,6 +108,9 @@ export class WriterThread {
     const sent: Uint8Array[] = [];
     const transfer: ArrayBuffer[] = [];
     for (const part of parts) {
+      // Nothing to write; and a view whose buffer was moved away (detached) is empty too: in a transfer list,
+      // such a buffer makes the message vanish without an error, and the write would never be answered.
+      if (part.byteLength === 0) continue;
       if (isShared(part)) sent.push(part);
       else if (movable) {
         sent.push(part);
@@ -118,14 +123,26 @@ export class WriterThread {
       }
     }
     const id = this.nextId++;
-    return new Promise((resolve) => {
+    const written = new Promise<string | null>((resolve) => {
       this.waiting.set(id, resolve);
-      this.worker.postMessage({ id, path, parts: sent, mode } satisfies WriteJob, transfer);
+      try {
+        this.worker.postMessage({ id, path, parts: sent, mode } satisfies WriteJob, transfer);
+      } catch (e) {
+        this.waiting.delete(id);
+        resolve(`the writer thread could not take the file: ${(e as Error)?.message ?? String(e)}`);
+      }
     });
+    this.inFlight.add(written);
+    void written.then(() => this.inFlight.delete(written));
+    return written;
   }
 
-  /** Ends the thread once every write sent has been answered (the batch waits for them before closing). */
+  /**
+   * Ends the thread once every write sent has been answered, so that a run
+   * that stops early (an error in the batch) leaves no temporary file behind.
+   */
   async close(): Promise<void> {
+    await Promise.all(this.inFlight);
     this.closing = true;
     await this.worker.terminate();
     this.stop("the run ended before the file was written");

@@ -556,7 +556,8 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   const referencing = !file.encoding.deflated;
   const out = new DatasetWriter(
     file.encoding.deflated ? { littleEndian: true, explicitVr: true } : file.encoding,
-    new ByteSink(referencing ? Math.min(file.dataset.length + 4096, SINK_START_BYTES) : file.dataset.length + 4096),
+    // A dataset smaller than one referenced value holds none: it is all copied, into one allocation.
+    new ByteSink(referencing && file.dataset.length > REFERENCE_AT_BYTES ? SINK_START_BYTES : file.dataset.length + 4096),
   );
   /** Copies the element under the cursor, or references it when it is large, top-level and in no private block being assembled. */
   const copyElement = (c: DicomCursor): void => {

@@ -69,12 +69,10 @@ export const LARGE_OBJECT_BYTES = 16 << 20;
 class LargeBuffer {
   private buffer: Uint8Array | null = null;
 
-  constructor(private readonly allocate: (size: number) => Uint8Array) {}
-
   take(size: number): Uint8Array {
     if (!this.buffer || this.buffer.length < size) {
       this.buffer = null; // the old one is garbage before the new one is allocated
-      this.buffer = this.allocate(size);
+      this.buffer = new Uint8Array(size);
     }
     return this.buffer;
   }
@@ -99,7 +97,7 @@ export class ReusingReader {
   private buffer = new Uint8Array(0);
 
   /** Large objects' buffer: kept while large objects follow each other, dropped at the next small one (see LargeBuffer). */
-  private readonly large = new LargeBuffer((size) => new Uint8Array(size));
+  private readonly large = new LargeBuffer();
 
   /** Whether `bytes` lie in a reused buffer, and so must be copied to outlive the next read. */
   owns(bytes: Uint8Array): boolean {
@@ -189,7 +187,7 @@ export class ReadAheadPool {
    * Not shared memory: a large object is written by the batch driver's own thread, and shared buffers are freed
    * late (measured: 48 MB objects alternating with small ones took RSS from 221 to 536 MB with shared buffers).
    */
-  private readonly large = new LargeBuffer((size) => new Uint8Array(size));
+  private readonly large = new LargeBuffer();
 
   /**
    * `large`: whether the driver started this file as a large object, alone. A file that has grown past

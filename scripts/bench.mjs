@@ -30,10 +30,11 @@
 // Each figure is the median of --runs rounds; in each round every tool runs
 // once, in turn, so that a slow spell of the machine falls on all of them
 // alike, and "x cp -r" is the median of each round's ratio to that round's
-// cp -r. Before each run the previous output is deleted and `sync` flushes
-// it, so that writeback of one run does not land in the next.
+// cp -r; --warmup rounds run first and are not counted. Each run writes a new folder; `sync` before each run flushes
+// the previous one's output, so that its writeback does not land in the next. Outputs are deleted when the rounds
+// are over (ext4 without a journal scans past inodes freed in the last minute when it creates a file).
 //
-// Usage: node scripts/bench.mjs [--w1 2000 --w2 5000 --w3 20 --frames 64 --runs 3 --only W1,W2
+// Usage: node scripts/bench.mjs [--w1 2000 --w2 5000 --w3 20 --frames 64 --runs 3 --warmup 1 --only W1,W2
 //          --tools "cp,deidc run --jobs 1" --cache warm,cold --profile ps315.basic --with OPTION
 //          --deidc dist/deidc.mjs --out /dev/shm]
 //   --only   workloads to run; --tools: tools whose name starts with one of these (comma-separated)
@@ -42,7 +43,7 @@
 
 import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statfsSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -167,6 +168,9 @@ const W3_COPIES = Number(arg("w3", 20));
 const W3_FRAMES = Number(arg("frames", 64));
 const ONLY = arg("only", "W1,W2,W3").split(",");
 const RUNS = Number(arg("runs", 3));
+// Rounds run first and not counted: on a virtual machine whose host takes back freed guest memory (free page
+// reporting), the first gigabyte a run touches after a pause costs the host's page faults, whichever tool runs.
+const WARMUP = Number(arg("warmup", 1));
 const TOOLS = arg("tools", "")
   .split(",")
   .filter(Boolean);
@@ -330,30 +334,53 @@ try {
     const files = readdirSync(input).length;
     const mb = folderBytes(input) / 1e6;
     process.stderr.write(`bench: ${w.name}: ${w.what}: ${files} files, ${mb.toFixed(0)} MB\n`);
-    const out = join(OUT_BASE ?? work, "out");
+    const outBase = OUT_BASE ?? work;
+    // out(): a new folder for each run, so that no run creates its files where another run's were just deleted.
+    let runs = 0;
+    const out = () => join(outBase, `out-${w.name}-${++runs}`);
     const tools = [
-      ["cp -r", () => measure("cp", ["-r", input, out])],
-      ["node copy (atomic)", () => measure(process.execPath, [SELF, "--node-copy", input, out])],
-      ["dcmjs read-modify-write", () => measure(process.execPath, [SELF, "--dcmjs-baseline", input, out, irPath])],
-      ["deidc run --jobs 1", () => measure(process.execPath, [DEIDC, "run", PROFILE, ...WITH_ARGS, input, "-o", out, "--jobs", "1", "--no-progress"], { DEID_KEY: KEY })],
-      [`deidc run --jobs ${CORES}`, () => measure(process.execPath, [DEIDC, "run", PROFILE, ...WITH_ARGS, input, "-o", out, "--jobs", String(CORES), "--no-progress"], { DEID_KEY: KEY })],
-      ["processor.mjs --jobs 1", () => measure(process.execPath, [processor, input, "-o", out, "--jobs", "1", "--no-progress"], { DEID_KEY: KEY })],
-      [`processor.mjs --jobs ${CORES}`, () => measure(process.execPath, [processor, input, "-o", out, "--jobs", String(CORES), "--no-progress"], { DEID_KEY: KEY })],
+      ["cp -r", (o) => measure("cp", ["-r", input, o])],
+      ["node copy (atomic)", (o) => measure(process.execPath, [SELF, "--node-copy", input, o])],
+      ["dcmjs read-modify-write", (o) => measure(process.execPath, [SELF, "--dcmjs-baseline", input, o, irPath])],
+      ["deidc run --jobs 1", (o) => measure(process.execPath, [DEIDC, "run", PROFILE, ...WITH_ARGS, input, "-o", o, "--jobs", "1", "--no-progress"], { DEID_KEY: KEY })],
+      [`deidc run --jobs ${CORES}`, (o) => measure(process.execPath, [DEIDC, "run", PROFILE, ...WITH_ARGS, input, "-o", o, "--jobs", String(CORES), "--no-progress"], { DEID_KEY: KEY })],
+      ["processor.mjs --jobs 1", (o) => measure(process.execPath, [processor, input, "-o", o, "--jobs", "1", "--no-progress"], { DEID_KEY: KEY })],
+      [`processor.mjs --jobs ${CORES}`, (o) => measure(process.execPath, [processor, input, "-o", o, "--jobs", String(CORES), "--no-progress"], { DEID_KEY: KEY })],
     ];
     const chosen = tools.filter(([tool]) => TOOLS.length === 0 || TOOLS.some((t) => tool.startsWith(t)));
+    // Outputs stay until the rounds are over when the disk has room for them all: ext4 without a journal skips
+    // inodes freed in the last 60 s when it allocates one (recently_deleted), and a run just after the previous
+    // output was deleted spent up to a third of its time there. Without room, each round's outputs are deleted
+    // at its end, and the next round waits out those 60 s.
+    const roundBytes = folderBytes(input) * chosen.length * 1.1;
+    const free = statfsSync(outBase);
+    const keepAll = free.bavail * free.bsize > roundBytes * (WARMUP + RUNS) + 2e9;
+    if (!keepAll) process.stderr.write(`bench: ${w.name}: not enough room in ${outBase} for every output; each round deletes its outputs and the next waits 61 s\n`);
+    const outputs = [];
+    const removeOutputs = () => {
+      for (const o of outputs.splice(0)) rmSync(o, { recursive: true, force: true });
+      spawnSync("sync");
+    };
     for (const cache of CACHES) {
       // Rounds, each running every tool once: the tools take turns, so a slow spell of the machine (other work, the
-      // hypervisor, the file system's own bookkeeping after the previous output was deleted) falls on all of them alike.
+      // hypervisor) falls on all of them alike.
       const samples = new Map(chosen.map(([tool]) => [tool, []]));
-      for (let i = 0; i < RUNS; i++) {
+      for (let i = 0; i < WARMUP + RUNS; i++) {
         for (const [tool, run] of chosen) {
-          rmSync(out, { recursive: true, force: true });
+          const o = out();
+          outputs.push(o);
           spawnSync("sync");
           if (cache === "warm") warmCache(input);
           else evictCache(input);
-          samples.get(tool).push(run());
+          const sample = run(o);
+          if (i >= WARMUP) samples.get(tool).push(sample);
+        }
+        if (!keepAll) {
+          removeOutputs();
+          spawnSync("sleep", ["61"]);
         }
       }
+      removeOutputs();
       const cpSamples = samples.get("cp -r") ?? null;
       for (const [tool] of chosen) {
         const runs = samples.get(tool);
@@ -376,15 +403,14 @@ try {
         });
       }
     }
-    rmSync(out, { recursive: true, force: true });
     rmSync(input, { recursive: true, force: true });
   }
 
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const fmtLoad = (l) => l.map((x) => x.toFixed(2)).join(" ");
-  console.log(`deidc bench: ${PROFILE}${WITH_ARGS.length ? ` --with ${WITH}` : ""}; median of ${RUNS} round(s), tools in turn; MB/s counts input bytes`);
+  console.log(`deidc bench: ${PROFILE}${WITH_ARGS.length ? ` --with ${WITH}` : ""}; median of ${RUNS} round(s) after ${WARMUP} not counted, tools in turn; MB/s counts input bytes`);
   if (OUT_BASE) console.log(`outputs written below ${OUT_BASE}`);
-  console.log(`before each run: output removed, sync, then the inputs ${CACHES.map((c) => (c === "warm" ? "read once (warm: in the page cache)" : "evicted from the page cache (cold: read from the disk)")).join(" / ")}`);
+  console.log(`before each run: a new output folder, sync, then the inputs ${CACHES.map((c) => (c === "warm" ? "read once (warm: in the page cache)" : "evicted from the page cache (cold: read from the disk)")).join(" / ")}`);
   console.log(`machine: ${CORES} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; load average before ${fmtLoad(loadBefore)}, after ${fmtLoad(loadavg())}`);
   for (const w of workloads) console.log(`  ${w.name}: ${w.what}`);
   console.table(results);

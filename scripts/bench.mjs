@@ -293,6 +293,9 @@ function folderBytes(dir) {
 
 // ------------------------------------------------------------------ measurement
 
+/** statfs f_type of tmpfs (linux/magic.h) */
+const TMPFS_MAGIC = 0x01021994;
+
 const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
 
 /** Runs a command: wall seconds, CPU seconds and peak RSS (MB), the latter two from /usr/bin/time when present. */
@@ -351,11 +354,13 @@ try {
     // Outputs stay until the rounds are over when the disk has room for them all: ext4 without a journal skips
     // inodes freed in the last 60 s when it allocates one (recently_deleted), and a run just after the previous
     // output was deleted spent up to a third of its time there. Without room, each round's outputs are deleted
-    // at its end, and the next round waits out those 60 s.
+    // at its end, and the next round waits out those 60 s. In memory (tmpfs) nothing is scanned and every output
+    // takes memory: each is deleted after its run.
     const roundBytes = folderBytes(input) * chosen.length * 1.1;
     const free = statfsSync(outBase);
-    const keepAll = free.bavail * free.bsize > roundBytes * (WARMUP + RUNS) + 2e9;
-    if (!keepAll) process.stderr.write(`bench: ${w.name}: not enough room in ${outBase} for every output; each round deletes its outputs and the next waits 61 s\n`);
+    const inMemory = free.type === TMPFS_MAGIC;
+    const keepAll = !inMemory && free.bavail * free.bsize > roundBytes * (WARMUP + RUNS) + 2e9;
+    if (!keepAll && !inMemory) process.stderr.write(`bench: ${w.name}: not enough room in ${outBase} for every output; each round deletes its outputs and the next waits 61 s\n`);
     const outputs = [];
     const removeOutputs = () => {
       for (const o of outputs.splice(0)) rmSync(o, { recursive: true, force: true });
@@ -374,8 +379,9 @@ try {
           else evictCache(input);
           const sample = run(o);
           if (i >= WARMUP) samples.get(tool).push(sample);
+          if (inMemory) removeOutputs();
         }
-        if (!keepAll) {
+        if (!keepAll && !inMemory) {
           removeOutputs();
           spawnSync("sleep", ["61"]);
         }

@@ -106,7 +106,19 @@ export function daysOffset(key: SecretKey, value: string, lo: number, hi: number
   if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo > hi) {
     throw new RangeError("days range must be two integers with lo <= hi");
   }
+  // The objects of one patient usually come one after another: the last answer is kept (one HMAC per
+  // patient rather than per object). A key's bytes must not change after its first use.
+  const last = lastDays;
+  if (last.key === key && last.value === value && last.lo === lo && last.hi === hi) return last.days;
   const digest = hmacSha256(key, DAYS_DOMAIN + stripTrailingPadding(value));
   const span = BigInt(hi) - BigInt(lo) + 1n;
-  return lo + Number(digest.readBigUInt64BE(0) % span);
+  const days = lo + Number(digest.readBigUInt64BE(0) % span);
+  last.key = key;
+  last.value = value;
+  last.lo = lo;
+  last.hi = hi;
+  last.days = days;
+  return days;
 }
+
+const lastDays: { key: SecretKey | null; value: string; lo: number; hi: number; days: number } = { key: null, value: "", lo: 0, hi: 0, days: 0 };

@@ -365,7 +365,6 @@ export function fileMetaHeader(meta: FileMetaInput): Uint8Array {
   ] as const) {
     if (uid.length > 64 || !UID_PATTERN.test(uid)) throw new DicomWriteError(`invalid ${name} "${uid}"`);
   }
-  const group = new DatasetWriter({ littleEndian: true, explicitVr: true }, new ByteSink(512));
   const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
   const elements: { tag: number; vr: string; value: Uint8Array }[] = [
     { tag: 0x00020001, vr: "OB", value: Uint8Array.of(0, 1) },
@@ -384,14 +383,17 @@ export function fileMetaHeader(meta: FileMetaInput): Uint8Array {
     elements.push(extra);
   }
   elements.sort((a, b) => a.tag - b.tag);
-  for (const e of elements) group.writeElement(e.tag, e.vr, e.value);
-  const body = group.finish();
-
-  const out = new ByteSink(132 + 12 + body.length);
+  // One buffer, written once per object: the group length is written as 0 and set once the group is complete.
+  let size = 132 + 12;
+  for (const e of elements) size += 12 + e.value.length + 1;
+  const out = new ByteSink(size);
   out.writeZeros(128);
   out.writeAscii("DICM");
-  new DatasetWriter({ littleEndian: true, explicitVr: true }, out).writeNumbers(0x00020000, "UL", [body.length]);
-  out.writeBytes(body);
+  const writer = new DatasetWriter({ littleEndian: true, explicitVr: true }, out);
+  writer.writeNumbers(0x00020000, "UL", [0]);
+  const groupStart = out.length;
+  for (const e of elements) writer.writeElement(e.tag, e.vr, e.value);
+  out.setUint32(groupStart - 4, out.length - groupStart, true);
   return out.bytes();
 }
 

@@ -116,6 +116,23 @@ describe("daysOffset", () => {
     expect(seen.size).toBe(20);
   });
 
+  it("answers repeated and interleaved questions as a fresh HMAC would (the last answer is remembered)", () => {
+    const fresh = (key: Uint8Array, value: string, lo: number, hi: number): number => {
+      const digest = createHmac("sha256", key).update("days:" + value, "utf8").digest();
+      return lo + Number(digest.readBigUInt64BE(0) % (BigInt(hi) - BigInt(lo) + 1n));
+    };
+    const questions: [Uint8Array, string, number, number][] = [
+      [KEY, "PAT001", -365, -30],
+      [KEY, "PAT001", -365, -30],
+      [KEY, "PAT001", -3650, -30],
+      [OTHER_KEY, "PAT001", -3650, -30],
+      [OTHER_KEY, "PAT002", -3650, -30],
+      [KEY, "PAT001", -365, -30],
+      [KEY, "PAT001 ", -365, -30],
+    ];
+    for (const [key, value, lo, hi] of questions) expect(daysOffset(key, value, lo, hi)).toBe(fresh(key, value.trimEnd(), lo, hi));
+  });
+
   it("is deterministic per key and value and depends on the key", () => {
     expect(daysOffset(KEY, "PAT001", -730, -1)).toBe(daysOffset(KEY, "PAT001", -730, -1));
     const differs = ["A", "B", "C", "D", "E"].some(

@@ -273,6 +273,31 @@ describe("DicomReadError on malformed input", () => {
     expect(readError(() => walkAll(file(dataset))).message).toMatch(/^length 64 of item #1 in sequence \(0008,1115\) runs past the end of the enclosing \(0008,1115\) starting at offset/);
   });
 
+  it("reads sequences nested deeper than its first frame arrays, in both length forms", () => {
+    // 12 levels: 24 frames, past the 8 allocated up front, so the frame arrays grow twice mid-walk.
+    const levels = 12;
+    for (const undefinedLength of [true, false]) {
+      const w = new DatasetWriter(EXPLICIT_LE);
+      for (let i = 0; i < levels; i++) {
+        w.beginSequence(0x00081115, "SQ", undefinedLength);
+        w.beginItem(undefinedLength);
+        w.writeElement(0x00081150, "UI", ascii(`1.2.${i}`));
+      }
+      for (let i = 0; i < levels; i++) {
+        w.endItem();
+        w.endSequence();
+      }
+      w.writeElement(0x00100010, "PN", ascii("AFTER^DEEP"));
+      const all = tokens(new DicomCursor(w.finish(), EXPLICIT_LE));
+      const deepest = all.filter((t) => t.tag === "00081150").at(-1)!;
+      expect(deepest.depth).toBe(levels);
+      expect(deepest.path.split("/")).toHaveLength(levels + 1);
+      // Every level's element is seen once, and the walk comes back out to the top level.
+      expect(all.filter((t) => t.tag === "00081150").map((t) => t.depth)).toEqual(Array.from({ length: levels }, (_, i) => i + 1));
+      expect(all.at(-1)).toMatchObject({ tag: "00100010", depth: 0, path: "(0010,0010)" });
+    }
+  });
+
   it("delimiters outside sequences, invalid VR bytes, nesting too deep, corrupt deflate", () => {
     const stray = Uint8Array.of(0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0);
     expect(readError(() => walkAll(file(stray))).message).toMatch(/^sequence delimiter \(FFFE,E0DD\) outside any sequence at offset/);

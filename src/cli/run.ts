@@ -21,7 +21,7 @@ import { instantiatePlanModule } from "../codegen/instantiate";
 import type { Executor, ExecutorEnvironment } from "../runtime/executor/types";
 import { runBatch } from "../run/batch";
 import { RunWorkerPool } from "../run/workers";
-import { WriterThread } from "../run/writer-thread";
+import { WriterThread, WRITER_THREAD_MIN_BYTES } from "../run/writer-thread";
 import { CrosswalkCollector, PATIENT_ID_CROSSWALK, UID_CROSSWALK } from "../run/crosswalk";
 import { RunSetupError } from "../run/errors";
 import { collectInputs } from "../run/inputs";
@@ -82,7 +82,10 @@ const MAX_JOBS = 256;
 /** Fewer objects than this per worker, and starting the worker costs more than it saves. */
 const OBJECTS_PER_WORKER_AT_LEAST = 4;
 
-/** Objects from which a writer thread is started: it takes about as long to start as a few objects take to write. */
+/**
+ * Objects of at least WRITER_THREAD_MIN_BYTES from which a writer thread is started: it takes about as
+ * long to start as a few objects take to write, and smaller ones are not handed to it.
+ */
 const OBJECTS_FOR_WRITER_THREAD = 8;
 
 /**
@@ -273,7 +276,8 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
       });
     }
     // Files are written in a thread of their own while the next objects are prepared, once there are enough to repay its start.
-    if (deps.workerScript && !deps.readInput && collected.entries.length >= OBJECTS_FOR_WRITER_THREAD) writer = new WriterThread(deps.workerScript);
+    const writable = collected.entries.filter((e) => e.kind === "file" && e.size >= WRITER_THREAD_MIN_BYTES).length;
+    if (deps.workerScript && !deps.readInput && writable >= OBJECTS_FOR_WRITER_THREAD) writer = new WriterThread(deps.workerScript);
     const counts = await runBatch(
       executor,
       { entries: collected.entries, roots: collected.roots, ...stage, readAhead: jobs },

@@ -4,8 +4,8 @@
 // on the locale or the file system's listing order). Output, report line
 // order and crosswalks follow this order, which makes a run reproducible.
 
-import type { Dirent } from "node:fs";
-import { readdir, realpath, stat } from "node:fs/promises";
+import { realpathSync, statSync, type Dirent } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fsReason } from "./paths";
 
@@ -65,7 +65,7 @@ export async function collectInputs(args: readonly string[], options: CollectOpt
   for (const [root, argument] of args.entries()) {
     let info;
     try {
-      info = await stat(argument);
+      info = statSync(argument);
     } catch (e) {
       roots.push({ argument, folder: false });
       entries.push({ kind: "problem", display: argument, reason: fsReason(e), root });
@@ -73,7 +73,7 @@ export async function collectInputs(args: readonly string[], options: CollectOpt
     }
     if (info.isFile()) {
       roots.push({ argument, folder: false });
-      const canonical = await realpath(argument);
+      const canonical = realpathSync(argument);
       if (seenFiles.has(canonical) || excluded.has(canonical)) continue;
       seenFiles.add(canonical);
       entries.push({ kind: "file", display: argument, canonical, mirrorPath: basename(argument), root, size: info.size });
@@ -90,7 +90,7 @@ export async function collectInputs(args: readonly string[], options: CollectOpt
     const found: { rel: string; entry: InputEntry }[] = [];
     const visitedFolders = new Set<string>();
     const walk = async (folder: string, rel: string): Promise<void> => {
-      const canonicalFolder = await realpath(folder);
+      const canonicalFolder = realpathSync(folder);
       // A symbolic link back up the tree would loop forever; a folder reached twice is walked once.
       if (visitedFolders.has(canonicalFolder) || excluded.has(canonicalFolder)) return;
       visitedFolders.add(canonicalFolder);
@@ -109,7 +109,7 @@ export async function collectInputs(args: readonly string[], options: CollectOpt
         const childRel = rel === "" ? child.name : `${rel}/${child.name}`;
         let childInfo;
         try {
-          childInfo = await stat(path);
+          childInfo = statSync(path);
         } catch (e) {
           // A dangling symbolic link, or a file removed while walking.
           found.push({ rel: childRel, entry: { kind: "problem", display: path, reason: fsReason(e), root } });
@@ -117,7 +117,8 @@ export async function collectInputs(args: readonly string[], options: CollectOpt
         }
         if (childInfo.isDirectory()) await walk(path, childRel);
         else if (childInfo.isFile()) {
-          const canonical = await realpath(path);
+          // Only a symbolic link needs resolving: a file listed in a folder is where the folder is.
+          const canonical = child.isSymbolicLink() ? realpathSync(path) : join(canonicalFolder, child.name);
           if (excluded.has(canonical)) continue;
           found.push({ rel: childRel, entry: { kind: "file", display: path, canonical, mirrorPath: childRel, root, size: childInfo.size } });
         } else {

@@ -14,7 +14,7 @@ import type { IrProgram } from "../../src/ir/types";
 import { runBatch, type OutputWriter } from "../../src/run/batch";
 import type { InputFile } from "../../src/run/inputs";
 import { LARGE_OBJECT_BYTES } from "../../src/run/stage";
-import { WriterThread } from "../../src/run/writer-thread";
+import { WriterThread, WRITER_THREAD_MIN_BYTES } from "../../src/run/writer-thread";
 import { createExecutor } from "../../src/runtime/executor";
 import { CapturedStream, CORPUS_DIR, fakeExecutorFactory, listFiles, put, readValidReport, TEST_KEY, tempDir, warnIfNoCorpus } from "./helpers";
 
@@ -71,7 +71,9 @@ describe.skipIf(!CORPUS_DIR)("deidc run with the writer thread", () => {
     const ct = new Uint8Array(readFileSync(join(CORPUS_DIR!, "pydicom-debian/CT_small.dcm")));
     // Small and large objects interleaved, two large ones back to back: each large one is read into the
     // buffer the previous one was written from.
-    const sizes = [32768, LARGE_OBJECT_BYTES + 6, 32768, LARGE_OBJECT_BYTES + 4, LARGE_OBJECT_BYTES + 2, 32768, 32768, 32768, 32768, 32768];
+    // The small ones are large enough to be handed to the writer thread (WRITER_THREAD_MIN_BYTES).
+    const small = WRITER_THREAD_MIN_BYTES + 1000;
+    const sizes = [small, LARGE_OBJECT_BYTES + 6, small, LARGE_OBJECT_BYTES + 4, LARGE_OBJECT_BYTES + 2, small, small, small, small, small];
     sizes.forEach((size, i) => writeFileSync(join(inputs, `${String(i).padStart(2, "0")}.dcm`), withPixelData(ct, size, 0x10 + i)));
     copyFileSync(join(CORPUS_DIR!, "pydicom-debian/MR_small.dcm"), join(inputs, "20-mr.dcm"));
     put(join(inputs, "21-not-dicom.dcm"), "not a DICOM file");
@@ -97,7 +99,9 @@ describe.skipIf(!CORPUS_DIR)("deidc run with the writer thread", () => {
   it("fails only the object whose file cannot be written, and goes on", async () => {
     const dir = tempDir();
     const inputs = join(dir, "in");
-    for (let i = 0; i < 10; i++) copyFileSync(join(CORPUS_DIR!, "pydicom-debian/CT_small.dcm"), put(join(inputs, `${i}.dcm`), ""));
+    const ct = new Uint8Array(readFileSync(join(CORPUS_DIR!, "pydicom-debian/CT_small.dcm")));
+    // Large enough to be handed to the writer thread, whose failure is the one under test.
+    for (let i = 0; i < 10; i++) put(join(inputs, `${i}.dcm`), withPixelData(ct, WRITER_THREAD_MIN_BYTES + 1000, i));
     // A folder where the output of 3.dcm goes: the rename onto it fails.
     mkdirSync(join(dir, "threaded", "out", "3.dcm", "occupied"), { recursive: true });
     const ran = await runOnce(inputs, join(dir, "threaded"), { workerScript: RUN_WORKER });
@@ -151,6 +155,43 @@ describe("the batch with a writer", () => {
       expect(copy.every((b) => b === 0x20 + i), `object ${i}`).toBe(true);
     });
   }, 30_000);
+});
+
+describe("the batch with a writer that takes only larger files", () => {
+  it("writes files below the writer's minimum itself, and hands it the others, with every report in input order", async () => {
+    const dir = tempDir();
+    const sizes = [1000, 5000, 1500, 4000, 3000, 1000];
+    const entries: InputFile[] = sizes.map((size, i) => {
+      const path = put(join(dir, "in", `quarantine-${i}.dcm`), new Uint8Array(size).fill(0x30 + i));
+      return { kind: "file", display: path, canonical: path, mirrorPath: `quarantine-${i}.dcm`, root: 0, size };
+    });
+    const handed: string[] = [];
+    const writer: OutputWriter = {
+      minBytes: 3000,
+      async write(path, parts) {
+        const bytes = Buffer.concat(parts.map((p) => Buffer.from(p)));
+        // Slower than the files written in the batch's thread, so that reports would come out of order if they could.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        writeFileSync(path, bytes);
+        handed.push(path.split("/").at(-1)!);
+        return null;
+      },
+    };
+    const executor = fakeExecutorFactory()({} as IrProgram, { secrets: new Map(), params: new Map(), tables: new Map() });
+    const reported: string[] = [];
+    await runBatch(
+      executor,
+      { entries, roots: [{ argument: "in", folder: true }], outputDir: join(dir, "out"), layout: "mirror", quarantineDir: join(dir, "q"), readAhead: 2 },
+      { record: async (r) => void reported.push(r.input.split("/").at(-1)!), notice: () => undefined, progress: () => undefined, writer },
+    );
+    expect(handed.sort()).toEqual(["quarantine-1.dcm", "quarantine-3.dcm", "quarantine-4.dcm"]);
+    expect(reported).toEqual(sizes.map((_, i) => `quarantine-${i}.dcm`));
+    sizes.forEach((size, i) => {
+      const copy = readFileSync(join(dir, "q", `quarantine-${i}.dcm`));
+      expect(copy.length).toBe(size);
+      expect(copy.every((b) => b === 0x30 + i), `object ${i}`).toBe(true);
+    });
+  });
 });
 
 describe("WriterThread", () => {

@@ -459,7 +459,7 @@ class Generator {
       " * createExecutor does, when a key is missing.",
       " */",
       `${this.mod.exported("function", "createPlan")}(env${this.mod.annotate(env)})${this.mod.annotate(this.mod.use("ExecutionPlan"))} {`,
-      `  const keys = ${this.mod.use("resolveKeys")}(IR.secrets, env);`,
+      `  const keys = ${this.mod.use("resolveKeys")}(IR, env);`,
       `  return ${this.mod.use("toExecutionPlan")}({`,
       "    rules: RULES,",
       "    filters: FILTERS,",

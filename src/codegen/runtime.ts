@@ -1,12 +1,12 @@
 // What a generated plan module imports: the executor's own pieces (one
 // semantics: the generated module only builds an ExecutionPlan, and
-// `processObject` runs it) plus the two things createExecutor does inline
-// and does not export: choosing the run key, and the plan's rule table type.
+// `processObject` runs it), among them choosing the run key, as createExecutor
+// does (src/runtime/executor/keys.ts), and the plan's rule table type.
 //
 // Nothing here may import the compiler (src/compile.ts, src/check, src/syntax,
 // chevrotain): this module is bundled into standalone processors.
 
-import { IR_VERSION, type IrProgram, type IrSecret } from "../ir/types";
+import { IR_VERSION, type IrProgram } from "../ir/types";
 import {
   DEFAULT_DATE_SHIFT,
   IMPLEMENTATION_CLASS_UID,
@@ -15,7 +15,6 @@ import {
   type ExecutionPlan,
 } from "../runtime/executor/index";
 import type { PlannedRule } from "../runtime/executor/plan";
-import type { ExecutorEnvironment } from "../runtime/executor/types";
 
 export { DEFAULT_DATE_SHIFT, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, MissingSecretError, type ExecutionPlan };
 export { processObject, processObjectParts } from "../runtime/executor/process";
@@ -83,24 +82,4 @@ export function embeddedIr(ir: { irVersion: number; [property: string]: unknown 
   return ir as unknown as IrProgram;
 }
 
-export interface RunKeys {
-  runKey: Uint8Array;
-  secret(name: string): Uint8Array;
-}
-
-/**
- * The run key and secret lookup of a plan, chosen exactly as createExecutor
- * chooses them: an explicit `runKey`, else the first declared secret, else
- * any secret given; every declared secret must have a value.
- */
-export function resolveKeys(declared: readonly IrSecret[], env: ExecutorEnvironment & { runKey?: Uint8Array }): RunKeys {
-  const values = env.secrets;
-  const runKey = env.runKey ?? (declared[0] ? values.get(declared[0].name) : undefined) ?? values.values().next().value;
-  if (!runKey || runKey.length === 0) {
-    throw new MissingSecretError("no key: UID replacement and date shifts need a secret key (set DEID_KEY or pass --key-file)");
-  }
-  for (const s of declared) {
-    if (!values.get(s.name)) throw new MissingSecretError(`secret \`${s.name}\` has no value (${s.from === "env" ? `environment variable ${s.ref}` : `file ${s.ref}`})`);
-  }
-  return { runKey, secret: (name) => values.get(name) ?? runKey };
-}
+export { resolveKeys, type RunKeys } from "../runtime/executor/keys";

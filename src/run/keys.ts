@@ -6,13 +6,15 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { IrProgram, IrSecret } from "../ir/types";
+import { keyedRuleText, ruleNeedingRunKey } from "../runtime/executor/keys";
 import { RunSetupError } from "./errors";
 import { displayPath, fsReason } from "./paths";
 
 /**
- * The environment variable read when the profile declares no secret. The
- * executor always needs a key: replacement UIDs (action U) and the default
- * per-patient date shift are HMACs under it, and ps315.basic replaces UIDs.
+ * The environment variable read when the profile declares no secret.
+ * Replacement UIDs (action U) and the default per-patient date shift are HMACs
+ * under it, and ps315.basic replaces UIDs; a profile that can do neither
+ * (ruleNeedingRunKey) runs without it.
  */
 export const FALLBACK_KEY_ENV = "DEID_KEY";
 
@@ -67,9 +69,9 @@ function declaredAt(secret: IrSecret): string {
  * - otherwise `from env X` reads variable X, and `from file P` reads P
  *   (a relative P is relative to the rule file that declares the secret,
  *   like imports and lookup tables);
- * - a profile that declares no secret still needs a key (for replacement
- *   UIDs and date shifts): from `--key-file` or DEID_KEY, under the name
- *   FALLBACK_KEY_NAME.
+ * - a profile that declares no secret takes its key (for replacement UIDs
+ *   and date shifts) from `--key-file` or DEID_KEY, under the name
+ *   FALLBACK_KEY_NAME; without either, it runs only if it needs no key.
  * Throws RunSetupError when a needed key is missing, unreadable or empty.
  */
 export function loadSecrets(ir: IrProgram, sources: KeySources): Map<string, Uint8Array> {
@@ -96,13 +98,17 @@ export function loadSecrets(ir: IrProgram, sources: KeySources): Map<string, Uin
 
   if (ir.secrets.length === 0) {
     const key = sources.keyFile !== undefined ? fromKeyFile("--key-file") : fromEnv(FALLBACK_KEY_ENV);
-    if (!key) {
-      throw new RunSetupError(
-        `no secret key: replacement UIDs (action U) and date shifts are derived from a key, and profile \`${ir.profile.name}\` declares no secret of its own; ` +
-          `set ${FALLBACK_KEY_ENV} or pass --key-file <file>`,
-      );
+    if (key) secrets.set(FALLBACK_KEY_NAME, key);
+    else {
+      // A profile that keeps UIDs and dates derives nothing from a key, and runs without one.
+      const rule = ruleNeedingRunKey(ir);
+      if (rule) {
+        throw new RunSetupError(
+          `no secret key: profile \`${ir.profile.name}\` declares no secret of its own, and ${keyedRuleText(rule)} derives values from a key ` +
+            `(replacement UIDs, date shifts); set ${FALLBACK_KEY_ENV} or pass --key-file <file>`,
+        );
+      }
     }
-    secrets.set(FALLBACK_KEY_NAME, key);
   }
 
   if (sources.warn) {

@@ -3,8 +3,8 @@
 // runs in the main thread with --jobs 1 and in worker threads otherwise;
 // either way the batch driver then decides, in input order, whether each file
 // may be written, and writes it (src/run/batch.ts), so output and report do
-// not depend on --jobs. Files are written by one thread only: measured, two
-// threads creating files in one folder took twice as long as one (the file
+// not depend on --jobs. Files are never written here, by the workers: measured,
+// two threads creating files in one folder took twice as long as one (the file
 // system serialises creation within a folder).
 
 import { closeSync, fstatSync, openSync, read as readAsync, readFileSync, readSync } from "node:fs";

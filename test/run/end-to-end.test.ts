@@ -5,7 +5,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runWithDependencies, type RunCliOptions } from "../../src/cli/run";
+import { generatedExecutors, runWithDependencies, type RunCliOptions } from "../../src/cli/run";
 import { compileProfile } from "../../src/compile";
 import { createExecutor } from "../../src/runtime/executor";
 import { openCursor, readPart10, TokenKind } from "../../src/runtime/dicom";
@@ -213,3 +213,36 @@ describe.skipIf(!CORPUS_DIR)("deidc run ps315.basic on corpus files", () => {
 });
 
 if (!CORPUS_DIR) warnIfNoCorpus("run end-to-end");
+
+describe.skipIf(!CORPUS_DIR)("deidc run without a key", () => {
+  /** The SOP Instance UID of a Part 10 file. */
+  const instanceUid = (bytes: Uint8Array): string | undefined => {
+    const cursor = openCursor(readPart10(bytes));
+    while (cursor.next()) if (cursor.depth === 0 && cursor.tag === 0x00080018) return cursor.readText().replace(/[\0 ]+$/, "");
+    return undefined;
+  };
+
+  it("runs a profile that derives nothing from a key, through the generated executor, and keeps the UIDs", async () => {
+    const dir = tempDir();
+    const profile = put(
+      join(dir, "keep.deid"),
+      'deid 1\nprofile site.keep "UIDs and dates kept" based on ps315.basic with ps315.retain-uids, ps315.retain-longitudinal-full-dates\nDigitalSignatureUID -> remove\nUID -> remove\n',
+    );
+    const input = join(CORPUS_DIR!, "pydicom-debian/CT_small.dcm");
+    const stderr = new CapturedStream();
+    const code = await runWithDependencies(profile, [input], { output: join(dir, "out"), progress: false }, { ...generatedExecutors(), stderr, env: {} });
+    expect(stderr.text).toMatch(/1 object\(s\): 1 written/);
+    expect(code).toBe(0);
+    const written = readFileSync(join(dir, "out", "CT_small.dcm"));
+    expect(instanceUid(written)).toBe(instanceUid(readFileSync(input)));
+  });
+
+  it("refuses ps315.basic with the Retain UIDs Option, naming the rule that still needs a key", async () => {
+    const dir = tempDir();
+    const stderr = new CapturedStream();
+    const input = join(CORPUS_DIR!, "pydicom-debian/CT_small.dcm");
+    await expect(runWithDependencies("ps315.basic", [input], { output: join(dir, "out"), with: ["ps315.retain-uids"] }, { ...generatedExecutors(), stderr, env: {} })).rejects.toThrow(
+      /the rule at stdlib\/ps315\/basic\.deid:\d+ \(U\) derives values from a key/,
+    );
+  });
+});

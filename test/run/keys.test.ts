@@ -56,10 +56,22 @@ describe("loadSecrets", () => {
     expect(loadSecrets(ir, { keyFile, env: {} })).toEqual(new Map([[FALLBACK_KEY_NAME, bytes(TEST_KEY)]]));
   });
 
-  it("requires a key for ps315.basic and says where to put it", () => {
+  it("requires a key for ps315.basic, names a rule that needs it and says where to put it", () => {
     const message = setupError(() => loadSecrets(compiled("ps315.basic"), { env: {} }));
-    expect(message).toMatch(/replacement UIDs \(action U\)/);
+    expect(message).toMatch(/the rule at stdlib\/ps315\/basic\.deid:\d+ \(U\) derives values from a key \(replacement UIDs, date shifts\)/);
     expect(message).toMatch(/set DEID_KEY or pass --key-file/);
+  });
+
+  it("runs without a key a profile that derives nothing from one", () => {
+    const ir = compiled(
+      put(
+        join(tempDir(), "keep.deid"),
+        'deid 1\nprofile site.keep "t" based on ps315.basic with ps315.retain-uids, ps315.retain-longitudinal-full-dates\nDigitalSignatureUID -> remove\nUID -> remove\n',
+      ),
+    );
+    expect(loadSecrets(ir, { env: {} })).toEqual(new Map());
+    // A key given is still taken (it names outputs of objects without a SOP Instance UID).
+    expect(loadSecrets(ir, { env: { [FALLBACK_KEY_ENV]: TEST_KEY } })).toEqual(new Map([[FALLBACK_KEY_NAME, bytes(TEST_KEY)]]));
   });
 
   it("names the variable of a declared secret that is not set", () => {

@@ -8,6 +8,7 @@ import type { IrFilter, IrProgram, IrSource } from "../../ir/types";
 import { compileExpr, type Compiled, type Value } from "./expr";
 import { createdTagsOf, itemTagsOf, methodDescriptionOf, wantedTagsOf } from "./setup";
 import { RulePlan } from "./plan";
+import { MissingSecretError, resolveKeys } from "./keys";
 import { processObject, processObjectParts } from "./process";
 import type { CrosswalkSink, Executor, ExecutorEnvironment } from "./types";
 
@@ -32,8 +33,8 @@ export interface ExecutionPlan {
   pixels: PixelRulePlan;
   tables: ExecutorEnvironment["tables"];
   crosswalk: CrosswalkSink | undefined;
-  /** key for UID replacement and the default date shift */
-  runKey: Uint8Array;
+  /** key for UID replacement and the default date shift; null when none was given and the profile needs none (src/runtime/executor/keys.ts) */
+  runKey: Uint8Array | null;
   secret(name: string): Uint8Array;
   defaultDateShift: { from: number; to: number };
   methodDescription: string[];
@@ -42,20 +43,13 @@ export interface ExecutionPlan {
   implementationVersionName: string;
 }
 
-export class MissingSecretError extends Error {}
+export { MissingSecretError };
 
 /** The default per-patient shift for C on dates when the profile defines no `let dateShift`. */
 export const DEFAULT_DATE_SHIFT = { from: -3650, to: -1 };
 
 export function createExecutor(ir: IrProgram, env: ExecutorEnvironment & { runKey?: Uint8Array }): Executor {
-  const secretValues = env.secrets;
-  const runKey = env.runKey ?? (ir.secrets[0] ? secretValues.get(ir.secrets[0].name) : undefined) ?? secretValues.values().next().value;
-  if (!runKey || runKey.length === 0) {
-    throw new MissingSecretError("no key: UID replacement and date shifts need a secret key (set DEID_KEY or pass --key-file)");
-  }
-  for (const s of ir.secrets) {
-    if (!secretValues.get(s.name)) throw new MissingSecretError(`secret \`${s.name}\` has no value (${s.from === "env" ? `environment variable ${s.ref}` : `file ${s.ref}`})`);
-  }
+  const keys = resolveKeys(ir, env);
 
   const wanted = wantedTagsOf(ir);
   const lets = new Map<string, Compiled>();
@@ -79,8 +73,8 @@ export function createExecutor(ir: IrProgram, env: ExecutorEnvironment & { runKe
     pixels,
     tables: env.tables,
     crosswalk: env.crosswalk,
-    runKey,
-    secret: (name) => secretValues.get(name) ?? runKey,
+    runKey: keys.runKey,
+    secret: keys.secret,
     defaultDateShift: DEFAULT_DATE_SHIFT,
     methodDescription,
     methodCodes: ir.profile.methodCodes.map((c) => ({ value: c.value, scheme: c.scheme, meaning: c.meaning })),

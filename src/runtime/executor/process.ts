@@ -27,6 +27,7 @@ import { lookupTag } from "../../dicom/dictionary";
 import { TEXT_VRS } from "../../dicom/vr";
 import { asText, type EvalContext, type Value } from "./expr";
 import { isPixelDataTag, type Ancestor, type PlannedAction, type PlannedRule } from "./plan";
+import { MissingKeyError } from "./keys";
 import type { ExecutionPlan } from "./index";
 import type { ObjectParts, ObjectRecord, ObjectResult } from "./types";
 import { PixelError, applyPixelRules, describeImage, imageAttributesFrom, planRegions, transferSyntaxInfo, type ObjectRegions, type PlannedRegion, type UltrasoundRegion } from "../pixels";
@@ -366,6 +367,12 @@ function isWritableUid(uid: string): boolean {
 /** An object that cannot be written, for a reason that is not a read error: the record's reason, no offset. */
 class UnwritableObjectError extends Error {}
 
+/** The run key, for `what` (a constant: nothing is built on the hot path); fails the object when the run has none. */
+function runKeyFor(plan: ExecutionPlan, what: string): Uint8Array {
+  if (plan.runKey !== null) return plan.runKey;
+  throw new MissingKeyError(`${what} needs a secret key, and this run was given none: set DEID_KEY or pass --key-file`);
+}
+
 /** `lookup(...) else quarantine` missed: the object waits for a person. The message never holds the key. */
 class LookupMissError extends Error {
   constructor(
@@ -411,7 +418,7 @@ export function processObjectParts(plan: ExecutionPlan, bytes: Uint8Array, input
       record.offset = e.offset;
     } else if (e instanceof TextEncodeError) {
       record.reason = `a replacement value cannot be written in the object's character set: ${e.message}`;
-    } else if (e instanceof UnwritableObjectError) {
+    } else if (e instanceof UnwritableObjectError || e instanceof MissingKeyError) {
       record.reason = e.message;
     } else if (e instanceof LookupMissError) {
       record.outcome = "quarantined";
@@ -517,10 +524,10 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     const metaInstance = file.meta?.mediaStorageSopInstanceUid;
     if (metaInstance) {
       record.warnings.push(`${why}: the File Meta's, replaced, names the output`);
-      return replacementUids(plan.runKey, metaInstance);
+      return replacementUids(runKeyFor(plan, "naming an object that has no SOP Instance UID"), metaInstance);
     }
     record.warnings.push(`${why}, nor in the File Meta: a keyed UID derived from the content names the output`);
-    return replacementUids(plan.runKey, `content:${createHash("sha256").update(file.dataset).digest("hex")}`);
+    return replacementUids(runKeyFor(plan, "naming an object that has no SOP Instance UID"), `content:${createHash("sha256").update(file.dataset).digest("hex")}`);
   };
 
   let cleaner: Cleaner | null = null;
@@ -543,7 +550,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   const dateShiftDays = (): number => {
     if (dateShift === null) {
       const v = plan.lets.has("dateShift") ? ctx.letValue("dateShift") : undefined;
-      dateShift = typeof v === "number" ? v : daysOffset(plan.runKey, asText(top.values.get(TAG_PATIENT_ID)), plan.defaultDateShift.from, plan.defaultDateShift.to);
+      dateShift = typeof v === "number" ? v : daysOffset(runKeyFor(plan, "the per-patient date shift of action C"), asText(top.values.get(TAG_PATIENT_ID)), plan.defaultDateShift.from, plan.defaultDateShift.to);
     }
     return dateShift;
   };
@@ -772,7 +779,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
       case "X/Z/U*": {
         if (vr !== "UI") return applyCode(code === "U" ? "D" : "Z", tag, vr, creator, rule);
         const original = cursor.readText();
-        const replaced = original === "" ? "" : replacementUids(plan.runKey, original);
+        const replaced = original === "" ? "" : replacementUids(runKeyFor(plan, "replacement UIDs (action U)"), original);
         writeTextValue(tag, vr, replaced);
         if (plan.crosswalk && original !== "") {
           const a = original.split("\\");

@@ -1,0 +1,111 @@
+// The run key: what replacement UIDs (action U) and C's default per-patient
+// date shift are derived from. A profile that can never take either (one that
+// keeps UIDs and dates, say) runs without a key; whether it can is decided
+// here from the IR, conservatively: a rule counts unless an earlier
+// unconditional rule decides every element it could select. Should a keyed
+// action still be reached without a key, the object fails (MissingKeyError),
+// it is never written with its identifiers in place.
+//
+// Bundled into standalone processors: imports nothing of the compiler.
+
+import type { IrAction, IrElementMatch, IrProgram, IrRule, IrSelector } from "../../ir/types";
+import type { ExecutorEnvironment } from "./types";
+
+/** A key the environment does not give; thrown before any object is read. */
+export class MissingSecretError extends Error {}
+
+/** A keyed action reached in a run without a key: fails that object. */
+export class MissingKeyError extends Error {}
+
+/** Action codes whose values are derived from the run key. */
+const KEYED_CODES: ReadonlySet<string> = new Set(["U", "X/Z/U*", "C"]);
+
+function derivesFromRunKey(action: IrAction): boolean {
+  if (action.kind === "code") return KEYED_CODES.has(action.code);
+  if (action.kind === "lookup") return action.otherwise.kind !== "quarantine" && derivesFromRunKey(action.otherwise);
+  return false;
+}
+
+/** The one standard tag a selector names, at every depth; null for any other selector. */
+function singleTag(sel: IrSelector): number | null {
+  if (sel.kind === "keywords") return sel.matches.length === 1 && sel.matches[0]!.kind === "tag" ? parseInt(sel.matches[0]!.tag, 16) : null;
+  if (sel.kind !== "path" || sel.anchored || sel.steps.length !== 1) return null;
+  const step = sel.steps[0]!;
+  return step.kind === "element" && step.item === null && step.match.kind === "tag" ? parseInt(step.match.tag, 16) : null;
+}
+
+/**
+ * Whether `rule` decides every element with this tag, wherever it is and whatever its value or VR.
+ * A `vr` rule does not count (an element's VR as read can be another, UN say), nor an anchored
+ * path (top level only), nor a rule with a condition.
+ */
+function decidesEveryElement(rule: IrRule, tag: number): boolean {
+  if (rule.when !== null) return false;
+  const sel = rule.selector;
+  const matches = (m: IrElementMatch): boolean => {
+    if (m.kind === "tag") return parseInt(m.tag, 16) === tag;
+    if (m.kind === "mask") return ((tag & parseInt(m.mask, 16)) >>> 0) === parseInt(m.value, 16);
+    if (m.kind === "range") return tag >= parseInt(m.from, 16) && tag <= parseInt(m.to, 16);
+    return false;
+  };
+  if (sel.kind === "all") return true;
+  if (sel.kind === "keywords") return sel.matches.some(matches);
+  if (sel.kind !== "path" || sel.anchored || sel.steps.length !== 1) return false;
+  const step = sel.steps[0]!;
+  return step.kind === "element" && step.item === null && matches(step.match);
+}
+
+/**
+ * The first rule that may derive a value from the run key (U, X/Z/U*, C, also as a lookup's
+ * fallback), or null when none can: the profile then needs no key. Rules are in precedence order
+ * (the first that selects an element decides it), so a rule is out of reach when an earlier one
+ * decides every element it could select; that is only proved for rules naming one tag.
+ */
+export function ruleNeedingRunKey(ir: IrProgram): IrRule | null {
+  for (const [at, rule] of ir.rules.entries()) {
+    if (!derivesFromRunKey(rule.action)) continue;
+    const tag = singleTag(rule.selector);
+    if (tag !== null && ir.rules.slice(0, at).some((earlier) => decidesEveryElement(earlier, tag))) continue;
+    return rule;
+  }
+  return null;
+}
+
+export interface RunKeys {
+  /** null when the environment gives no key and the profile needs none */
+  runKey: Uint8Array | null;
+  secret(name: string): Uint8Array;
+}
+
+/**
+ * The run key and secret lookup of a plan: an explicit `runKey`, else the
+ * first declared secret, else any secret given; every declared secret must
+ * have a value. Without any key, only a profile that needs none
+ * (ruleNeedingRunKey) is planned. Throws MissingSecretError.
+ */
+export function resolveKeys(ir: IrProgram, env: ExecutorEnvironment & { runKey?: Uint8Array }): RunKeys {
+  const values = env.secrets;
+  const given = env.runKey ?? (ir.secrets[0] ? values.get(ir.secrets[0].name) : undefined) ?? values.values().next().value;
+  const runKey = given && given.length > 0 ? given : null;
+  if (runKey === null) {
+    const rule = ruleNeedingRunKey(ir);
+    if (rule) throw new MissingSecretError(`no key: ${keyedRuleText(rule)} derives values from a secret key (set DEID_KEY or pass --key-file)`);
+  }
+  for (const s of ir.secrets) {
+    if (!values.get(s.name)) throw new MissingSecretError(`secret \`${s.name}\` has no value (${s.from === "env" ? `environment variable ${s.ref}` : `file ${s.ref}`})`);
+  }
+  return {
+    runKey,
+    secret: (name) => {
+      const key = values.get(name) ?? runKey;
+      if (!key) throw new MissingKeyError(`secret \`${name}\` has no value`);
+      return key;
+    },
+  };
+}
+
+/** "the rule at site.deid:12 (U)": where a keyed rule is, for messages. */
+export function keyedRuleText(rule: IrRule): string {
+  const action = rule.action.kind === "code" ? rule.action.code : `${rule.action.kind}, falling back to a keyed action`;
+  return `the rule at ${rule.source.file}:${rule.source.line} (${action})`;
+}

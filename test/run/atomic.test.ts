@@ -41,10 +41,19 @@ describe("atomic writes", () => {
     await committed.commit();
     expect(readFileSync(target, "utf8")).toBe("a\nb\n");
 
+    // Lines of every UTF-8 length, one longer than the buffer, and enough to fill it many times over.
+    const lines = ["é à ü", "漢字かな", "🙂 surrogate pair", "x".repeat(AtomicStreamWriter.FLUSH_AT * 2 + 3), "ascii"];
+    for (let i = 0; i < 3000; i++) lines.push(`{"line":${i},"text":"${"ÿ".repeat(i % 700)}🙂"}`);
+    const big = await AtomicStreamWriter.create(join(dir, "big.jsonl"));
+    for (const line of lines) await big.write(line, true);
+    await big.write("no line end");
+    await big.commit();
+    expect(readFileSync(join(dir, "big.jsonl"), "utf8")).toBe(lines.map((l) => l + "\n").join("") + "no line end");
+
     const discarded = await AtomicStreamWriter.create(join(dir, "other.jsonl"));
     await discarded.write("x\n");
     await discarded.discard();
     await discarded.discard();
-    expect(readdirSync(dir)).toEqual(["report.jsonl"]);
+    expect(readdirSync(dir).sort()).toEqual(["big.jsonl", "report.jsonl"]);
   });
 });

@@ -276,7 +276,8 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
       });
     }
     // Files are written in a thread of their own while the next objects are prepared, once there are enough to repay its start.
-    const writable = collected.entries.filter((e) => e.kind === "file" && e.size >= WRITER_THREAD_MIN_BYTES).length;
+    // Large objects are written by the driver itself (src/run/batch.ts): they do not count.
+    const writable = collected.entries.filter((e) => e.kind === "file" && e.size >= WRITER_THREAD_MIN_BYTES && e.size < LARGE_OBJECT_BYTES).length;
     if (deps.workerScript && !deps.readInput && writable >= OBJECTS_FOR_WRITER_THREAD) writer = new WriterThread(deps.workerScript);
     const counts = await runBatch(
       executor,

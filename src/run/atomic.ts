@@ -109,6 +109,8 @@ export class AtomicStreamWriter {
    */
   private buffer = Buffer.allocUnsafe(AtomicStreamWriter.FLUSH_AT);
   private used = 0;
+  /** Full buffers are written one after another, in order, on this chain; it rejects with the first write error. */
+  private written: Promise<void> = Promise.resolve();
   private closed = false;
 
   private constructor(
@@ -123,24 +125,38 @@ export class AtomicStreamWriter {
     return new AtomicStreamWriter(path, temporary, handle);
   }
 
-  /** Appends `text` (UTF-8), then a line end when `newline`. */
+  /**
+   * Appends `text` (UTF-8), then a line end when `newline`. The text takes its place at the call, so
+   * calls that overlap (not awaited in turn) still append in call order; a call that fills the buffer
+   * resolves once that buffer is written.
+   */
   async write(text: string, newline = false): Promise<void> {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit: room for the worst case, checked before encoding.
     const most = text.length * 3 + 1;
-    if (this.used + most > this.buffer.length) {
-      await this.flush();
-      if (most > this.buffer.length) this.buffer = Buffer.allocUnsafe(most);
-    }
+    let full: Promise<void> | null = null;
+    if (this.used + most > this.buffer.length) full = this.flush(Math.max(AtomicStreamWriter.FLUSH_AT, most));
     this.used += this.buffer.write(text, this.used, "utf8");
     if (newline) this.buffer[this.used++] = 0x0a;
+    if (full) await full;
   }
 
-  private async flush(): Promise<void> {
-    for (let at = 0; at < this.used; ) {
-      const { bytesWritten } = await this.handle.write(this.buffer, at, this.used - at);
-      at += bytesWritten;
-    }
-    this.used = 0;
+  /** Queues the bytes gathered so far for writing and starts a new buffer of `size` bytes. */
+  private flush(size = AtomicStreamWriter.FLUSH_AT): Promise<void> {
+    if (this.used > 0) {
+      const bytes = this.buffer.subarray(0, this.used);
+      this.written = this.written.then(async () => {
+        for (let at = 0; at < bytes.length; ) {
+          const { bytesWritten } = await this.handle.write(bytes, at, bytes.length - at);
+          at += bytesWritten;
+        }
+      });
+      // Whoever waits on the chain sees a write error; this branch only keeps a rejection nobody waits on
+      // (a run already stopping) from ending the process.
+      this.written.catch(() => undefined);
+      this.buffer = Buffer.allocUnsafe(size);
+      this.used = 0;
+    } else if (this.buffer.length < size) this.buffer = Buffer.allocUnsafe(size);
+    return this.written;
   }
 
   async commit(): Promise<void> {

@@ -72,6 +72,16 @@ describe("a run without a key", () => {
     expect(() => resolveKeys(compile("ps315.basic", ["ps315.retain-uids"]), noKeyEnv)).toThrow(/^no key: the rule at stdlib\/ps315\/basic\.deid:\d+ \(U\) derives values from a secret key/);
   });
 
+  it("takes an empty key for no key, for a declared secret too", () => {
+    const path = join(dir, "declared.deid");
+    writeFileSync(path, `deid 1\n\nprofile test.declared "t"\n  based on ps315.basic\n  with ps315.retain-uids, ps315.retain-longitudinal-full-dates\n\nsecret key from env SITE_KEY\n${BOTH_REMOVED}\nPatientName -> hash(key, PatientName, 10)\n`);
+    const ir = compile(path);
+    expect(ruleNeedingRunKey(ir)).toBeNull();
+    const empty = { ...noKeyEnv, secrets: new Map([["key", new Uint8Array(0)]]) };
+    expect(() => createExecutor(ir, empty)).toThrow(/^secret `key` has no value \(environment variable SITE_KEY\)/);
+    expect(() => createExecutor(compile("ps315.basic"), { ...noKeyEnv, runKey: new Uint8Array(0) })).toThrow(MissingSecretError);
+  });
+
   it("keeps the UIDs and dates of a profile that needs no key", () => {
     const executor = createExecutor(compile(keepingUids("both-removed", BOTH_REMOVED)), noKeyEnv);
     const result = executor.process(buildPart10(object(text(0x00080018, "UI", "1.2.826.0.1.3680043.2.1125.102"))), "in.dcm");

@@ -50,10 +50,17 @@ describe("atomic writes", () => {
     await big.commit();
     expect(readFileSync(join(dir, "big.jsonl"), "utf8")).toBe(lines.map((l) => l + "\n").join("") + "no line end");
 
+    // Writes not awaited in turn still land in call order, across buffer flushes.
+    const overlapping = Array.from({ length: 12 }, (_, i) => String.fromCharCode(0x41 + i).repeat(300_000));
+    const racing = await AtomicStreamWriter.create(join(dir, "racing.jsonl"));
+    await Promise.all(overlapping.map((line) => racing.write(line, true)));
+    await racing.commit();
+    expect(readFileSync(join(dir, "racing.jsonl"), "utf8")).toBe(overlapping.map((l) => l + "\n").join(""));
+
     const discarded = await AtomicStreamWriter.create(join(dir, "other.jsonl"));
     await discarded.write("x\n");
     await discarded.discard();
     await discarded.discard();
-    expect(readdirSync(dir).sort()).toEqual(["big.jsonl", "report.jsonl"]);
+    expect(readdirSync(dir).sort()).toEqual(["big.jsonl", "racing.jsonl", "report.jsonl"]);
   });
 });

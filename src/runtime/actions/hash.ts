@@ -101,6 +101,9 @@ export function base32Prefix(bytes: Uint8Array, length: number): string {
  * at most (hi - lo + 1) / 2^64 in probability: below 1e-16 for any range of
  * days a rule can express, so no rejection loop is needed and the result is
  * one HMAC away from the input.
+ *
+ * The last answer is remembered by key object, value and range: a key's bytes
+ * must not change after its first use (as for replacementUid's memo).
  */
 export function daysOffset(key: SecretKey, value: string, lo: number, hi: number): number {
   if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo > hi) {

@@ -91,13 +91,18 @@ export function resolveKeys(ir: IrProgram, env: ExecutorEnvironment & { runKey?:
     const rule = ruleNeedingRunKey(ir);
     if (rule) throw new MissingSecretError(`no key: ${keyedRuleText(rule)} derives values from a secret key (set DEID_KEY or pass --key-file)`);
   }
+  // An empty key is no key: anyone could recompute what an HMAC under it gives.
+  const present = (name: string): Uint8Array | null => {
+    const value = values.get(name);
+    return value && value.length > 0 ? value : null;
+  };
   for (const s of ir.secrets) {
-    if (!values.get(s.name)) throw new MissingSecretError(`secret \`${s.name}\` has no value (${s.from === "env" ? `environment variable ${s.ref}` : `file ${s.ref}`})`);
+    if (!present(s.name)) throw new MissingSecretError(`secret \`${s.name}\` has no value (${s.from === "env" ? `environment variable ${s.ref}` : `file ${s.ref}`})`);
   }
   return {
     runKey,
     secret: (name) => {
-      const key = values.get(name) ?? runKey;
+      const key = present(name) ?? runKey;
       if (!key) throw new MissingKeyError(`secret \`${name}\` has no value`);
       return key;
     },

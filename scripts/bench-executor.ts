@@ -74,7 +74,7 @@ if (!existsSync(CORPUS)) {
   process.stderr.write(`bench-executor: no corpus at ${CORPUS} (set DEIDC_CORPUS)\n`);
   process.exit(2);
 }
-const compiled = compileProfile(PROFILE, { withOptions: WITH === "none" ? [] : WITH.split(","), validateIr: false });
+const compiled = compileProfile(PROFILE, { withOptions: WITH === "none" ? [] : WITH.split(",") });
 if (!compiled.ir) {
   process.stderr.write(`bench-executor: ${PROFILE} does not compile\n`);
   process.exit(2);

@@ -17,9 +17,9 @@ const dictionary = JSON.parse(readFileSync(new URL("../src/dicom/dictionary.json
 const text = ["deid 1", "", 'profile bench.large "generated benchmark profile"', "  based on ps315.basic", "  with ps315.retain-uids", "", "secret key from env DEID_KEY", "let offset = days(key, PatientID, -365 .. -30)", ""];
 const conditions = ['Modality == "CT"', "Rows >= 512", 'ImageType contains "ORIGINAL"', 'Manufacturer ~ /^GE/i', 'Modality in ["US", "MR"]'];
 let n = 0;
-for (const [tag, keyword, vr, , retired] of dictionary.rows) {
+for (const [tag, keyword, vr, , retired] of dictionary.rows.map((row) => row.split("\t"))) {
   if (n >= count) break;
-  if (/X/.test(tag) || vr.includes("|") || retired) continue;
+  if (/X/.test(tag) || vr.includes("|") || retired === "1") continue;
   const action = vr === "UI" ? "U" : vr === "DA" || vr === "DT" ? "shift(offset)" : vr === "SQ" ? "K" : ["X", "Z", "D", "X/Z"][n % 4];
   const when = n % 7 === 0 ? ` when ${conditions[n % conditions.length]}` : "";
   const because = action === "K" ? ' because "benchmark"' : "";

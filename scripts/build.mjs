@@ -1,7 +1,8 @@
-// Bundles the CLI into one ESM file. Chevrotain's unbundled entry loads
-// lodash-es as hundreds of modules (~400 ms); bundled, it loads as one file (README, "Performance", gives the measured start-up).
+// Bundles the CLI into dist/: deidc.mjs and the chunks it imports. Chevrotain's unbundled entry loads
+// lodash-es as hundreds of modules (~400 ms); bundled, it loads as one chunk (docs/run.md, "Performance",
+// gives the measured start-up).
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { build } from "esbuild";
 
@@ -21,9 +22,13 @@ async function buildIrValidatorModule() {
   return (await import(url)).precompiledModule();
 }
 
-// Three self-contained files: the CLI; the worker threads of `deidc run
-// --jobs N` (runtime only, so each starts fast); and the runtime that
-// generated plan modules import as "deidc/runtime" (package.json "exports").
+// Three entry points: the CLI; the worker threads of `deidc run --jobs N`
+// (runtime only, so each starts fast); and the runtime that generated plan
+// modules import as "deidc/runtime" (package.json "exports"). They share
+// chunks (dist/chunk-*.mjs) rather than each holding a copy.
+// Chunk names carry a hash of their content: those of an earlier build would pile up.
+for (const name of existsSync("dist") ? readdirSync("dist") : []) if (name.startsWith("chunk-")) rmSync(join("dist", name));
+
 await build({
   entryPoints: { deidc: "src/cli/main.ts", "run-worker": "src/run/worker-main.ts", runtime: "src/codegen/runtime.ts" },
   outdir: "dist",
@@ -32,6 +37,10 @@ await build({
   platform: "node",
   format: "esm",
   target: "node20",
+  // Code the entry points share, and each command's module (imported when the command runs: src/cli/main.ts), in
+  // chunks beside them: `deidc run` does not compile the importers' and the IR validator's code at start-up.
+  splitting: true,
+  chunkNames: "chunk-[hash]",
   sourcemap: "linked",
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __deidcCreateRequire } from 'node:module'; const require = __deidcCreateRequire(import.meta.url);",

@@ -35,8 +35,11 @@ const out = {
   generated: "by scripts/gen-dictionary.mjs; do not edit",
   release: "2024b",
   sources: ["innolitics/dicom-standard standard/attributes.json (PS3.6 2024b)", `dcmjs ${JSON.parse(readFileSync(new URL("../node_modules/dcmjs/package.json", import.meta.url), "utf8")).version} (${added} newer attributes)`],
+  format: "each row is one string: the columns separated by tabs (one string per row loads faster than an array per row)",
   columns: ["tag", "keyword", "vr", "vm", "retired", "name"],
-  rows,
+  rows: rows.map((row) => row.join("\t")),
 };
-writeFileSync(new URL("../src/dicom/dictionary.json", import.meta.url), JSON.stringify(out).replace(/\],\[/g, "],\n["));
+// One row per line, so that a regenerated dictionary diffs by attribute.
+const text = JSON.stringify({ ...out, rows: [] }).replace('"rows":[]', `"rows":[\n${out.rows.map((row) => JSON.stringify(row)).join(",\n")}\n]`);
+writeFileSync(new URL("../src/dicom/dictionary.json", import.meta.url), `${text}\n`);
 console.log(`wrote ${rows.length} attributes (${added} from dcmjs)`);

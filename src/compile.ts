@@ -1,4 +1,8 @@
 // The compiler facade: load -> check -> IR. Everything but loading is pure.
+// The IR is not checked against its JSON Schema here: it is used in the
+// process that built it, and the schema's validator is a large module that
+// `deidc run` would otherwise load at every start. IR that leaves the process
+// (`deidc compile`, `deidc import`) is checked where it leaves (validateIr).
 
 import type { Diagnostic } from "./diagnostics/diagnostic";
 import { hasErrors, sortDiagnostics } from "./diagnostics/diagnostic";
@@ -7,7 +11,6 @@ import { buildIr } from "./ir/build";
 import type { IrProgram } from "./ir/types";
 import { loadProgram } from "./program/load";
 import { entryProfile, type Program } from "./program/program";
-import { validateIr } from "./ir/validate";
 import type { Unit } from "./program/units";
 import type { Name, ProfileHeader } from "./syntax/ast";
 
@@ -21,14 +24,6 @@ export interface CompileResult {
 export interface CompileOptions {
   /** options switched on for this run, after the profile's own `with` */
   withOptions?: readonly string[];
-  /**
-   * Check the IR against src/ir/schema.json (default true). `deidc run` turns
-   * it off: it uses the IR in the same process it was built in, and the check
-   * was most of its start-up (measured: 0.58 s of 0.72 s compiling ps315.basic
-   * with an option, schema compilation included). IR that leaves the process
-   * (`--emit ir`, processors) is still checked.
-   */
-  validateIr?: boolean;
 }
 
 /** Compiles a rule file path or a standard-library unit name to IR. Throws LoadError if the entry cannot be read. */
@@ -54,7 +49,6 @@ export function compileProfile(entry: string, options: CompileOptions = {}): Com
   const { ir, diagnostics: buildDiagnostics } = buildIr(program, profile);
   diagnostics.push(...buildDiagnostics);
   if (hasErrors(diagnostics)) return { program, diagnostics: sortDiagnostics(diagnostics), ir: null };
-  if (options.validateIr !== false) validateIr(ir);
   return { program, diagnostics: sortDiagnostics(diagnostics), ir };
 }
 

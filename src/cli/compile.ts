@@ -8,7 +8,8 @@ import { basename, dirname, extname, join } from "node:path";
 import { emitBundle, emitJavaScript, emitTypeScript } from "../codegen/emit";
 import { irText } from "../codegen/generate";
 import { compileProfile } from "../compile";
-import { COMPILER_VERSION } from "../ir/build";
+import { COMPILER_VERSION } from "../version";
+import { validateIr } from "../ir/validate";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit";
 import { renderDiagnostics } from "./output";
 import type { SourceText } from "../syntax/source";
@@ -82,6 +83,8 @@ export function compileCommand(entry: string, opts: CompileCliOptions): number |
   if (problems.length > 0) process.stderr.write(renderDiagnostics(problems, sources, "pretty", process.stderr) + "\n");
   if (!result.ir) return EXIT_FINDINGS;
   const ir = result.ir;
+  // What leaves the process (the IR, or the plan and processor made from it) is checked against src/ir/schema.json.
+  validateIr(ir);
   const options = { deidcVersion: COMPILER_VERSION, command: commandLine(entry, emit, opts) };
   switch (emit) {
     case "ir":

@@ -1,17 +1,15 @@
 // The deidc command line. The only code that touches argv, the environment,
-// stdout and the exit code; every command returns its exit code.
+// stdout and the exit code; every command returns its exit code. Each
+// command's module is imported when that command runs, so that `deidc run`
+// does not load the importers nor `deidc lint` the runtime (in the bundle,
+// each is a chunk of its own: scripts/build.mjs).
 
 import { Command, CommanderError, Option } from "commander";
-import { COMPILER_VERSION } from "../ir/build";
-import { LoadError } from "../program/load";
-import { compileCommand } from "./compile";
+import { COMPILER_VERSION } from "../version";
+import { LoadError } from "../program/load-error";
 import { EXIT_USAGE, UsageError } from "./exit";
-import { explainCommand } from "./explain";
-import { fmtCommand } from "./fmt";
-import { lintCommand } from "./lint";
-import { stdlibGenerateCommand } from "./stdlib";
-import { defineRunCommand } from "./run";
-import { defineImportCommand } from "./import";
+import { defineImportCommand } from "./import-command";
+import { defineRunCommand } from "./run-command";
 
 export const EXIT_CODES = `
 Exit codes:
@@ -47,7 +45,7 @@ Examples:
   $ deidc lint site.deid --max-warnings 0               # warnings fail the build too
 ${EXIT_CODES}`,
     )
-    .action((files: string[], opts) => setExit(lintCommand(files, opts)));
+    .action(async (files: string[], opts) => setExit((await import("./lint")).lintCommand(files, opts)));
 
   program
     .command("fmt")
@@ -62,7 +60,7 @@ Examples:
   $ deidc fmt --check rules/ stdlib/ # in CI
 ${EXIT_CODES}`,
     )
-    .action((files: string[], opts) => setExit(fmtCommand(files, opts)));
+    .action(async (files: string[], opts) => setExit((await import("./fmt")).fmtCommand(files, opts)));
 
   program
     .command("compile")
@@ -81,7 +79,7 @@ Examples:
   $ DEID_KEY=... node processor.mjs scans/ -o release/ --report release.jsonl
 ${EXIT_CODES}`,
     )
-    .action(async (profile: string, opts) => setExit(await compileCommand(profile, opts)));
+    .action(async (profile: string, opts) => setExit(await (await import("./compile")).compileCommand(profile, opts)));
 
   program
     .command("explain")
@@ -100,7 +98,7 @@ Examples:
   $ deidc explain --list
 ${EXIT_CODES}`,
     )
-    .action((profile: string | undefined, opts) => setExit(explainCommand(profile, opts)));
+    .action(async (profile: string | undefined, opts) => setExit((await import("./explain")).explainCommand(profile, opts)));
 
   defineRunCommand(program, setExit);
   defineImportCommand(program, setExit);
@@ -119,7 +117,7 @@ Examples:
   $ deidc stdlib generate --source part15-2025b.xml --out /tmp/stdlib-2025b && diff -r /tmp/stdlib-2025b stdlib
 ${EXIT_CODES}`,
     )
-    .action(async (opts) => setExit(await stdlibGenerateCommand(opts)));
+    .action(async (opts) => setExit(await (await import("./stdlib")).stdlibGenerateCommand(opts)));
 
   return program;
 }

@@ -5,7 +5,7 @@ import { renderJson } from "../diagnostics/json";
 import { renderPretty } from "../diagnostics/render";
 import { renderSarif } from "../diagnostics/sarif";
 import type { SourceText } from "../syntax/source";
-import { COMPILER_VERSION } from "../ir/build";
+import { COMPILER_VERSION } from "../version";
 import { UsageError } from "./exit";
 
 export type DiagnosticFormat = "pretty" | "json" | "sarif";

@@ -9,12 +9,10 @@
 
 import { existsSync } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { Command, Option } from "commander";
 import { compileProfile } from "../compile";
 import { renderPretty } from "../diagnostics/render";
-import { COMPILER_VERSION } from "../ir/build";
+import { COMPILER_VERSION } from "../version";
 import type { IrProgram } from "../ir/types";
 import { planModuleFunction } from "../codegen/in-memory";
 import { instantiatePlanModule } from "../codegen/instantiate";
@@ -27,6 +25,7 @@ import { RunSetupError } from "../run/errors";
 import { collectInputs } from "../run/inputs";
 import { loadSecrets } from "../run/keys";
 import { isLayoutName, LAYOUTS, type LayoutName } from "../run/layout";
+import { defaultJobs, MAX_JOBS } from "./run-command";
 import { recordMessage, summaryMessage } from "../run/messages";
 import { LARGE_OBJECT_BYTES } from "../run/stage";
 import { parseParams } from "../run/params";
@@ -76,9 +75,6 @@ export interface RunDependencies {
   planSource?: (ir: IrProgram) => string;
 }
 
-/** Upper bound of --jobs: threads beyond this only cost memory. */
-const MAX_JOBS = 256;
-
 /** Fewer objects than this per worker, and starting the worker costs more than it saves. */
 const OBJECTS_PER_WORKER_AT_LEAST = 4;
 
@@ -88,20 +84,6 @@ const OBJECTS_PER_WORKER_AT_LEAST = 4;
  */
 const OBJECTS_FOR_WRITER_THREAD = 8;
 
-/**
- * --jobs when not given: one worker per core the process may use, but one,
- * which the writer thread keeps busy (measured on 2 cores, W1 and W2 of
- * `npm run bench`: --jobs 2 took 10-15% longer than --jobs 1).
- */
-export function defaultJobs(): number {
-  return Math.min(MAX_JOBS, Math.max(1, availableParallelism() - 1));
-}
-
-const EXIT_CODES = `
-Exit codes:
-  0  every object was written (or skipped by a \`skip\` filter)
-  1  some objects failed, were rejected or quarantined (each is named on stderr and in the report)
-  2  usage error: bad options, missing key or lookup table, profile with errors; no input was read`;
 
 function parseJobs(value: string | number | undefined): number {
   if (value === undefined) return defaultJobs();
@@ -203,7 +185,7 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
   const jobs = parseJobs(opts.jobs);
 
   // The IR is used here, in the process that built it: the schema check is left to what it leaves as (--emit ir, processors).
-  const compiled = compileProfile(profile, { withOptions: opts.with ?? [], validateIr: false });
+  const compiled = compileProfile(profile, { withOptions: opts.with ?? [] });
   const errors = compiled.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || !compiled.ir) {
     const sources = new Map<string, SourceText>(compiled.program.files.map((f) => [f.path, f.source]));
@@ -360,42 +342,4 @@ export function generatedExecutors(): Pick<RunDependencies, "createExecutor" | "
 export function runCommand(profile: string, inputs: string[], opts: RunCliOptions): Promise<number> {
   const workerScript = bundledProgramUrl(import.meta.url, "run-worker.mjs");
   return runWithDependencies(profile, inputs, opts, { ...generatedExecutors(), stderr: process.stderr, env: process.env, ...(workerScript ? { workerScript } : {}) });
-}
-
-function collectOptionNames(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(",").map((s) => s.trim()).filter(Boolean)];
-}
-
-/** Repeatable without splitting on commas: a parameter's value may contain one. */
-function collectRepeated(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-/** Adds the `run` subcommand to the deidc program; `setExit` receives its exit code. */
-export function defineRunCommand(program: Command, setExit: (code: number) => void): Command {
-  return program
-    .command("run")
-    .description("de-identify DICOM files with a profile")
-    .argument("<profile>", "a rule file or a standard-library name such as ps315.basic")
-    .argument("<inputs...>", "DICOM files or folders (searched recursively, hidden files skipped)")
-    .requiredOption("-o, --output <dir>", "output folder (created if missing; never an input folder)")
-    .option("--with <options>", "switch options on (repeat, or separate with commas)", collectOptionNames)
-    .option("--report <file.jsonl>", "write the audit report: one JSON line per object, then a summary line")
-    .option("--crosswalk <dir>", "write original-to-new Patient ID and UID maps here (outside the output folder)")
-    .option("--quarantine <dir>", "copy quarantined originals, unchanged, here (outside the output folder)")
-    .option("--param <NAME=value>", "set a profile parameter (repeat for several)", collectRepeated)
-    .option("--key-file <file>", "read the secret key from this file, for every secret (default: the profile's secrets, or DEID_KEY)")
-    .addOption(new Option("--layout <layout>", "output layout").choices([...LAYOUTS]).default("mirror"))
-    .option("-j, --jobs <n>", `worker threads (default: the number of cores less one, for the writer thread: ${defaultJobs()} here); output does not depend on it`)
-    .option("--no-progress", "no progress line, even on a terminal")
-    .addHelpText(
-      "after",
-      `
-Examples:
-  $ DEID_KEY=... deidc run ps315.basic scans/ -o release/ --report release.jsonl
-  $ deidc run site.deid scans/ -o release/ --key-file /run/secrets/deid-key --layout patient/study/series
-  $ deidc run ps315.basic --with ps315.retain-uids in/ -o out/ --crosswalk ../private/crosswalk --quarantine ../private/quarantine
-${EXIT_CODES}`,
-    )
-    .action(async (profile: string, inputs: string[], opts: RunCliOptions) => setExit(await runCommand(profile, inputs, opts)));
 }

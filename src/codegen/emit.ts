@@ -120,6 +120,7 @@ export function compileProfile() {
 function processorPlugin(root: string, codegen: string, planSource: string, deidcVersion: string): Esbuild.Plugin {
   const compileModule = join(root, "src", "compile.ts");
   const buildModule = join(root, "src", "ir", "build.ts");
+  const versionModule = join(root, "src", "version.ts");
   return {
     name: "deidc-processor",
     setup(build) {
@@ -129,7 +130,7 @@ function processorPlugin(root: string, codegen: string, planSource: string, deid
         const target = resolve(args.resolveDir, args.path);
         const file = existsSync(`${target}.ts`) ? `${target}.ts` : target;
         if (file === compileModule) return { path: "compile", namespace: "deidc" };
-        if (file === buildModule) return { path: "version", namespace: "deidc" };
+        if (file === buildModule || file === versionModule) return { path: "version", namespace: "deidc" };
         const inTree = relative(root, file).split(sep).join("/");
         if (COMPILER_PARTS.some((p) => inTree === p || inTree.startsWith(`${p}/`))) {
           return { errors: [{ text: `a processor must not contain the compiler, but ${relative(root, args.importer)} imports ${args.path}` }] };

@@ -18,21 +18,36 @@ export interface DictEntry {
 /** The PS3.6 release the dictionary transcribes (plus newer attributes from dcmjs). */
 export const DICTIONARY_RELEASE: string = data.release;
 
-const byTagMap = new Map<number, DictEntry>();
-const byKeywordMap = new Map<string, DictEntry>();
-/** entries whose tag has `x` digits, as [value, mask, entry] */
-const repeating: [number, number, DictEntry][] = [];
+interface Tables {
+  byTag: Map<number, DictEntry>;
+  byKeyword: Map<string, DictEntry>;
+  /** entries whose tag has `x` digits, as [value, mask, entry] */
+  repeating: [number, number, DictEntry][];
+}
 
-for (const row of data.rows as [string, string, string, string, number, string][]) {
-  const [tag, keyword, vr, vm, retired, name] = row;
-  const entry: DictEntry = { tag, keyword, vrs: vr.split("|"), vm, retired: retired === 1, name };
-  byKeywordMap.set(keyword, entry);
-  if (/X/i.test(tag)) {
-    const { value, mask } = parseMask(tag);
-    repeating.push([value, mask, entry]);
-  } else {
-    byTagMap.set(parseInt(tag, 16), entry);
+let tables: Tables | null = null;
+
+/**
+ * The lookup tables, built at the first lookup rather than when the module
+ * loads: building them takes longer than loading the data, and a thread that
+ * never looks anything up (the writer thread of `deidc run`) never pays for it.
+ */
+function dictionaryTables(): Tables {
+  if (tables) return tables;
+  const built: Tables = { byTag: new Map(), byKeyword: new Map(), repeating: [] };
+  for (const row of data.rows) {
+    const [tag, keyword, vr, vm, retired, name] = row.split("\t") as [string, string, string, string, string, string];
+    const entry: DictEntry = { tag, keyword, vrs: vr.split("|"), vm, retired: retired === "1", name };
+    built.byKeyword.set(keyword, entry);
+    if (tag.includes("X") || tag.includes("x")) {
+      const { value, mask } = parseMask(tag);
+      built.repeating.push([value, mask, entry]);
+    } else {
+      built.byTag.set(parseInt(tag, 16), entry);
+    }
   }
+  tables = built;
+  return built;
 }
 
 /** "60XX3000" -> value 0x60003000, mask 0xFF00FFFF */
@@ -52,12 +67,13 @@ export function parseMask(hex8: string): { value: number; mask: number } {
 }
 
 export function lookupKeyword(keyword: string): DictEntry | undefined {
-  return byKeywordMap.get(keyword);
+  return dictionaryTables().byKeyword.get(keyword);
 }
 
 /** Looks a tag up, including repeating groups such as (60xx,3000) and (50xx,xxxx). */
 export function lookupTag(tag: number): DictEntry | undefined {
-  const exact = byTagMap.get(tag);
+  const { byTag, repeating } = dictionaryTables();
+  const exact = byTag.get(tag);
   if (exact) return exact;
   // private (odd) groups have no dictionary entries
   if ((tag >>> 16) & 1) return undefined;
@@ -68,7 +84,7 @@ export function lookupTag(tag: number): DictEntry | undefined {
 }
 
 export function allEntries(): Iterable<DictEntry> {
-  return byKeywordMap.values();
+  return dictionaryTables().byKeyword.values();
 }
 
 /** The keywords closest to `word` by edit distance (for "did you mean"). */
@@ -76,7 +92,7 @@ export function suggestKeywords(word: string, max = 3): string[] {
   const lower = word.toLowerCase();
   const limit = Math.max(2, Math.floor(word.length / 4));
   const scored: [number, string][] = [];
-  for (const keyword of byKeywordMap.keys()) {
+  for (const keyword of dictionaryTables().byKeyword.keys()) {
     if (Math.abs(keyword.length - word.length) > limit) continue;
     const d = editDistance(lower, keyword.toLowerCase(), limit);
     if (d <= limit) scored.push([d, keyword]);

@@ -14,12 +14,9 @@ import { finishDraft } from "./finish";
 import { Findings, ImportSource } from "./source";
 import { isQualifiedName, namePartFromFile } from "./syntax";
 
-export type ImportTool = "ctp" | "deid" | "dicomedit";
+import { DEFAULT_LOOKUP_TABLE, type ImportTool } from "./tools";
 
-export const IMPORT_TOOLS: readonly ImportTool[] = ["ctp", "deid", "dicomedit"];
-
-/** The CSV table CTP `@lookup` calls read, unless --lookup names another. */
-export const DEFAULT_LOOKUP_TABLE = "lookup-table.csv";
+export { DEFAULT_LOOKUP_TABLE, IMPORT_TOOLS, type ImportTool } from "./tools";
 
 export interface ImportInput {
   /** the path as the user gave it */

@@ -4,6 +4,7 @@
 
 import { allEntries, lookupKeyword, lookupTag, parseMask, tagHex } from "../dicom/dictionary";
 import type { Diagnostic } from "../diagnostics/diagnostic";
+import { COMPILER_VERSION } from "../version";
 import type { Action, Coordinate, ElementRef, Expr, PixelApply, PixelRegion, Selector, Span } from "../syntax/ast";
 import type { Program } from "../program/program";
 import type { ParsedFile, Unit } from "../program/units";
@@ -30,7 +31,7 @@ import {
   type IrStep,
 } from "./types";
 
-export const COMPILER_VERSION = "0.1.0";
+export { COMPILER_VERSION };
 
 function sourceOf(file: ParsedFile, span: Span): IrSource {
   const p = file.source.position(span.start);

@@ -10,10 +10,11 @@ import { SourceText } from "../syntax/source";
 import type { Span } from "../syntax/ast";
 import { buildUnitTable, type Program } from "./program";
 import { findStdlib } from "./stdlib-index";
+import { LoadError } from "./load-error";
 import { preparsedStdlibFile } from "./stdlib-preparsed";
 import type { ParsedFile } from "./units";
 
-export class LoadError extends Error {}
+export { LoadError };
 
 /** Is `ref` a unit name (`ps315.basic`) rather than a file path? */
 export function looksLikeUnitName(ref: string): boolean {

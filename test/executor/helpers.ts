@@ -5,6 +5,7 @@
 import { execFile, spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { compileProfile } from "../../src/compile";
+import { validateIr } from "../../src/ir/validate";
 import { lookupTag } from "../../src/dicom/dictionary";
 import type { IrProgram } from "../../src/ir/types";
 import { createExecutor, type Executor } from "../../src/runtime/executor";
@@ -52,6 +53,8 @@ export function compile(entry: string, options: readonly string[] = []): IrProgr
     const result = compileProfile(entry, { withOptions: options });
     if (!result.ir) throw new Error(`${cacheKey} does not compile: ${result.diagnostics.map((d) => d.message).join("; ")}`);
     ir = result.ir;
+    // compileProfile leaves the schema check to where IR leaves the process; the tests keep it as a net.
+    validateIr(ir);
     compiled.set(cacheKey, ir);
   }
   return ir;

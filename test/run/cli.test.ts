@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { defineRunCommand } from "../../src/cli/run";
+import { defineRunCommand } from "../../src/cli/run-command";
 import { put, readValidReport, TEST_KEY, tempDir } from "./helpers";
 
 afterEach(() => {

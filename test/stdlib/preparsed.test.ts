@@ -5,7 +5,7 @@
 // cache.
 
 import { spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -49,7 +49,8 @@ describe("the standard library parsed at build time", () => {
     const root = mkdtempSync(join(tmpdir(), "deidc-preparsed-"));
     made.push(root);
     mkdirSync(join(root, "dist"));
-    for (const name of ["deidc.mjs", "stdlib-parsed.json"]) copyFileSync(join(DIST, name), join(root, "dist", name));
+    // The CLI is deidc.mjs and the chunks it imports (scripts/build.mjs).
+    for (const name of readdirSync(DIST).filter((n) => n.endsWith(".mjs") || n === "stdlib-parsed.json")) copyFileSync(join(DIST, name), join(root, "dist", name));
     cpSync(join(REPO, "stdlib"), join(root, "stdlib"), { recursive: true });
     const basic = join(root, "stdlib/ps315/basic.deid");
     writeFileSync(basic, readFileSync(basic, "utf8").replace("AccessionNumber -> Z", "AccessionNumber -> K"));

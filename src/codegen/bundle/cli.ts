@@ -12,11 +12,11 @@ import { realpathSync } from "node:fs";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMainThread } from "node:worker_threads";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError } from "commander";
 import { EXIT_USAGE, UsageError } from "../../cli/exit";
-import { bundledProgramUrl, defaultJobs, runWithDependencies, type RunCliOptions } from "../../cli/run";
+import { bundledProgramUrl, runWithDependencies, type RunCliOptions } from "../../cli/run";
+import { withBatchOptions } from "../../cli/run-command";
 import type { ExecutorEnvironment, Executor } from "../../runtime/executor/types";
-import { LAYOUTS } from "../../run/layout";
 import { RunSetupError } from "../../run/errors";
 
 /** What the processor's main needs from its generated plan module. */
@@ -35,10 +35,6 @@ Exit codes (as deidc run):
   1  some objects failed, were rejected or quarantined (each is named on stderr and in the report)
   2  usage error: bad options, missing key or lookup table; no input was read`;
 
-function collectRepeated(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
 /** "ps315.basic with ps315.retain-uids (DICOM PS3.15 2026c), compiled by deidc 0.1.0" */
 export function describeProcessor(m: ProcessorModule): string {
   const options = m.OPTIONS.length ? ` with ${m.OPTIONS.join(", ")}` : "";
@@ -54,15 +50,8 @@ export async function processorMain(argv: readonly string[], m: ProcessorModule)
     .description(`De-identify DICOM files with profile ${describeProcessor(m)}.\nIR ${m.IR_HASH}`)
     .version(`${name}: ${describeProcessor(m)}; IR ${m.IR_HASH}`)
     .argument("<inputs...>", "DICOM files or folders (searched recursively, hidden files skipped)")
-    .requiredOption("-o, --output <dir>", "output folder (created if missing; never an input folder)")
-    .option("--report <file.jsonl>", "write the audit report: one JSON line per object, then a summary line")
-    .option("--crosswalk <dir>", "write original-to-new Patient ID and UID maps here (outside the output folder)")
-    .option("--quarantine <dir>", "copy quarantined originals, unchanged, here (outside the output folder)")
-    .option("--param <NAME=value>", "set a profile parameter (repeat for several)", collectRepeated)
-    .option("--key-file <file>", "read the secret key from this file, for every secret (default: the profile's secrets, or DEID_KEY)")
-    .addOption(new Option("--layout <layout>", "output layout").choices([...LAYOUTS]).default("mirror"))
-    .option("-j, --jobs <n>", `worker threads (default: the number of cores less one, for the writer thread: ${defaultJobs()} here); output does not depend on it`)
-    .option("--no-progress", "no progress line, even on a terminal")
+    .requiredOption("-o, --output <dir>", "output folder (created if missing; never an input folder)");
+  withBatchOptions(program)
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", EXIT_CODES)
     .exitOverride()

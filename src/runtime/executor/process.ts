@@ -28,6 +28,7 @@ import { TEXT_VRS } from "../../dicom/vr";
 import { asText, type EvalContext, type Value } from "./expr";
 import { isPixelDataTag, type Ancestor, type PlannedAction, type PlannedRule } from "./plan";
 import { MissingKeyError } from "./keys";
+import { PrivateDeclarations, type DeclaredAction } from "./private-declarations";
 import type { ExecutionPlan } from "./index";
 import type { ObjectParts, ObjectRecord, ObjectResult } from "./types";
 import { PixelError, applyPixelRules, describeImage, imageAttributesFrom, planRegions, transferSyntaxInfo, type ObjectRegions, type PlannedRegion, type UltrasoundRegion } from "../pixels";
@@ -135,10 +136,14 @@ interface TopLevel {
   ultrasoundRegions: UltrasoundRegion[] | null;
   /** the items of the top-level Icon Image Sequence, read only when the profile has `pixels` blocks */
   iconItems: IconItem[] | null;
+  /** what the object declares of its private blocks in Private Data Element Characteristics Sequence (0008,0300) */
+  privateDeclarations: PrivateDeclarations | null;
 }
 
+const TAG_PRIVATE_DATA_ELEMENT_CHARACTERISTICS = 0x00080300;
+
 function readTopLevel(cursor: DicomCursor, wanted: ReadonlySet<number>, readUltrasound: boolean, readIcon: boolean): TopLevel {
-  const top: TopLevel = { values: new Map(), present: new Set(), existingCodes: [], existingMethods: [], overlayData: null, ultrasoundRegions: null, iconItems: null };
+  const top: TopLevel = { values: new Map(), present: new Set(), existingCodes: [], existingMethods: [], overlayData: null, ultrasoundRegions: null, iconItems: null, privateDeclarations: null };
   while (cursor.next()) {
     if (cursor.depth !== 0) continue;
     const tag = cursor.tag;
@@ -147,6 +152,7 @@ function readTopLevel(cursor: DicomCursor, wanted: ReadonlySet<number>, readUltr
       if (tag === TAG_DEIDENTIFICATION_METHOD_CODES) readCodeItems(cursor, top.existingCodes);
       else if (tag === TAG_ULTRASOUND_REGIONS && readUltrasound) top.ultrasoundRegions = readUltrasoundRegions(cursor);
       else if (tag === TAG_ICON_IMAGE_SEQUENCE && readIcon) top.iconItems = readIconItems(cursor);
+      else if (tag === TAG_PRIVATE_DATA_ELEMENT_CHARACTERISTICS) top.privateDeclarations = PrivateDeclarations.read(cursor);
       else cursor.skip();
       continue;
     }
@@ -742,6 +748,29 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
 
   const isDate = (vr: string): boolean => vr === "DA" || vr === "DT";
 
+  let declarationWarningsGiven = false;
+  /** What Private Data Element Characteristics Sequence (0008,0300) asks for a private element; null if its block is not declared. */
+  const declaredPrivateAction = (tag: number, creator: string): DeclaredAction | null => {
+    const declarations = top.privateDeclarations;
+    if (declarations === null) return null;
+    if (!declarationWarningsGiven) {
+      record.warnings.push(...declarations.warnings);
+      declarationWarningsGiven = true;
+    }
+    return declarations.actionFor(tag >>> 16, creator, tag & 0xff);
+  };
+  /** Runs `apply` and records its action as C/<action> (C/K when it kept): the object's declaration decided, under a C rule. */
+  const asDeclared = (apply: () => boolean, tag: number, creator: string, rule: PlannedRule | null): boolean => {
+    const before = record.touched.length;
+    // the path before `apply`: a sequence it opens is then an ancestor, and would name itself
+    const path = pathOf(tag, creator);
+    const kept = apply();
+    const touched = record.touched[before];
+    if (touched) touched.action = `C/${touched.action}`;
+    else record.touched.splice(before, 0, { path, action: "C/K", rule: rule ? rule.source : null });
+    return kept;
+  };
+
   /** Applies a PS3.15 code to a non-sequence element. Returns whether the element stays in the output. */
   const applyCode = (code: IrActionCode, tag: number, vr: string, creator: string | undefined, rule: PlannedRule | null): boolean => {
     const isPrivateElement = creator !== undefined || ((tag >>> 16) & 1) === 1;
@@ -790,7 +819,13 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
         return true;
       }
       case "C": {
-        if (isPrivateElement) return applyCode("X", tag, vr, creator, rule);
+        if (isPrivateElement) {
+          // E.3.10: a private attribute is kept only when known to be safe; the object's own declaration
+          // is one way of knowing, and may ask for another action instead.
+          const declared = creator === undefined ? null : declaredPrivateAction(tag, creator);
+          if (declared === null || creator === undefined) return applyCode("X", tag, vr, creator, rule);
+          return asDeclared(() => applyCode(declared, tag, vr, creator, rule), tag, creator, rule);
+        }
         if (isDate(vr)) {
           const shifted = shiftTemporal(vr, cursor.readText(), dateShiftDays());
           if (shifted === null) return applyCode("X", tag, vr, creator, rule);
@@ -894,8 +929,17 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     else if (rule.action.ir.kind !== "code") code = "X";
     else code = rule.action.ir.code;
     if (code === "X/Z") code = ancestors.length === 0 && TYPE3_TOP_LEVEL_SEQUENCES.has(tag) ? "X" : "Z";
-    // C on a private attribute keeps only what is known to be safe, and a whole private sequence is not.
-    if (code === "C" && isPrivate) code = "X";
+    // C on a private attribute keeps only what is known to be safe, and a whole private sequence is not,
+    // unless the object declares its block (Private Data Element Characteristics Sequence (0008,0300)):
+    // kept, its items walked and each element judged on its own; emptied; or walked with dummies.
+    if (code === "C" && isPrivate) {
+      const declared = creator === undefined ? null : declaredPrivateAction(tag, creator);
+      if (declared !== null && declared !== "X" && declared !== "U") {
+        const declaredCode: IrActionCode = declared;
+        return asDeclared(() => openSequence(tag, vr, creator, isPrivate, { ...rule!, action: { ...rule!.action, ir: { kind: "code", code: declaredCode } } }, frame), tag, creator!, rule);
+      }
+      code = "X";
+    }
     if (code === "X") {
       touch(tag, creator, "X", rule);
       return false;

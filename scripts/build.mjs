@@ -2,7 +2,7 @@
 // lodash-es as hundreds of modules (~400 ms); bundled, it loads as one chunk (docs/run.md, "Performance",
 // gives the measured start-up).
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { build } from "esbuild";
 
@@ -26,10 +26,7 @@ async function buildIrValidatorModule() {
 // (runtime only, so each starts fast); and the runtime that generated plan
 // modules import as "deidc/runtime" (package.json "exports"). They share
 // chunks (dist/chunk-*.mjs) rather than each holding a copy.
-// Chunk names carry a hash of their content: those of an earlier build would pile up.
-for (const name of existsSync("dist") ? readdirSync("dist") : []) if (name.startsWith("chunk-")) rmSync(join("dist", name));
-
-await build({
+const built = await build({
   entryPoints: { deidc: "src/cli/main.ts", "run-worker": "src/run/worker-main.ts", runtime: "src/codegen/runtime.ts" },
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
@@ -49,7 +46,13 @@ await build({
   define: { "process.env.DEIDC_SKIP_GRAMMAR_VALIDATION": '"1"' },
   plugins: [precompileIrValidator],
   logLevel: "warning",
+  metafile: true,
 });
+
+// Chunk names carry a hash of their content: those of an earlier build would pile up. Removed after this build
+// wrote its own, so that a deidc already running (another test process) finds the chunks it imports.
+const current = new Set(Object.keys(built.metafile.outputs).map((path) => relative("dist", path)));
+for (const name of readdirSync("dist")) if (name.startsWith("chunk-") && !current.has(name)) rmSync(join("dist", name));
 
 // The standard library's syntax trees, parsed now rather than at every start
 // (src/program/stdlib-preparsed.ts: a tree is used only for the exact text it

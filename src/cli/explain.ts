@@ -5,6 +5,7 @@
 import { compileProfile } from "../compile";
 import { describeExpr, describeFilterOutcome, describePixelRule, describeRegion, explainProgram, explainValueRules, type ExplainRow, type ExplainValueRule } from "../ir/explain";
 import type { IrProgram } from "../ir/types";
+import { resolvedContentItems, type ResolvedContentItem } from "../runtime/executor/content-items";
 import { findStdlib } from "../program/stdlib-index";
 import type { SourceText } from "../syntax/source";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit";
@@ -28,6 +29,8 @@ export interface ExplainJson {
   profile: string;
   attributes: ExplainRow[];
   valueRules: ExplainValueRule[];
+  /** with ps315.clean-structured-content: Table E.3.4-1's rows as they apply to this profile (docs/executor.md) */
+  contentItems?: ResolvedContentItem[];
 }
 
 export function renderExplainMarkdown(ir: IrProgram, rows: ExplainRow[], valueRules: ExplainValueRule[] = explainValueRules(ir)): string {
@@ -51,6 +54,17 @@ export function renderExplainMarkdown(ir: IrProgram, rows: ExplainRow[], valueRu
     for (const v of valueRules) {
       out.push(`| \`${escapeCell(v.selector)}\` | ${escapeCell(v.action)} | ${escapeCell(v.condition ?? "")} | \`${v.unit}\` | ${escapeCell(v.because ?? "")} | ${v.source} | ${escapeCell(v.overrides)} |`);
     }
+  }
+  const contentItems = resolvedContentItems(ir);
+  if (contentItems) {
+    const count = (a: string) => contentItems.filter((c) => c.action === a).length;
+    out.push("", "## Content items by concept name", "");
+    out.push(
+      `With the Clean Structured Content Option, a content item whose concept name and value type Table E.3.4-1 lists is removed (X: ${count("X")}), given dummies with its concept name kept (D, X/D: ${count("D")}), kept (K: ${count("K")}) or cleaned (C: ${count("C")}), by the cell of the last unit in force that has one; any other content item is cleaned.`,
+      "",
+    );
+    out.push("| concept name | code | value type | action | decided by |", "|---|---|---|---|---|");
+    for (const c of contentItems) out.push(`| ${escapeCell(c.codeMeaning)} | (${escapeCell(c.codeValue)}, ${escapeCell(c.codingSchemeDesignator)}) | ${c.valueType} | ${c.code} | \`${c.unit}\` |`);
   }
   if (ir.filters.length) {
     out.push("", "## Object filters", "", "In this order; the first whose condition holds decides.", "");
@@ -87,7 +101,8 @@ export function explainCommand(entry: string | undefined, opts: ExplainOptions):
   }
   const rows = explainProgram(result.ir);
   const valueRules = explainValueRules(result.ir);
-  const json: ExplainJson = { profile: result.ir.profile.name, attributes: rows, valueRules };
+  const contentItems = resolvedContentItems(result.ir);
+  const json: ExplainJson = { profile: result.ir.profile.name, attributes: rows, valueRules, ...(contentItems ? { contentItems } : {}) };
   process.stdout.write(opts.format === "json" ? JSON.stringify(json, null, 2) + "\n" : renderExplainMarkdown(result.ir, rows, valueRules));
   return EXIT_OK;
 }

@@ -468,6 +468,8 @@ class Generator {
       "    wantedTags: WANTED_TAGS,",
       `    // attributes \`item.X\` reads: each sequence item is scanned for them (null: none)`,
       `    itemTags: ${this.itemTags()},`,
+      `    // Table E.3.4-1 for the Clean Structured Content Option, resolved for this profile's units (null: not switched on)`,
+      `    contentItems: ${this.mod.use("contentItemPlanOf")}(IR),`,
       `    // top-level attributes \`create\` rules add when an object lacks them`,
       `    createTags: [${createdTagsOf(this.ir).map((t) => hex(t)).join(", ")}],`,
       "    // `pixels` blocks are few; the executor's pixel layer plans their conditions.",

@@ -25,6 +25,7 @@ export type { IrProgram };
 export { keyedHash, daysOffset } from "../runtime/actions";
 export { PURE_FUNCTIONS } from "../runtime/executor/functions";
 export { planPixelRules } from "../runtime/pixels";
+export { contentItemPlanOf } from "../runtime/executor/content-items";
 export { eq, ne, lt, le, gt, ge, isIn, contains, matches, notMatches, plus, rangeOf, hashWith, daysWith } from "./ops";
 
 /**

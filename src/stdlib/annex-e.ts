@@ -223,6 +223,8 @@ export interface AnnexE {
   units: Ps315Unit[];
   e11: { caption: string; headers: string[]; rows: E11Row[] };
   safePrivate: { caption: string; rows: SafePrivateRow[] };
+  /** Table E.3.4-1, Clean Structured Content Option content item concept names; null when this release has no such table */
+  contentItems: { caption: string; units: string[]; rows: ContentItemRow[] } | null;
   /** the sentences the Basic Profile's closing rules rest on; null when this release lacks them */
   sentences: {
     /** "A requirement for an Option, when implemented, overrides any requirement for the underlying Profile." */
@@ -238,6 +240,17 @@ export interface AnnexE {
 
 const E11_LOCATOR = { id: "table_E.1-1", label: "E.1-1", caption: /^(Application Level|Basic Application Level)? ?Confidentiality Profile Attributes$/i };
 const E3101_LOCATOR = { id: "table_E.3.10-1", label: "E.3.10-1", caption: /^Safe Private Attributes$/i };
+const E341_LOCATOR = { id: "table_E.3.4-1", label: "E.3.4-1", caption: /Clean Structured Content Option Content Item Concept Name Codes$/i };
+
+/** One row of Table E.3.4-1: a content item concept name and its action per unit (null: the cell is empty). */
+export interface ContentItemRow {
+  meaning: string;
+  codeValue: string;
+  codingScheme: string;
+  valueType: string;
+  /** parallel to the table's `units` */
+  actions: (ActionCode | null)[];
+}
 
 export function readAnnexE(doc: Document): AnnexE {
   const release = standardRelease(doc);
@@ -306,6 +319,7 @@ export function readAnnexE(doc: Document): AnnexE {
     units,
     e11: { caption: e11Grid.caption, headers: e11Grid.headers, rows },
     safePrivate: { caption: safeGrid.caption, rows: readSafePrivate(safeGrid) },
+    contentItems: readContentItems(doc),
     sentences: {
       optionOverridesProfile: findSentence(annex, /requirement for an Option, when implemented, overrides any requirement for the underlying Profile/i),
       minimumActions: findSentence(annex, /Table E\.1-1 defines the minimum actions required for conformance/i),
@@ -336,6 +350,51 @@ export function parseE11Tag(cell: string, where: string): E11Selector {
   const hex = `${match[1]}${match[2]}`.toUpperCase();
   if (!hex.includes("X")) return { kind: "tag", tag: Number.parseInt(hex, 16) };
   return { kind: "mask", mask: hex.replace(/X/g, "x") };
+}
+
+/**
+ * Table E.3.4-1: its unit columns are found by the same header abbreviations as Table E.1-1's
+ * ("Basic Prof.", "Rtn. UIDs Opt."), so each column is the unit whose option it names.
+ */
+function readContentItems(doc: Document): AnnexE["contentItems"] {
+  let grid: TableGrid;
+  try {
+    grid = readTable(findTable(doc, E341_LOCATOR));
+  } catch {
+    return null;
+  }
+  const keys = grid.headers.map((h) => h.toLowerCase());
+  const column = (pattern: RegExp, what: string): number => {
+    const i = keys.findIndex((k) => pattern.test(k));
+    if (i < 0) throw new Error(`Table E.3.4-1 has no ${what} column (headers: ${grid.headers.map((h) => `"${h}"`).join(", ")})`);
+    return i;
+  };
+  const meaningColumn = column(/meaning/, "code meaning");
+  const valueColumn = column(/^code value/, "code value");
+  const schemeColumn = column(/scheme/, "coding scheme designator");
+  const typeColumn = column(/value type/, "value type");
+  const unitColumns: { unit: string; column: number }[] = [];
+  for (const spec of PS315_UNITS) {
+    if (!spec.column) continue;
+    const i = keys.findIndex((k) => spec.column!.test(k));
+    if (i >= 0 && i !== meaningColumn && i !== valueColumn && i !== schemeColumn && i !== typeColumn) unitColumns.push({ unit: spec.name, column: i });
+  }
+  if (!unitColumns.some((u) => u.unit === "ps315.basic")) throw new Error(`Table E.3.4-1 has no Basic Profile column (headers: ${grid.headers.map((h) => `"${h}"`).join(", ")})`);
+  const claimed = new Set(unitColumns.map((u) => u.column));
+  const unclaimed = grid.headers.filter((h, i) => /\bopt\b|\bopt\.|option/i.test(h) && !claimed.has(i));
+  if (unclaimed.length > 0) throw new Error(`Table E.3.4-1 has option columns that no ps315 unit claims: ${unclaimed.map((h) => `"${h}"`).join(", ")}`);
+  const rows = grid.rows.map((cells): ContentItemRow => {
+    const where = `Table E.3.4-1 row "${cells[meaningColumn]}" (${cells[valueColumn]}, ${cells[schemeColumn]}, ${cells[typeColumn]})`;
+    if (!cells[valueColumn] || !cells[schemeColumn]) throw new Error(`${where} has no code value or coding scheme`);
+    return {
+      meaning: cells[meaningColumn]!,
+      codeValue: cells[valueColumn]!,
+      codingScheme: cells[schemeColumn]!,
+      valueType: cells[typeColumn]!.toUpperCase(),
+      actions: unitColumns.map((u) => parseActionCode(cells[u.column]!, `${where}, column "${grid.headers[u.column]}"`)),
+    };
+  });
+  return { caption: grid.caption, units: unitColumns.map((u) => u.unit), rows };
 }
 
 function readSafePrivate(grid: TableGrid): SafePrivateRow[] {

@@ -1,6 +1,7 @@
 // Generates the standard rule library (stdlib/) from NEMA's DocBook source of
 // PS3.15: one `.deid` file per unit (the Basic Profile and each Option) and
-// stdlib/index.json, which tells the compiler where each unit lives.
+// stdlib/index.json, which tells the compiler where each unit lives, and
+// Table E.3.4-1 as data (ps315/content-item-concepts.json).
 //
 // The output is canonical `.deid` text (one rule per line, `selector -> action`,
 // one space before `//`, option bodies indented by two spaces) and depends only
@@ -30,8 +31,13 @@ export interface StdlibIndexFile {
     safePrivateCreators: number;
     /** CID 7050 codes the units carry */
     codes: number;
+    /** rows of Table E.3.4-1 (content item concept names), when the release has it */
+    contentItems?: number;
   };
 }
+
+/** Where Table E.3.4-1 goes, relative to the library directory: data the executor reads, not rules (docs/stdlib.md). */
+export const CONTENT_ITEMS_PATH = "ps315/content-item-concepts.json";
 
 export interface GeneratedFile {
   /** path relative to the output directory, "/"-separated */
@@ -79,6 +85,7 @@ export function renderStdlib(xmlText: string, sourceName: string, sha256: string
     const text = unit.spec.kind === "profile" ? renderBasicProfile(annex, unit, provenance) : renderOption(annex, unit, provenance);
     files.set(unit.spec.file, canonical(text, unit.spec.file));
   }
+  if (annex.contentItems) files.set(CONTENT_ITEMS_PATH, renderContentItems(annex.contentItems, provenance));
   const index: StdlibIndexFile = {
     release: annex.release,
     source: { file: sourceName, sha256 },
@@ -88,10 +95,29 @@ export function renderStdlib(xmlText: string, sourceName: string, sha256: string
       safePrivate: annex.safePrivate.rows.length,
       safePrivateCreators: new Set(annex.safePrivate.rows.map((row) => row.creator)).size,
       codes: CID_7050.length,
+      ...(annex.contentItems ? { contentItems: annex.contentItems.rows.length } : {}),
     },
   };
   files.set(INDEX_PATH, `${JSON.stringify(index, null, 2)}\n`);
   return files;
+}
+
+/**
+ * Table E.3.4-1 as JSON, one row per line: what C on a content sequence (the Clean Structured
+ * Content Option) does to a content item with each concept name, per unit (src/runtime/executor/content-items.ts).
+ */
+function renderContentItems(table: NonNullable<AnnexE["contentItems"]>, provenance: Provenance): string {
+  const header = {
+    generated: `by deidc from DICOM PS3.15 ${provenance.release} (${provenance.sourceName}, SHA-256 ${provenance.sha256}). Never edit by hand: regenerate with \`deidc stdlib generate --source <part15.xml> --out stdlib/\`.`,
+    acknowledgement: `DICOM PS3.15 ${provenance.release}, © NEMA`,
+    release: provenance.release,
+    table: `Table E.3.4-1 "${table.caption}"`,
+    about:
+      "One row per content item concept name and value type: its action in each unit's column (null: the cell is empty). With the Clean Structured Content Option, the executor applies the action of the last unit in force that has one to each content item it cleans: X removes the item, D and X/D give its values dummies, K keeps it, C cleans it.",
+    columns: ["codeMeaning", "codeValue", "codingSchemeDesignator", "valueType", ...table.units],
+  };
+  const rows = table.rows.map((row) => JSON.stringify([row.meaning, row.codeValue, row.codingScheme, row.valueType, ...row.actions]));
+  return `${JSON.stringify({ ...header, rows: [] }, null, 2).replace('"rows": []', `"rows": [\n    ${rows.join(",\n    ")}\n  ]`)}\n`;
 }
 
 /**

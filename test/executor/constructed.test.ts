@@ -124,7 +124,8 @@ describe("sequences", () => {
     const input = buildPart10(
       object(
         "1.2.3.4",
-        sq(0x0040a730, [text(0x0040a040, "CS", "TEXT"), sq(0x0040a043, code("121071", "DCM", "Finding")), text(0x0040a160, "UT", "Patient John Doe (PID12345) complained of pain")], [
+        // A local concept: Table E.3.4-1 does not name it, so the item is cleaned (a DCM "Finding" would get dummies: X/D).
+        sq(0x0040a730, [text(0x0040a040, "CS", "TEXT"), sq(0x0040a043, code("99F1", "99LOCAL", "Finding")), text(0x0040a160, "UT", "Patient John Doe (PID12345) complained of pain")], [
           text(0x0040a040, "CS", "CODE"),
           sq(0x0040a043, code("121071", "DCM", "Finding")),
           sq(0x0040a168, code("38266002", "SCT", "Entire body as a whole")),

@@ -8,6 +8,7 @@ import type { IrFilter, IrProgram, IrSource } from "../../ir/types";
 import { compileExpr, type Compiled, type Value } from "./expr";
 import { createdTagsOf, itemTagsOf, methodDescriptionOf, wantedTagsOf } from "./setup";
 import { RulePlan } from "./plan";
+import { contentItemPlanOf, type ContentItemPlan } from "./content-items";
 import { MissingSecretError, resolveKeys } from "./keys";
 import { processObject, processObjectParts } from "./process";
 import type { CrosswalkSink, Executor, ExecutorEnvironment } from "./types";
@@ -27,6 +28,8 @@ export interface ExecutionPlan {
   wantedTags: ReadonlySet<number>;
   /** attributes `item.X` reads (itemTagsOf): each item is scanned for them; null: items are not scanned */
   itemTags: ReadonlySet<number> | null;
+  /** Table E.3.4-1 resolved for the profile when it switches the Clean Structured Content Option on (content-items.ts), else null */
+  contentItems: ContentItemPlan | null;
   /** top-level attributes `create` rules may add when an object lacks them, in tag order (createdTagsOf) */
   createTags: readonly number[];
   /** the profile's `pixels` blocks, planned (conditions compiled) */
@@ -69,6 +72,7 @@ export function createExecutor(ir: IrProgram, env: ExecutorEnvironment & { runKe
     params,
     wantedTags: wanted,
     itemTags: itemTagsOf(ir),
+    contentItems: contentItemPlanOf(ir),
     createTags: createdTagsOf(ir),
     pixels,
     tables: env.tables,

@@ -29,6 +29,7 @@ import { asText, type EvalContext, type Value } from "./expr";
 import { isPixelDataTag, type Ancestor, type PlannedAction, type PlannedRule } from "./plan";
 import { MissingKeyError } from "./keys";
 import { PrivateDeclarations, type DeclaredAction } from "./private-declarations";
+import { contentItemAction } from "./content-items";
 import type { ExecutionPlan } from "./index";
 import type { ObjectParts, ObjectRecord, ObjectResult } from "./types";
 import { PixelError, applyPixelRules, describeImage, imageAttributesFrom, planRegions, transferSyntaxInfo, type ObjectRegions, type PlannedRegion, type UltrasoundRegion } from "../pixels";
@@ -188,13 +189,18 @@ function conditionValue(cursor: DicomCursor): string | number | undefined {
  */
 class ItemScopes {
   private readonly recorded = new Map<number, Map<number, string | number | undefined>>();
-  /** items the look-ahead is inside: their records and the depth of their elements */
-  private readonly open: { offset: number; values: Map<number, string | number | undefined>; depth: number }[] = [];
+  /**
+   * items the look-ahead is inside: their records and the depth of their elements; `conceptOf`, for the
+   * first item of a Concept Name Code Sequence, is the record of the content item it names
+   */
+  private readonly open: { offset: number; values: Map<number, string | number | undefined>; depth: number; conceptOf: Map<number, string | number | undefined> | null }[] = [];
   private finished = false;
 
   constructor(
     private readonly look: DicomCursor,
     private readonly wanted: ReadonlySet<number>,
+    /** also record each item's concept name (CONCEPT_CODE_VALUE, CONCEPT_SCHEME), for the Clean Structured Content Option */
+    private readonly concepts: boolean,
   ) {}
 
   /** The record of the item whose Item header is at `offset`; handed over once. */
@@ -220,7 +226,10 @@ class ItemScopes {
     if (kind === TokenKind.Item) {
       const values = new Map<number, string | number | undefined>();
       this.recorded.set(look.headerOffset, values);
-      this.open.push({ offset: look.headerOffset, values, depth: look.depth });
+      const parent = this.open[this.open.length - 1];
+      const level = look.depth - 1;
+      const namesParent = this.concepts && parent !== undefined && level >= 0 && look.sequenceTag(level) === TAG_CONCEPT_NAME_CODE_SEQUENCE && look.itemIndex(level) === 0;
+      this.open.push({ offset: look.headerOffset, values, depth: look.depth, conceptOf: namesParent ? parent.values : null });
       return;
     }
     if (kind === TokenKind.ItemEnd) {
@@ -234,8 +243,21 @@ class ItemScopes {
       // A defined-length sequence that ends before the target holds nothing the walk will ask for.
       if (look.endOffset >= 0 && look.endOffset <= target) look.skip();
     } else if (kind === TokenKind.Element && own) inner.values.set(look.tag, conditionValue(look));
+    else if (kind === TokenKind.Element && inner?.conceptOf && look.depth === inner.depth) {
+      const tag = look.tag;
+      if (tag === TAG_CODE_VALUE || tag === TAG_LONG_CODE_VALUE || tag === TAG_URN_CODE_VALUE) inner.conceptOf.set(CONCEPT_CODE_VALUE, look.readText());
+      else if (tag === TAG_CODING_SCHEME) inner.conceptOf.set(CONCEPT_SCHEME, look.readText());
+    }
   }
 }
+
+const TAG_CONCEPT_NAME_CODE_SEQUENCE = 0x0040a043;
+const TAG_VALUE_TYPE = 0x0040a040;
+const TAG_LONG_CODE_VALUE = 0x00080119;
+const TAG_URN_CODE_VALUE = 0x00080120;
+/** Keys of an item's record (never tags) under which ItemScopes puts the item's concept name. */
+const CONCEPT_CODE_VALUE = -1;
+const CONCEPT_SCHEME = -2;
 
 function readCodeItems(cursor: DicomCursor, out: { value: string; scheme: string; meaning: string }[]): void {
   const depth = cursor.depth;
@@ -562,7 +584,11 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   };
 
   let cursor = openCursor(file);
-  const itemScopesOf = (look: DicomCursor): ItemScopes | null => (plan.itemTags === null ? null : new ItemScopes(look, plan.itemTags));
+  // Items are scanned ahead for what `item.X` reads, and for each content item's concept name and
+  // Value Type when the Clean Structured Content Option decides items by concept (content-items.ts).
+  const scannedTags: ReadonlySet<number> | null =
+    plan.contentItems === null ? plan.itemTags : new Set([...(plan.itemTags ?? []), TAG_VALUE_TYPE]);
+  const itemScopesOf = (look: DicomCursor): ItemScopes | null => (scannedTags === null ? null : new ItemScopes(look, scannedTags, plan.contentItems !== null));
   // Large top-level values that stay as they are (pixel data) are referenced, not copied (ByteSink.reference),
   // so the sink holds about the header: sized for that, it grows by doubling for a header that is larger.
   // A deflated output is deflated from one buffer: everything is copied, and the output is about the input's size.
@@ -579,6 +605,13 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   };
   /** per enclosing sequence (parallel to `ancestors`): how its content is treated, and the rule that said so */
   const modes: ContentMode[] = [];
+  /** per enclosing sequence: the mode the Clean Structured Content Option gives the current item by its concept name, if any */
+  const itemModes: (ContentMode | null)[] = [];
+  const contentItemActionOf = (values: Map<number, string | number | undefined>) => {
+    const code = values.get(CONCEPT_CODE_VALUE);
+    if (typeof code !== "string" || code === "") return null;
+    return contentItemAction(plan.contentItems!, code, asText(values.get(CONCEPT_SCHEME)), asText(values.get(TAG_VALUE_TYPE)));
+  };
   const modeRules: (PlannedRule | null)[] = [];
   const frames: PrivateFrame[] = [];
   const dates: DateTally = { kept: 0, modified: 0, removed: 0 };
@@ -687,6 +720,9 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     for (const a of ancestors) p += `${nameOf(a.tag, a.creator)}[${a.item}]/`;
     return p + nameOf(tag, creator);
   };
+
+  /** The path of the item the walk is in: `(0040,A730)[0]/(0040,A730)[2]`. */
+  const itemPath = (): string => ancestors.map((a) => `${nameOf(a.tag, a.creator)}[${a.item}]`).join("/");
 
   const closeFrames = (depth: number, group: number): void => {
     while (frames.length > 0) {
@@ -952,7 +988,10 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
       return false;
     }
     const depth = ancestors.length;
-    const inherited: ContentMode = depth > 0 ? modes[depth - 1]! : KEEP;
+    let inherited: ContentMode = depth > 0 ? (itemModes[depth - 1] ?? modes[depth - 1]!) : KEEP;
+    // A content item that gets dummies for its values keeps its concept name: it names a concept,
+    // not a person, and without it the item would say nothing about what was replaced.
+    if (inherited === DUMMY && tag === TAG_CONCEPT_NAME_CODE_SEQUENCE && itemModes[depth - 1] === DUMMY) inherited = CLEAN;
     const inheritedRule = depth > 0 ? modeRules[depth - 1]! : null;
     let mode: ContentMode;
     let modeRule: PlannedRule | null = rule;
@@ -1084,14 +1123,33 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     while (c.next()) {
       const kind = c.kind;
       if (kind === TokenKind.Item) {
-        const a = ancestors[ancestors.length - 1];
+        const level = ancestors.length - 1;
+        const a = ancestors[level];
         if (a) a.item++;
-        if (scopes !== null) itemValues[ancestors.length - 1] = scopes.take(c.headerOffset);
+        itemModes[level] = null;
+        // The look-ahead reads only as far as an item someone asks about: `item.X`, or a content item
+        // in clean mode under the Clean Structured Content Option.
+        const decidesByConcept = plan.contentItems !== null && modes[level] === CLEAN;
+        if (scopes !== null && (plan.itemTags !== null || decidesByConcept)) {
+          const values = scopes.take(c.headerOffset);
+          itemValues[level] = values;
+          if (decidesByConcept) {
+            const action = contentItemActionOf(values);
+            if (action === "X") {
+              // E.3.4: the content item goes whole (the record names the item, not an element).
+              record.touched.push({ path: itemPath(), action: "X", rule: modeRules[level]?.source ?? null });
+              c.skip();
+              continue;
+            }
+            if (action !== null) itemModes[level] = action === "K" ? KEEP : action === "D" ? DUMMY : CLEAN;
+          }
+        }
         out.beginItem();
         continue;
       }
       if (kind === TokenKind.ItemEnd) {
         closeFrames(ancestors.length, -1);
+        itemModes[ancestors.length - 1] = null;
         out.endItem();
         continue;
       }
@@ -1163,7 +1221,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
         const sub = unSequenceCursor(c);
         if (sub !== null) {
           if (openSequence(tag, "UN", creator, isPrivate, rule, frame)) {
-            walk(sub, plan.itemTags === null ? null : itemScopesOf(unSequenceCursor(c)!));
+            walk(sub, scannedTags === null ? null : itemScopesOf(unSequenceCursor(c)!));
             cursor = c;
           }
           continue;
@@ -1190,7 +1248,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
       }
 
       let kept: boolean;
-      const mode = depth > 0 ? modes[depth - 1]! : KEEP;
+      const mode = depth > 0 ? (itemModes[depth - 1] ?? modes[depth - 1]!) : KEEP;
       if (
         mode !== KEEP &&
         !isPrivate &&

@@ -2,9 +2,10 @@
 // ps315.clean-structured-content each content item is removed, given dummies, kept or cleaned by
 // its concept name, with the cell of the last unit in force; without the option nothing changes.
 
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { renderExplainMarkdown } from "../../src/cli/explain";
 import { explainProgram } from "../../src/ir/explain";
 import { planModuleFunction } from "../../src/codegen/in-memory";
@@ -54,8 +55,8 @@ function sr(): Uint8Array {
   ]);
 }
 
-function run(bytes: Uint8Array, options: string[]) {
-  const ir = compile("ps315.basic", options);
+function run(bytes: Uint8Array, options: string[], entry = "ps315.basic") {
+  const ir = compile(entry, options);
   const result = executorFor(ir).process(bytes, "sr.dcm");
   expect(result.record.reason).toBeUndefined();
   expect(result.record.outcome).toBe("written");
@@ -122,6 +123,21 @@ describe("Table E.3.4-1 under ps315.clean-structured-content", () => {
     expect(contentItemPlanOf(compile("ps315.basic", []))).toBeNull();
     const uids = contentItemPlanOf(compile("ps315.basic", ["ps315.clean-structured-content", "ps315.retain-uids"]))!;
     expect(contentItemAction(uids, "121080", "DCM", "IMAGE")).toBe("K");
+  });
+});
+
+describe("with `item.` rules that read the code attributes themselves", () => {
+  const dir = mkdtempSync(join(tmpdir(), "deidc-content-items-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it("still finds each item's concept name", () => {
+    const profile = join(dir, "site.deid");
+    writeFileSync(
+      profile,
+      'deid 1\n\nprofile test.items "t"\n  based on ps315.basic\n  with ps315.clean-structured-content\n\nConceptNameCodeSequence/CodeMeaning -> "LOCAL" when item.CodingSchemeDesignator == "99LOCAL" and exists(item.CodeValue)\n',
+    );
+    const { removed, value } = run(sr(), [], profile);
+    expect(removed).toEqual(["(0040,A730)[0] X", "(0040,A730)[2] X", "(0040,A730)[5]/(0040,A730)[0] X"]);
+    expect(value("(0040,A730)[2]/(0040,A043)[0]/(0008,0104)")).toBe("LOCAL");
   });
 });
 

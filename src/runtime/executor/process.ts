@@ -243,7 +243,8 @@ class ItemScopes {
       // A defined-length sequence that ends before the target holds nothing the walk will ask for.
       if (look.endOffset >= 0 && look.endOffset <= target) look.skip();
     } else if (kind === TokenKind.Element && own) inner.values.set(look.tag, conditionValue(look));
-    else if (kind === TokenKind.Element && inner?.conceptOf && look.depth === inner.depth) {
+    // (also when `item.` wants the code attributes for the code item itself)
+    if (kind === TokenKind.Element && inner?.conceptOf && look.depth === inner.depth) {
       const tag = look.tag;
       if (tag === TAG_CODE_VALUE || tag === TAG_LONG_CODE_VALUE || tag === TAG_URN_CODE_VALUE) inner.conceptOf.set(CONCEPT_CODE_VALUE, look.readText());
       else if (tag === TAG_CODING_SCHEME) inner.conceptOf.set(CONCEPT_SCHEME, look.readText());

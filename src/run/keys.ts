@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { IrProgram, IrSecret } from "../ir/types";
-import { keyedRuleText, ruleNeedingRunKey } from "../runtime/executor/keys";
+import { keyedRuleText, ruleNeedingRunKey, ruleRemovingInstanceUid } from "../runtime/executor/keys";
 import { RunSetupError } from "./errors";
 import { displayPath, fsReason } from "./paths";
 
@@ -106,6 +106,13 @@ export function loadSecrets(ir: IrProgram, sources: KeySources): Map<string, Uin
         throw new RunSetupError(
           `no secret key: profile \`${ir.profile.name}\` declares no secret of its own, and ${keyedRuleText(rule)} derives values from a key ` +
             `(replacement UIDs, date shifts); set ${FALLBACK_KEY_ENV} or pass --key-file <file>`,
+        );
+      }
+      const removing = ruleRemovingInstanceUid(ir);
+      if (removing) {
+        throw new RunSetupError(
+          `no secret key: ${keyedRuleText(removing)} removes SOP Instance UID (0008,0018), and each output is then named by a UID derived from a key; ` +
+            `set ${FALLBACK_KEY_ENV} or pass --key-file <file>, or keep or replace the UID`,
         );
       }
     }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MissingSecretError, createExecutor } from "../../src/runtime/executor";
-import { resolveKeys, ruleNeedingRunKey } from "../../src/runtime/executor/keys";
+import { resolveKeys, ruleNeedingRunKey, ruleRemovingInstanceUid } from "../../src/runtime/executor/keys";
 import { buildPart10, compile, topLevelTexts, walkBytes, type BuiltElement } from "./helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "deidc-run-key-"));
@@ -53,6 +53,22 @@ describe("ruleNeedingRunKey", () => {
     writeFileSync(join(dir, "ids.csv"), "from,to\nA,B\n");
     const rule = ruleNeedingRunKey(compile(keepingUids("lookup", `${BOTH_REMOVED}\nStudyInstanceUID -> lookup("ids.csv", StudyInstanceUID) else uid`)));
     expect(rule).toMatchObject({ action: { kind: "lookup", otherwise: { kind: "code", code: "U" } } });
+  });
+});
+
+describe("ruleRemovingInstanceUid", () => {
+  it("finds an unconditional rule that removes or empties every SOP Instance UID, and refuses the keyless run", () => {
+    const removing = compile(keepingUids("no-instance", `${BOTH_REMOVED}\nSOPInstanceUID -> remove`));
+    expect(ruleNeedingRunKey(removing)).toBeNull();
+    expect(ruleRemovingInstanceUid(removing)).toMatchObject({ action: { kind: "code", code: "X" } });
+    expect(() => resolveKeys(removing, noKeyEnv)).toThrow(/no key: the rule at .*no-instance\.deid:\d+ \(X\) removes SOP Instance UID \(0008,0018\)/);
+    expect(ruleRemovingInstanceUid(compile(keepingUids("empty-instance", `${BOTH_REMOVED}\n(0008,0018) -> Z`)))).toMatchObject({ action: { code: "Z" } });
+  });
+
+  it("is null when the UID is kept, or when an earlier rule may keep it for some objects", () => {
+    expect(ruleRemovingInstanceUid(compile(keepingUids("kept-instance", BOTH_REMOVED)))).toBeNull();
+    expect(ruleRemovingInstanceUid(compile(keepingUids("sometimes", `${BOTH_REMOVED}\nSOPInstanceUID -> keep when Modality == "CT"\nSOPInstanceUID -> remove`)))).toBeNull();
+    expect(ruleRemovingInstanceUid(compile(keepingUids("nested-only", `${BOTH_REMOVED}\nReferencedImageSequence/SOPInstanceUID -> remove`)))).toBeNull();
   });
 });
 

@@ -74,6 +74,17 @@ describe("loadSecrets", () => {
     expect(loadSecrets(ir, { env: { [FALLBACK_KEY_ENV]: TEST_KEY } })).toEqual(new Map([[FALLBACK_KEY_NAME, bytes(TEST_KEY)]]));
   });
 
+  it("refuses without a key a profile that removes every SOP Instance UID, naming the rule", () => {
+    const ir = compiled(
+      put(
+        join(tempDir(), "no-instance.deid"),
+        'deid 1\nprofile site.noinstance "t" based on ps315.basic with ps315.retain-uids, ps315.retain-longitudinal-full-dates\nDigitalSignatureUID -> remove\nUID -> remove\nSOPInstanceUID -> remove\n',
+      ),
+    );
+    expect(setupError(() => loadSecrets(ir, { env: {} }))).toMatch(/no secret key: the rule at .*no-instance\.deid:5 \(X\) removes SOP Instance UID \(0008,0018\), and each output is then named by a UID derived from a key; set DEID_KEY or pass --key-file <file>, or keep or replace the UID/);
+    expect(loadSecrets(ir, { env: { [FALLBACK_KEY_ENV]: TEST_KEY } }).size).toBe(1);
+  });
+
   it("names the variable of a declared secret that is not set", () => {
     const ir = profileWith(tempDir(), "secret site from env SITE_KEY");
     expect(setupError(() => loadSecrets(ir, { env: { SITE_KEY: "" } }))).toMatch(/secret `site` declared at .*site\.deid:3 reads environment variable SITE_KEY, which is not set or empty; set it or pass --key-file/);

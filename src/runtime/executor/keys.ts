@@ -42,17 +42,57 @@ function singleTag(sel: IrSelector): number | null {
 function decidesEveryElement(rule: IrRule, tag: number): boolean {
   if (rule.when !== null) return false;
   const sel = rule.selector;
-  const matches = (m: IrElementMatch): boolean => {
-    if (m.kind === "tag") return parseInt(m.tag, 16) === tag;
-    if (m.kind === "mask") return ((tag & parseInt(m.mask, 16)) >>> 0) === parseInt(m.value, 16);
-    if (m.kind === "range") return tag >= parseInt(m.from, 16) && tag <= parseInt(m.to, 16);
-    return false;
-  };
+  const matches = matchesTag(tag);
   if (sel.kind === "all") return true;
   if (sel.kind === "keywords") return sel.matches.some(matches);
   if (sel.kind !== "path" || sel.anchored || sel.steps.length !== 1) return false;
   const step = sel.steps[0]!;
   return step.kind === "element" && step.item === null && matches(step.match);
+}
+
+function matchesTag(tag: number): (m: IrElementMatch) => boolean {
+  return (m) => {
+    if (m.kind === "tag") return parseInt(m.tag, 16) === tag;
+    if (m.kind === "mask") return ((tag & parseInt(m.mask, 16)) >>> 0) === parseInt(m.value, 16);
+    if (m.kind === "range") return tag >= parseInt(m.from, 16) && tag <= parseInt(m.to, 16);
+    return false;
+  };
+}
+
+/**
+ * Whether `rule` may decide the top-level element `tag` for some object: what it selects, ignoring
+ * its condition. `vr` and `any where` rules may (their VR or value decides); a path of several steps
+ * selects only inside sequences, and `private *` only private elements.
+ */
+function mayDecideTopLevel(rule: IrRule, tag: number): boolean {
+  const sel = rule.selector;
+  if (sel.kind === "privateAll") return false;
+  if (sel.kind === "keywords") return sel.matches.some(matchesTag(tag));
+  if (sel.kind === "path") {
+    const step = sel.steps[0]!;
+    return sel.steps.length === 1 && step.kind === "element" && step.item === null && matchesTag(tag)(step.match);
+  }
+  return true;
+}
+
+const TAG_SOP_INSTANCE_UID = 0x00080018;
+
+/** Codes that leave an object without a SOP Instance UID value (D and the U family give it one). */
+const EMPTYING_CODES: ReadonlySet<string> = new Set(["X", "Z", "X/Z"]);
+
+/**
+ * The rule that takes every object's SOP Instance UID away, or null. The output of an object without
+ * one is named by a keyed UID derived from its content, so without a key every object would fail:
+ * a run is refused instead. Only proved when the first rule that may decide the top-level SOP Instance
+ * UID decides it unconditionally and removes or empties it; otherwise objects that lose it fail one by one.
+ */
+export function ruleRemovingInstanceUid(ir: IrProgram): IrRule | null {
+  for (const rule of ir.rules) {
+    if (!mayDecideTopLevel(rule, TAG_SOP_INSTANCE_UID)) continue;
+    const removes = decidesEveryElement(rule, TAG_SOP_INSTANCE_UID) && rule.action.kind === "code" && EMPTYING_CODES.has(rule.action.code);
+    return removes ? rule : null;
+  }
+  return null;
 }
 
 /**
@@ -90,6 +130,12 @@ export function resolveKeys(ir: IrProgram, env: ExecutorEnvironment & { runKey?:
   if (runKey === null) {
     const rule = ruleNeedingRunKey(ir);
     if (rule) throw new MissingSecretError(`no key: ${keyedRuleText(rule)} derives values from a secret key (set DEID_KEY or pass --key-file)`);
+    const removing = ruleRemovingInstanceUid(ir);
+    if (removing) {
+      throw new MissingSecretError(
+        `no key: ${keyedRuleText(removing)} removes SOP Instance UID (0008,0018), and each output is then named by a UID derived from a secret key (set DEID_KEY or pass --key-file, or keep or replace the UID)`,
+      );
+    }
   }
   // An empty key is no key: anyone could recompute what an HMAC under it gives.
   const present = (name: string): Uint8Array | null => {

@@ -11,6 +11,7 @@ import { explainProgram } from "../../src/ir/explain";
 import { planModuleFunction } from "../../src/codegen/in-memory";
 import { instantiatePlanModule } from "../../src/codegen/instantiate";
 import { contentItemAction, contentItemPlanOf } from "../../src/runtime/executor/content-items";
+import { assertValidReportLine } from "../run/helpers";
 import { TEST_KEY, buildPart10, compile, CORPUS_DIR, executorFor, indexOfBytes, readWithDcmjs, walkBytes, warnIfNoCorpus, type BuiltElement } from "./helpers";
 import table from "../../stdlib/ps315/content-item-concepts.json";
 
@@ -71,6 +72,7 @@ function run(bytes: Uint8Array, options: string[], entry = "ps315.basic") {
   const value = (path: string) => elements.find((e) => e.path === path)?.text;
   const removed = result.record.touched.filter((t) => /\]$/.test(t.path)).map((t) => `${t.path} ${t.action}`);
   const contains = (s: string): boolean => indexOfBytes(output, new TextEncoder().encode(s)) >= 0;
+  assertValidReportLine({ ...result.record, output: "out.dcm" }, "the record");
   return { result, output, concepts, value, removed, contains };
 }
 

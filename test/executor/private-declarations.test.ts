@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DicomCursor, openCursor, readPart10, TokenKind } from "../../src/runtime/dicom";
 import { PrivateDeclarations } from "../../src/runtime/executor/private-declarations";
+import { assertValidReportLine } from "../run/helpers";
 import { buildDataset, buildPart10, compile, CORPUS_DIR, executorFor, HAVE_DCMDUMP, indexOfBytes, readWithDcmjs, walkBytes, warnIfNoCorpus, type BuiltElement } from "./helpers";
 
 const SC = "1.2.840.10008.5.1.4.1.1.7";
@@ -57,6 +58,8 @@ function run(bytes: Uint8Array, options: string[] = ["ps315.retain-safe-private"
   const privateTop = elements.filter((e) => (e.tag >>> 16) & 1 && !e.path.includes("/")).map((e) => e.path);
   const actions = new Map(result.record.touched.map((t) => [t.path, t.action]));
   const contains = (s: string): boolean => indexOfBytes(output, new TextEncoder().encode(s)) >= 0;
+  // what the report would say of it, paths inside kept private sequences included
+  assertValidReportLine({ ...result.record, output: "out.dcm" }, "the record");
   return { result, output, elements, privateTop, actions, contains };
 }
 

@@ -128,14 +128,19 @@ export function fakeExecutorFactory(seen?: { ir?: IrProgram; env?: ExecutorEnvir
 
 let validator: ((data: unknown) => boolean) & { errors?: unknown } | null = null;
 
+/** Throws unless `value` is a valid report line (src/run/report.schema.json): an executor's record is one. */
+export function assertValidReportLine(value: unknown, what = "report line"): void {
+  validator ??= new Ajv({ allErrors: true, strict: true }).compile(schema);
+  if (!validator(value)) throw new Error(`${what} does not match the schema: ${JSON.stringify(validator.errors)}\n${JSON.stringify(value)}`);
+}
+
 /** Validates every line of a report file against src/run/report.schema.json; returns the parsed lines. */
 export function readValidReport(path: string): unknown[] {
-  validator ??= new Ajv({ allErrors: true, strict: true }).compile(schema);
   const lines = readFileSync(path, "utf8").split("\n");
   if (lines.pop() !== "") throw new Error("report does not end with a newline");
   return lines.map((line, i) => {
     const value: unknown = JSON.parse(line);
-    if (!validator!(value)) throw new Error(`report line ${i + 1} does not match the schema: ${JSON.stringify(validator!.errors)}\n${line}`);
+    assertValidReportLine(value, `report line ${i + 1}`);
     return value;
   });
 }

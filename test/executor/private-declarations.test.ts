@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DicomCursor, openCursor, readPart10, TokenKind } from "../../src/runtime/dicom";
 import { PrivateDeclarations } from "../../src/runtime/executor/private-declarations";
 import { assertValidReportLine } from "../run/helpers";
-import { buildDataset, buildPart10, compile, CORPUS_DIR, executorFor, HAVE_DCMDUMP, indexOfBytes, readWithDcmjs, walkBytes, warnIfNoCorpus, type BuiltElement } from "./helpers";
+import { TS_IMPLICIT_LE, buildDataset, buildPart10, compile, CORPUS_DIR, executorFor, HAVE_DCMDUMP, indexOfBytes, readWithDcmjs, walkBytes, warnIfNoCorpus, type BuiltElement } from "./helpers";
 
 const SC = "1.2.840.10008.5.1.4.1.1.7";
 const text = (tag: number, vr: string, value: string): BuiltElement => ({ tag, vr, text: value });
@@ -99,6 +99,29 @@ describe("Private Data Element Characteristics Sequence under ps315.retain-safe-
     ]);
     for (const s of ["operator smith", "1.2.840.99.1.2.3", "room 12", "ward 7", "harmless protocol"]) expect(contains(s)).toBe(false);
     expect(result.record.warnings).toEqual([]);
+  });
+
+  it("in an implicit VR object (private values read as UN) replaces a UID under U, and removes a value that is not one", () => {
+    const elements = [
+      text(0x00080016, "UI", SC),
+      text(0x00080018, "UI", "1.2.3.32"),
+      sq(0x00080300, declaration(0x0029, "ACME MIXED BLOCK", "MIXED", [], [["U", 0x03, 0x04]])),
+      text(0x00290011, "LO", "ACME MIXED BLOCK"),
+      text(0x00291103, "UI", "1.2.840.99.1.2.3"),
+      text(0x00291104, "LO", "room 12"),
+    ];
+    const implicit = run(buildPart10(elements, TS_IMPLICIT_LE));
+    expect(walkBytes(buildPart10(elements, TS_IMPLICIT_LE)).elements.find((e) => e.tag === 0x00291103)?.vr).toBe("UN");
+    expect(implicit.actions.get('(0029,"ACME MIXED BLOCK",03)')).toBe("C/U");
+    expect(implicit.actions.get('(0029,"ACME MIXED BLOCK",04)')).toBe("C/X");
+    expect(implicit.contains("1.2.840.99.1.2.3")).toBe(false);
+    expect(implicit.contains("room 12")).toBe(false);
+    // the same replacement as in explicit VR, where the element is read as UI
+    const explicit = run(buildPart10(elements));
+    const uid = (r: ReturnType<typeof run>) => r.elements.find((e) => e.path === '(0029,"ACME MIXED BLOCK",03)');
+    expect(explicit.actions.get('(0029,"ACME MIXED BLOCK",03)')).toBe("C/U");
+    const written = uid(implicit)!;
+    expect(new TextDecoder().decode(walkBytes(implicit.output).file.dataset.subarray(written.start, written.end)).replace(/\0+$/, "")).toBe(uid(explicit)!.text);
   });
 
   it("believes an UNSAFE status over a Nonidentifying Private Elements list", () => {

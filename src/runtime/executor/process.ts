@@ -143,6 +143,16 @@ interface TopLevel {
 
 const TAG_PRIVATE_DATA_ELEMENT_CHARACTERISTICS = 0x00080300;
 
+/** One or more UIDs (`\`-separated): what a UN value must hold for U to replace it. */
+const UID_TEXT = /^[0-9]+(\.[0-9]+)*(\\[0-9]+(\.[0-9]+)*)*$/;
+
+/** UID text as a value: ASCII, padded to even length with NUL, as UI is (PS3.5 6.2). */
+function uidBytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length + (text.length & 1));
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
 function readTopLevel(cursor: DicomCursor, wanted: ReadonlySet<number>, readUltrasound: boolean, readIcon: boolean): TopLevel {
   const top: TopLevel = { values: new Map(), present: new Set(), existingCodes: [], existingMethods: [], overlayData: null, ultrasoundRegions: null, iconItems: null, privateDeclarations: null };
   while (cursor.next()) {
@@ -843,6 +853,20 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
         return true;
       case "U":
       case "X/Z/U*": {
+        if (vr === "UN" && isPrivateElement) {
+          // A private element of an implicit VR object reads as UN whatever it holds. U asks for a consistent
+          // replacement UID: a UID in the bytes gets one, written as the UID's text; anything else goes.
+          const text = cursor.readText();
+          if (!UID_TEXT.test(text)) return applyCode("X", tag, vr, creator, rule);
+          const replaced = replacementUids(runKeyFor(plan, "replacement UIDs (action U)"), text);
+          out.writeElement(tag, vr, uidBytes(replaced));
+          if (plan.crosswalk) {
+            const b = replaced.split("\\");
+            text.split("\\").forEach((o, i) => plan.crosswalk!.uid(o.trim(), b[i] ?? ""));
+          }
+          touch(tag, creator, "U", rule);
+          return true;
+        }
         if (vr !== "UI") return applyCode(code === "U" ? "D" : "Z", tag, vr, creator, rule);
         const original = cursor.readText();
         const replaced = original === "" ? "" : replacementUids(runKeyFor(plan, "replacement UIDs (action U)"), original);

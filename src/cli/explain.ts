@@ -64,7 +64,7 @@ export function renderExplainMarkdown(ir: IrProgram, rows: ExplainRow[], valueRu
       "",
     );
     out.push("| concept name | code | value type | action | decided by |", "|---|---|---|---|---|");
-    for (const c of contentItems) out.push(`| ${escapeCell(c.codeMeaning)} | (${escapeCell(c.codeValue)}, ${escapeCell(c.codingSchemeDesignator)}) | ${c.valueType} | ${c.code} | \`${c.unit}\` |`);
+    for (const c of contentItems) out.push(`| ${escapeCell(c.codeMeaning)} | (${escapeCell(c.codeValue)}, ${escapeCell(c.codingSchemeDesignator)}${c.codingSchemeVersion ? ` [${escapeCell(c.codingSchemeVersion)}]` : ""}) | ${c.valueType} | ${c.code} | \`${c.unit}\` |`);
   }
   if (ir.filters.length) {
     out.push("", "## Object filters", "", "In this order; the first whose condition holds decides.", "");

@@ -247,6 +247,8 @@ export interface ContentItemRow {
   meaning: string;
   codeValue: string;
   codingScheme: string;
+  /** the version the table writes in brackets after the designator ("NCDR [2.0b]"), PS3.16's way of naming one */
+  codingSchemeVersion: string | null;
   valueType: string;
   /** parallel to the table's `units` */
   actions: (ActionCode | null)[];
@@ -386,10 +388,13 @@ function readContentItems(doc: Document): AnnexE["contentItems"] {
   const rows = grid.rows.map((cells): ContentItemRow => {
     const where = `Table E.3.4-1 row "${cells[meaningColumn]}" (${cells[valueColumn]}, ${cells[schemeColumn]}, ${cells[typeColumn]})`;
     if (!cells[valueColumn] || !cells[schemeColumn]) throw new Error(`${where} has no code value or coding scheme`);
+    // "NCDR [2.0b]": objects carry the designator in (0008,0102) and the version in (0008,0103).
+    const versioned = cells[schemeColumn]!.match(/^(.*\S)\s*\[([^\]]+)\]$/);
     return {
       meaning: cells[meaningColumn]!,
       codeValue: cells[valueColumn]!,
-      codingScheme: cells[schemeColumn]!,
+      codingScheme: versioned ? versioned[1]! : cells[schemeColumn]!,
+      codingSchemeVersion: versioned ? versioned[2]! : null,
       valueType: cells[typeColumn]!.toUpperCase(),
       actions: unitColumns.map((u) => parseActionCode(cells[u.column]!, `${where}, column "${grid.headers[u.column]}"`)),
     };

@@ -113,10 +113,10 @@ function renderContentItems(table: NonNullable<AnnexE["contentItems"]>, provenan
     release: provenance.release,
     table: `Table E.3.4-1 "${table.caption}"`,
     about:
-      "One row per content item concept name and value type: its action in each unit's column (null: the cell is empty). With the Clean Structured Content Option, the executor applies the action of the last unit in force that has one to each content item it cleans: X removes the item, D and X/D give its values dummies, K keeps it, C cleans it.",
-    columns: ["codeMeaning", "codeValue", "codingSchemeDesignator", "valueType", ...table.units],
+      "One row per content item concept name and value type: its action in each unit's column (null: the cell is empty). A designator the table writes with a version in brackets (\"NCDR [2.0b]\") is split into designator and version; items are matched on code value, designator and value type. With the Clean Structured Content Option, the executor applies the action of the last unit in force that has one to each content item it cleans: X removes the item, D and X/D give its values dummies, K keeps it, C cleans it.",
+    columns: ["codeMeaning", "codeValue", "codingSchemeDesignator", "codingSchemeVersion", "valueType", ...table.units],
   };
-  const rows = table.rows.map((row) => JSON.stringify([row.meaning, row.codeValue, row.codingScheme, row.valueType, ...row.actions]));
+  const rows = table.rows.map((row) => JSON.stringify([row.meaning, row.codeValue, row.codingScheme, row.codingSchemeVersion, row.valueType, ...row.actions]));
   return `${JSON.stringify({ ...header, rows: [] }, null, 2).replace('"rows": []', `"rows": [\n    ${rows.join(",\n    ")}\n  ]`)}\n`;
 }
 

@@ -122,6 +122,9 @@ describe("Table E.3.4-1 under ps315.clean-structured-content", () => {
     // Finding is listed as TEXT (X/D); a coded Finding is not named, so it is cleaned like any item.
     expect(contentItemAction(plan, "121071", "DCM", "TEXT")).toBe("D");
     expect(contentItemAction(plan, "121071", "DCM", "CODE")).toBeNull();
+    // the table's "NCDR [2.0b]": designator NCDR (the version is in (0008,0103))
+    expect(contentItemAction(plan, "76", "NCDR", "PNAME")).toBe("D");
+    expect(contentItemAction(plan, "15", "NCDR", "DATETIME")).toBe("X");
     expect(contentItemPlanOf(compile("ps315.basic", []))).toBeNull();
     const uids = contentItemPlanOf(compile("ps315.basic", ["ps315.clean-structured-content", "ps315.retain-uids"]))!;
     expect(contentItemAction(uids, "121080", "DCM", "IMAGE")).toBe("K");

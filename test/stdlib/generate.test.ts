@@ -307,7 +307,8 @@ describe.skipIf(!haveSource)("stdlib generated from DICOM PS3.15 2026c", () => {
     const table = JSON.parse(files.get(CONTENT_ITEMS_PATH)!) as { generated: string; acknowledgement: string; release: string; columns: string[]; rows: (string | null)[][] };
     expect(table.generated).toContain(`DICOM PS3.15 2026c (part15-2026c.xml, SHA-256 ${sha256})`);
     expect(table.acknowledgement).toBe("DICOM PS3.15 2026c, © NEMA");
-    expect(table.columns.slice(4)).toEqual([
+    expect(table.columns.slice(0, 5)).toEqual(["codeMeaning", "codeValue", "codingSchemeDesignator", "codingSchemeVersion", "valueType"]);
+    expect(table.columns.slice(5)).toEqual([
       "ps315.basic",
       "ps315.retain-uids",
       "ps315.retain-device-identity",
@@ -318,10 +319,12 @@ describe.skipIf(!haveSource)("stdlib generated from DICOM PS3.15 2026c", () => {
       "ps315.clean-descriptors",
     ]);
     expect(table.rows.length).toBe(214);
-    expect(table.rows[0]).toEqual(["Accession Number", "121022", "DCM", "TEXT", "X", null, null, null, null, null, null, null]);
-    expect(table.rows.find((r) => r[0] === "Acquisition Date")).toEqual(["Acquisition Date", "126201", "DCM", "DATE", "X", null, null, null, null, "K", "C", null]);
+    expect(table.rows[0]).toEqual(["Accession Number", "121022", "DCM", null, "TEXT", "X", null, null, null, null, null, null, null]);
+    expect(table.rows.find((r) => r[0] === "Acquisition Date")).toEqual(["Acquisition Date", "126201", "DCM", null, "DATE", "X", null, null, null, null, "K", "C", null]);
+    // "NCDR [2.0b]" is a designator and its version, as objects carry them in (0008,0102) and (0008,0103)
+    expect(table.rows.find((r) => r[0] === "Catheterization Operator")?.slice(0, 5)).toEqual(["Catheterization Operator", "76", "NCDR", "2.0b", "PNAME"]);
     // every row has a Basic Profile action
-    expect(table.rows.filter((r) => r[4] === null)).toEqual([]);
+    expect(table.rows.filter((r) => r[5] === null)).toEqual([]);
   });
 
   it("is in canonical format (the formatter changes nothing)", () => {

@@ -18,7 +18,8 @@ export type ContentItemAction = "X" | "D" | "K" | "C";
 /** The unit whose C on content sequences the table refines. */
 export const CLEAN_STRUCTURED_CONTENT = "ps315.clean-structured-content";
 
-const FIRST_UNIT_COLUMN = 4;
+/** columns: meaning, code value, designator, version, value type, then one per unit */
+const FIRST_UNIT_COLUMN = 5;
 
 /**
  * Rows are matched on concept name and value type together: the table gives one concept different
@@ -45,6 +46,8 @@ export interface ResolvedContentItem {
   codeMeaning: string;
   codeValue: string;
   codingSchemeDesignator: string;
+  /** informative: items are matched without it (a code value is stable within its designator) */
+  codingSchemeVersion: string | null;
   valueType: string;
   /** the table's code, as written (X/D included) */
   code: string;
@@ -71,7 +74,7 @@ export function resolvedContentItems(ir: IrProgram): ResolvedContentItem[] | nul
     let decided: { code: string; unit: string } | null = null;
     for (const { unit, at } of order) if (row[at]) decided = { code: row[at]!, unit };
     if (decided === null) continue;
-    resolved.push({ codeMeaning: row[0]!, codeValue: row[1]!, codingSchemeDesignator: row[2]!, valueType: row[3]!, code: decided.code, action: asAction(decided.code), unit: decided.unit });
+    resolved.push({ codeMeaning: row[0]!, codeValue: row[1]!, codingSchemeDesignator: row[2]!, codingSchemeVersion: row[3] ?? null, valueType: row[4]!, code: decided.code, action: asAction(decided.code), unit: decided.unit });
   }
   return resolved;
 }

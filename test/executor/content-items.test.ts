@@ -106,6 +106,25 @@ describe("Table E.3.4-1 under ps315.clean-structured-content", () => {
     expect(modified.value("(0040,A730)[0]/(0040,A160)")).toContain("with her sister");
   });
 
+  it("takes an annotation's value type from its value when it has no Value Type (Waveform Annotation Sequence)", () => {
+    const annotation = (code: string, scheme: string, note: string): BuiltElement[] => [
+      sq(0x0040a043, [text(0x00080100, "SH", code), text(0x00080102, "SH", scheme), text(0x00080104, "LO", "note")]),
+      text(0x00700006, "ST", note),
+    ];
+    const input = buildPart10([
+      text(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.9.1.1"),
+      text(0x00080018, "UI", "1.2.3.41"),
+      text(0x00100010, "PN", "Doe^Jane"),
+      sq(0x0040b020, annotation("121106", "DCM", "paged Dr Who at home"), annotation("99N", "99LOCAL", "lead II artefact")),
+    ]);
+    const { removed, contains, output } = run(input, ["ps315.clean-structured-content"]);
+    expect(removed).toEqual(["(0040,B020)[0] X"]);
+    // the other annotation stays (its text is Unformatted Text Value's own D of Table E.1-1)
+    const left = walkBytes(output).elements.filter((e) => e.path.startsWith("(0040,B020)[") && e.tag === 0x00080100).map((e) => `${e.path} ${e.text}`);
+    expect(left).toEqual(["(0040,B020)[0]/(0040,A043)[0]/(0008,0100) 99N"]);
+    expect(contains("Dr Who")).toBe(false);
+  });
+
   it("is not applied without the option: ps315.basic gives every content item dummies and removes none", () => {
     const { removed, concepts } = run(sr(), []);
     expect(removed).toEqual([]);

@@ -264,6 +264,24 @@ class ItemScopes {
 
 const TAG_CONCEPT_NAME_CODE_SEQUENCE = 0x0040a043;
 const TAG_VALUE_TYPE = 0x0040a040;
+
+/**
+ * An item without a Value Type (0040,A040), as a Waveform Annotation Sequence item is (PS3.3
+ * C.10.10.1), has the value type of the value it holds: Unformatted Text Value, Concept Code
+ * Sequence or Numeric Value.
+ */
+const VALUE_TYPE_EVIDENCE: readonly [number, string][] = [
+  [0x00700006, "TEXT"],
+  [0x0040a168, "CODE"],
+  [0x0040a30a, "NUM"],
+];
+
+function valueTypeOf(values: Map<number, string | number | undefined>): string {
+  const declared = values.get(TAG_VALUE_TYPE);
+  if (typeof declared === "string" && declared !== "") return declared;
+  for (const [tag, valueType] of VALUE_TYPE_EVIDENCE) if (values.has(tag)) return valueType;
+  return "";
+}
 const TAG_LONG_CODE_VALUE = 0x00080119;
 const TAG_URN_CODE_VALUE = 0x00080120;
 /** Keys of an item's record (never tags) under which ItemScopes puts the item's concept name. */
@@ -598,7 +616,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   // Items are scanned ahead for what `item.X` reads, and for each content item's concept name and
   // Value Type when the Clean Structured Content Option decides items by concept (content-items.ts).
   const scannedTags: ReadonlySet<number> | null =
-    plan.contentItems === null ? plan.itemTags : new Set([...(plan.itemTags ?? []), TAG_VALUE_TYPE]);
+    plan.contentItems === null ? plan.itemTags : new Set([...(plan.itemTags ?? []), TAG_VALUE_TYPE, ...VALUE_TYPE_EVIDENCE.map(([tag]) => tag)]);
   const itemScopesOf = (look: DicomCursor): ItemScopes | null => (scannedTags === null ? null : new ItemScopes(look, scannedTags, plan.contentItems !== null));
   // Large top-level values that stay as they are (pixel data) are referenced, not copied (ByteSink.reference),
   // so the sink holds about the header: sized for that, it grows by doubling for a header that is larger.
@@ -621,7 +639,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   const contentItemActionOf = (values: Map<number, string | number | undefined>) => {
     const code = values.get(CONCEPT_CODE_VALUE);
     if (typeof code !== "string" || code === "") return null;
-    return contentItemAction(plan.contentItems!, code, asText(values.get(CONCEPT_SCHEME)), asText(values.get(TAG_VALUE_TYPE)));
+    return contentItemAction(plan.contentItems!, code, asText(values.get(CONCEPT_SCHEME)), valueTypeOf(values));
   };
   const modeRules: (PlannedRule | null)[] = [];
   const frames: PrivateFrame[] = [];

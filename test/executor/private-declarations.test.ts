@@ -105,10 +105,12 @@ describe("Private Data Element Characteristics Sequence under ps315.retain-safe-
     const elements = [
       text(0x00080016, "UI", SC),
       text(0x00080018, "UI", "1.2.3.32"),
-      sq(0x00080300, declaration(0x0029, "ACME MIXED BLOCK", "MIXED", [], [["U", 0x03, 0x04]])),
+      sq(0x00080300, declaration(0x0029, "ACME MIXED BLOCK", "MIXED", [], [["U", 0x03, 0x04, 0x05]])),
       text(0x00290011, "LO", "ACME MIXED BLOCK"),
       text(0x00291103, "UI", "1.2.840.99.1.2.3"),
       text(0x00291104, "LO", "room 12"),
+      // two UIDs, the first padded inside the value: each is replaced, as on the UI path
+      { tag: 0x00291105, vr: "UN", bytes: new TextEncoder().encode("1.2.840.99.5\u0000\\1.2.840.99.6 ") },
     ];
     const implicit = run(buildPart10(elements, TS_IMPLICIT_LE));
     expect(walkBytes(buildPart10(elements, TS_IMPLICIT_LE)).elements.find((e) => e.tag === 0x00291103)?.vr).toBe("UN");
@@ -116,6 +118,8 @@ describe("Private Data Element Characteristics Sequence under ps315.retain-safe-
     expect(implicit.actions.get('(0029,"ACME MIXED BLOCK",04)')).toBe("C/X");
     expect(implicit.contains("1.2.840.99.1.2.3")).toBe(false);
     expect(implicit.contains("room 12")).toBe(false);
+    expect(implicit.actions.get('(0029,"ACME MIXED BLOCK",05)')).toBe("C/U");
+    for (const uid of ["1.2.840.99.5", "1.2.840.99.6"]) expect(implicit.contains(uid)).toBe(false);
     // the same replacement as in explicit VR, where the element is read as UI
     const explicit = run(buildPart10(elements));
     const uid = (r: ReturnType<typeof run>) => r.elements.find((e) => e.path === '(0029,"ACME MIXED BLOCK",03)');

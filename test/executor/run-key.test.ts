@@ -63,12 +63,18 @@ describe("ruleRemovingInstanceUid", () => {
     expect(ruleRemovingInstanceUid(removing)).toMatchObject({ action: { kind: "code", code: "X" } });
     expect(() => resolveKeys(removing, noKeyEnv)).toThrow(/no key: the rule at .*no-instance\.deid:\d+ \(X\) removes SOP Instance UID \(0008,0018\)/);
     expect(ruleRemovingInstanceUid(compile(keepingUids("empty-instance", `${BOTH_REMOVED}\n(0008,0018) -> Z`)))).toMatchObject({ action: { code: "Z" } });
+    // an anchored path decides only the top level, which is the UID that names the output
+    expect(ruleRemovingInstanceUid(compile(keepingUids("anchored-instance", `${BOTH_REMOVED}\n/SOPInstanceUID -> remove`)))).toMatchObject({ action: { code: "X" } });
   });
 
   it("is null when the UID is kept, or when an earlier rule may keep it for some objects", () => {
     expect(ruleRemovingInstanceUid(compile(keepingUids("kept-instance", BOTH_REMOVED)))).toBeNull();
     expect(ruleRemovingInstanceUid(compile(keepingUids("sometimes", `${BOTH_REMOVED}\nSOPInstanceUID -> keep when Modality == "CT"\nSOPInstanceUID -> remove`)))).toBeNull();
     expect(ruleRemovingInstanceUid(compile(keepingUids("nested-only", `${BOTH_REMOVED}\nReferencedImageSequence/SOPInstanceUID -> remove`)))).toBeNull();
+    // `**` is zero levels or more: this keep decides the top-level UID first, and the run needs no key
+    const deep = compile(keepingUids("deep-keep", `${BOTH_REMOVED}\n**/SOPInstanceUID -> keep\nSOPInstanceUID -> remove`));
+    expect(ruleRemovingInstanceUid(deep)).toBeNull();
+    expect(() => resolveKeys(deep, noKeyEnv)).not.toThrow();
   });
 });
 

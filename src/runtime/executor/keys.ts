@@ -61,18 +61,29 @@ function matchesTag(tag: number): (m: IrElementMatch) => boolean {
 
 /**
  * Whether `rule` may decide the top-level element `tag` for some object: what it selects, ignoring
- * its condition. `vr` and `any where` rules may (their VR or value decides); a path of several steps
- * selects only inside sequences, and `private *` only private elements.
+ * its condition. `vr` and `any where` rules may (their VR or value decides); a path selects at the top
+ * level when every step before its last is `**` (zero levels or more); `private *` selects only
+ * private elements.
  */
 function mayDecideTopLevel(rule: IrRule, tag: number): boolean {
   const sel = rule.selector;
   if (sel.kind === "privateAll") return false;
   if (sel.kind === "keywords") return sel.matches.some(matchesTag(tag));
   if (sel.kind === "path") {
-    const step = sel.steps[0]!;
-    return sel.steps.length === 1 && step.kind === "element" && step.item === null && matchesTag(tag)(step.match);
+    const last = sel.steps[sel.steps.length - 1]!;
+    const leading = sel.steps.slice(0, -1);
+    return leading.every((s) => s.kind === "deep") && last.kind === "element" && last.item === null && matchesTag(tag)(last.match);
   }
   return true;
+}
+
+/** Whether `rule` decides the top-level element `tag` of every object: unconditional, and an anchored one-step path counts. */
+function decidesTopLevel(rule: IrRule, tag: number): boolean {
+  if (decidesEveryElement(rule, tag)) return true;
+  const sel = rule.selector;
+  if (rule.when !== null || sel.kind !== "path" || !sel.anchored || sel.steps.length !== 1) return false;
+  const step = sel.steps[0]!;
+  return step.kind === "element" && step.item === null && matchesTag(tag)(step.match);
 }
 
 const TAG_SOP_INSTANCE_UID = 0x00080018;
@@ -89,7 +100,7 @@ const EMPTYING_CODES: ReadonlySet<string> = new Set(["X", "Z", "X/Z"]);
 export function ruleRemovingInstanceUid(ir: IrProgram): IrRule | null {
   for (const rule of ir.rules) {
     if (!mayDecideTopLevel(rule, TAG_SOP_INSTANCE_UID)) continue;
-    const removes = decidesEveryElement(rule, TAG_SOP_INSTANCE_UID) && rule.action.kind === "code" && EMPTYING_CODES.has(rule.action.code);
+    const removes = decidesTopLevel(rule, TAG_SOP_INSTANCE_UID) && rule.action.kind === "code" && EMPTYING_CODES.has(rule.action.code);
     return removes ? rule : null;
   }
   return null;

@@ -874,7 +874,8 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
         if (vr === "UN" && isPrivateElement) {
           // A private element of an implicit VR object reads as UN whatever it holds. U asks for a consistent
           // replacement UID: a UID in the bytes gets one, written as the UID's text; anything else goes.
-          const text = cursor.readText();
+          // each value without its padding, as the UI path reads them
+          const text = cursor.readText().split("\\").map((v) => v.replace(/[\0 ]+$/, "").trim()).join("\\");
           if (!UID_TEXT.test(text)) return applyCode("X", tag, vr, creator, rule);
           const replaced = replacementUids(runKeyFor(plan, "replacement UIDs (action U)"), text);
           out.writeElement(tag, vr, uidBytes(replaced));

@@ -123,6 +123,13 @@ describe("Table E.3.4-1 under ps315.clean-structured-content", () => {
     const left = walkBytes(output).elements.filter((e) => e.path.startsWith("(0040,B020)[") && e.tag === 0x00080100).map((e) => `${e.path} ${e.text}`);
     expect(left).toEqual(["(0040,B020)[0]/(0040,A043)[0]/(0008,0100) 99N"]);
     expect(contains("Dr Who")).toBe(false);
+    // an Acquisition Context item that omits its Value Type: its Text Value says TEXT
+    const context = buildPart10([
+      text(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.2"),
+      text(0x00080018, "UI", "1.2.3.42"),
+      sq(0x00400555, [sq(0x0040a043, [text(0x00080100, "SH", "121106"), text(0x00080102, "SH", "DCM"), text(0x00080104, "LO", "Comment")]), text(0x0040a160, "UT", "ward 9 bed 3")]),
+    ]);
+    expect(run(context, ["ps315.clean-structured-content"]).removed).toEqual(["(0040,0555)[0] X"]);
   });
 
   it("is not applied without the option: ps315.basic gives every content item dummies and removes none", () => {

@@ -267,13 +267,19 @@ const TAG_VALUE_TYPE = 0x0040a040;
 
 /**
  * An item without a Value Type (0040,A040), as a Waveform Annotation Sequence item is (PS3.3
- * C.10.10.1), has the value type of the value it holds: Unformatted Text Value, Concept Code
- * Sequence or Numeric Value.
+ * C.10.10.1), or one that omits it, has the value type of the value it holds (PS3.3 C.17.3.2.1).
  */
 const VALUE_TYPE_EVIDENCE: readonly [number, string][] = [
-  [0x00700006, "TEXT"],
-  [0x0040a168, "CODE"],
-  [0x0040a30a, "NUM"],
+  [0x00700006, "TEXT"], // Unformatted Text Value
+  [0x0040a160, "TEXT"], // Text Value
+  [0x0040a121, "DATE"],
+  [0x0040a122, "TIME"],
+  [0x0040a120, "DATETIME"],
+  [0x0040a123, "PNAME"],
+  [0x0040a124, "UIDREF"],
+  [0x0040a168, "CODE"], // Concept Code Sequence
+  [0x0040a30a, "NUM"], // Numeric Value
+  [0x0040a300, "NUM"], // Measured Value Sequence
 ];
 
 function valueTypeOf(values: Map<number, string | number | undefined>): string {

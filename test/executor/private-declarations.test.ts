@@ -170,11 +170,16 @@ describe("Private Data Element Characteristics Sequence under ps315.retain-safe-
     const input = buildPart10([
       text(0x00080016, "UI", SC),
       text(0x00080018, "UI", "1.2.3.31"),
-      sq(0x00080300, declaration(0x0029, "ACME SAFE BLOCK", "SAFE")),
+      sq(0x00080300, declaration(0x0029, "ACME SAFE BLOCK", "SAFE"), declaration(0x0029, "ACME MIXED BLOCK", "MIXED", [], [["U", 0x01]])),
       text(0x00290010, "LO", "ACME SAFE BLOCK"),
+      text(0x00290011, "LO", "ACME MIXED BLOCK"),
       sq(0x00291001, [text(0x00100010, "PN", "Hidden^Name"), text(0x00180050, "DS", "2.5")]),
+      sq(0x00291101, [text(0x00180050, "DS", "3.5")]),
     ]);
     const { elements, actions, contains } = run(input);
+    // U has no meaning for a sequence: removed, and recorded as the declaration's doing
+    expect(actions.get('(0029,"ACME MIXED BLOCK",01)')).toBe("C/X");
+    expect(elements.some((e) => e.path.startsWith('(0029,"ACME MIXED BLOCK"'))).toBe(false);
     expect(actions.get('(0029,"ACME SAFE BLOCK",01)')).toBe("C/K");
     expect(elements.find((e) => e.path === '(0029,"ACME SAFE BLOCK",01)')?.kind).toBe(TokenKind.Sequence);
     expect(elements.find((e) => e.path === '(0029,"ACME SAFE BLOCK",01)[0]/(0018,0050)')?.text).toBe("2.5");

@@ -1020,12 +1020,16 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     // kept, its items walked and each element judged on its own; emptied; or walked with dummies.
     if (code === "C" && isPrivate) {
       const declared = creator === undefined ? null : declaredPrivateAction(tag, creator);
-      if (declared !== null && declared !== "X" && declared !== "U") {
-        const declaredCode: IrActionCode = declared;
-        return asDeclared(() => openSequence(tag, vr, creator, isPrivate, { ...rule!, action: { ...rule!.action, ir: { kind: "code", code: declaredCode } } }, frame), tag, creator!, rule);
-      }
-      code = "X";
+      if (declared === null || creator === undefined) return openSequenceAs("X", tag, vr, creator, rule, frame);
+      // U has no meaning for a sequence: removed, as X
+      const declaredCode: IrActionCode = declared === "U" ? "X" : declared;
+      return asDeclared(() => openSequenceAs(declaredCode, tag, vr, creator, rule, frame), tag, creator, rule);
     }
+    return openSequenceAs(code, tag, vr, creator, rule, frame);
+  };
+
+  /** openSequence once the code is known (X/Z and C resolved). */
+  const openSequenceAs = (code: IrActionCode, tag: number, vr: "SQ" | "UN", creator: string | undefined, rule: PlannedRule | null, frame: PrivateFrame | undefined): boolean => {
     if (code === "X") {
       touch(tag, creator, "X", rule);
       return false;

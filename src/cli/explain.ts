@@ -31,6 +31,34 @@ export interface ExplainJson {
   valueRules: ExplainValueRule[];
   /** with ps315.clean-structured-content: Table E.3.4-1's rows as they apply to this profile (docs/executor.md) */
   contentItems?: ResolvedContentItem[];
+  /** with ps315.clean-pixel-data or ps315.clean-recognizable-visual-features: what each output says, and which objects are quarantined instead */
+  optionMarkers?: OptionMarker[];
+}
+
+/** An attribute an option sets to NO in every output (docs/executor.md, "Options that promise NO"). */
+export interface OptionMarker {
+  tag: string;
+  keyword: string;
+  value: "NO";
+  /** the unit that carries the option's code */
+  unit: string;
+  /** the objects quarantined instead of written */
+  quarantined: string;
+}
+
+/** The attributes the profile's options promise NO in (PS3.15 E.3.1, E.3.2). */
+export function optionMarkersOf(ir: IrProgram): OptionMarker[] {
+  const unitWith = (code: string) => ir.profile.layers.find((l) => l.code !== null && l.code.value === code && (l.code.scheme === "DCM" || l.code.scheme === ""))?.name;
+  const markers: OptionMarker[] = [];
+  const pixelData = unitWith("113101");
+  if (pixelData) {
+    markers.push({ tag: "(0028,0301)", keyword: "BurnedInAnnotation", value: "NO", unit: pixelData, quarantined: "objects that say YES unless a `pixels complete` block applies to them or their Pixel Data is removed" });
+  }
+  const visualFeatures = unitWith("113102");
+  if (visualFeatures) {
+    markers.push({ tag: "(0028,0302)", keyword: "RecognizableVisualFeatures", value: "NO", unit: visualFeatures, quarantined: "objects that say YES unless a `pixels` block fills some of their pixels or their Pixel Data is removed (deidc does not find faces)" });
+  }
+  return markers;
 }
 
 export function renderExplainMarkdown(ir: IrProgram, rows: ExplainRow[], valueRules: ExplainValueRule[] = explainValueRules(ir)): string {
@@ -65,6 +93,12 @@ export function renderExplainMarkdown(ir: IrProgram, rows: ExplainRow[], valueRu
     );
     out.push("| concept name | code | value type | action | decided by |", "|---|---|---|---|---|");
     for (const c of contentItems) out.push(`| ${escapeCell(c.codeMeaning)} | (${escapeCell(c.codeValue)}, ${escapeCell(c.codingSchemeDesignator)}${c.codingSchemeVersion ? ` [${escapeCell(c.codingSchemeVersion)}]` : ""}) | ${c.valueType} | ${c.code} | \`${c.unit}\` |`);
+  }
+  const markers = optionMarkersOf(ir);
+  if (markers.length) {
+    out.push("", "## Attributes the options set to NO", "");
+    out.push("Added to every image, replaced wherever present, whatever a rule says; deidc reads neither text nor faces in pixels, so the option is the profile's statement for objects that say nothing.", "");
+    for (const m of markers) out.push(`- ${m.tag} ${m.keyword} = ${m.value} (\`${m.unit}\`); quarantined instead: ${escapeCell(m.quarantined)}`);
   }
   if (ir.filters.length) {
     out.push("", "## Object filters", "", "In this order; the first whose condition holds decides.", "");
@@ -102,7 +136,8 @@ export function explainCommand(entry: string | undefined, opts: ExplainOptions):
   const rows = explainProgram(result.ir);
   const valueRules = explainValueRules(result.ir);
   const contentItems = resolvedContentItems(result.ir);
-  const json: ExplainJson = { profile: result.ir.profile.name, attributes: rows, valueRules, ...(contentItems ? { contentItems } : {}) };
+  const optionMarkers = optionMarkersOf(result.ir);
+  const json: ExplainJson = { profile: result.ir.profile.name, attributes: rows, valueRules, ...(contentItems ? { contentItems } : {}), ...(optionMarkers.length ? { optionMarkers } : {}) };
   process.stdout.write(opts.format === "json" ? JSON.stringify(json, null, 2) + "\n" : renderExplainMarkdown(result.ir, rows, valueRules));
   return EXIT_OK;
 }

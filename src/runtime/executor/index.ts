@@ -6,7 +6,7 @@
 import { planPixelRules, type PixelRulePlan } from "../pixels";
 import type { IrFilter, IrProgram, IrSource } from "../../ir/types";
 import { compileExpr, type Compiled, type Value } from "./expr";
-import { createdTagsOf, itemTagsOf, methodDescriptionOf, wantedTagsOf } from "./setup";
+import { createdTagsOf, imageOptionsOf, itemTagsOf, methodDescriptionOf, wantedTagsOf, type ImageOptions } from "./setup";
 import { RulePlan } from "./plan";
 import { contentItemPlanOf, type ContentItemPlan } from "./content-items";
 import { MissingSecretError, resolveKeys } from "./keys";
@@ -30,6 +30,8 @@ export interface ExecutionPlan {
   itemTags: ReadonlySet<number> | null;
   /** Table E.3.4-1 resolved for the profile when it switches the Clean Structured Content Option on (content-items.ts), else null */
   contentItems: ContentItemPlan | null;
+  /** the Clean Pixel Data and Clean Recognizable Visual Features Options, where switched on: what each output must say NO in */
+  imageOptions: ImageOptions;
   /** top-level attributes `create` rules may add when an object lacks them, in tag order (createdTagsOf) */
   createTags: readonly number[];
   /** the profile's `pixels` blocks, planned (conditions compiled) */
@@ -73,6 +75,7 @@ export function createExecutor(ir: IrProgram, env: ExecutorEnvironment & { runKe
     wantedTags: wanted,
     itemTags: itemTagsOf(ir),
     contentItems: contentItemPlanOf(ir),
+    imageOptions: imageOptionsOf(ir),
     createTags: createdTagsOf(ir),
     pixels,
     tables: env.tables,

@@ -63,7 +63,10 @@ const TAG_PIXEL_DATA = 0x7fe00010;
 const TAG_EXTENDED_OFFSET_TABLE = 0x7fe00001;
 const TAG_EXTENDED_OFFSET_TABLE_LENGTHS = 0x7fe00002;
 const CLEAN_PIXEL_DATA_CODE = { value: "113101", scheme: "DCM", meaning: "Clean Pixel Data Option" };
-const TAG_BURNED_IN_ANNOTATION = 0x00280301;
+export const TAG_BURNED_IN_ANNOTATION = 0x00280301;
+export const TAG_RECOGNIZABLE_VISUAL_FEATURES = 0x00280302;
+const TAG_FLOAT_PIXEL_DATA = 0x7fe00008;
+const TAG_DOUBLE_FLOAT_PIXEL_DATA = 0x7fe00009;
 const TAG_ULTRASOUND_REGIONS = 0x00186011;
 const TAG_REGION_MIN_X0 = 0x00186018;
 const TAG_REGION_MIN_Y0 = 0x0018601a;
@@ -436,11 +439,14 @@ function runKeyFor(plan: ExecutionPlan, what: string): Uint8Array {
   throw new MissingKeyError(`${what} needs a secret key, and this run was given none: set DEID_KEY or pass --key-file`);
 }
 
-/** `lookup(...) else quarantine` missed: the object waits for a person. The message never holds the key. */
-class LookupMissError extends Error {
+/**
+ * The object waits for a person, and nothing of it is written: a `lookup(...) else quarantine`
+ * missed, or an option's promise cannot be kept for it. The message never holds the key or a value.
+ */
+class QuarantineError extends Error {
   constructor(
     message: string,
-    readonly rule: PlannedRule | null,
+    readonly source: IrSource | null,
   ) {
     super(message);
   }
@@ -483,11 +489,11 @@ export function processObjectParts(plan: ExecutionPlan, bytes: Uint8Array, input
       record.reason = `a replacement value cannot be written in the object's character set: ${e.message}`;
     } else if (e instanceof UnwritableObjectError || e instanceof MissingKeyError) {
       record.reason = e.message;
-    } else if (e instanceof LookupMissError) {
+    } else if (e instanceof QuarantineError) {
       record.outcome = "quarantined";
       record.reason = e.message;
-      if (e.rule) record.rule = e.rule.source;
-      // What was done before the miss was never written: the record lists nothing as changed.
+      if (e.source) record.rule = e.source;
+      // What was done before was never written: the record lists nothing as changed.
       record.touched = [];
       return { record, parts: null };
     } else if (e instanceof PixelError && e.kind !== "malformed") {
@@ -517,6 +523,52 @@ function elementValueText(cursor: DicomCursor): string {
   let text = "";
   for (let i = 0; i < count; i++) text += (i > 0 ? "\\" : "") + String(cursor.readNumber(i));
   return text;
+}
+
+/**
+ * PS3.15 E.3.1 and E.3.2: with the Clean Pixel Data Option, Burned In Annotation (0028,0301) "shall
+ * be added to the Data Set with a Value of NO"; with the Clean Recognizable Visual Features Option,
+ * Recognizable Visual Features (0028,0302) likewise. deidc finds neither text nor faces in pixels:
+ * switching an option on is the curator's statement for the objects that say nothing, and an object
+ * that says YES leaves only when the profile did something about it (a `pixels complete` block for
+ * burned-in text; some `pixels` block filling pixels for visual features; or its Pixel Data removed).
+ * Otherwise it is quarantined: NO over an untouched YES would be a false statement in the output.
+ * The attribute is added to objects with pixel data and replaced where present (an encapsulated
+ * document has Burned In Annotation without pixel data); an SR does not get image attributes.
+ */
+function promiseImageOptions(
+  plan: ExecutionPlan,
+  top: TopLevel,
+  completeBlockApplies: boolean,
+  pixelsFilled: boolean,
+  pixelDataRule: () => PlannedRule | null,
+  addMarker: (tag: number, value: string, source: IrSource) => void,
+): void {
+  const { pixelData, visualFeatures } = plan.imageOptions;
+  if (pixelData === null && visualFeatures === null) return;
+  const hasImage = top.present.has(TAG_PIXEL_DATA) || top.present.has(TAG_FLOAT_PIXEL_DATA) || top.present.has(TAG_DOUBLE_FLOAT_PIXEL_DATA);
+  // Pixel Data the profile removes or replaces with a dummy takes whatever was in it along.
+  const a = top.present.has(TAG_PIXEL_DATA) ? pixelDataRule()?.action.ir : undefined;
+  const pixelDataGone = a !== undefined && a.kind === "code" && /^[XZD]/.test(a.code);
+  const saysYes = (tag: number): boolean => asText(top.values.get(tag)).trim().toUpperCase() === "YES";
+  if (pixelData !== null && !completeBlockApplies) {
+    if (saysYes(TAG_BURNED_IN_ANNOTATION) && !pixelDataGone) {
+      throw new QuarantineError(
+        "Burned In Annotation (0028,0301) is YES and no `pixels complete` block applies to this object, so the Clean Pixel Data Option cannot say NO: add a `pixels complete` block for this layout, or a filter that rejects or quarantines such objects",
+        pixelData,
+      );
+    }
+    if (hasImage || top.present.has(TAG_BURNED_IN_ANNOTATION)) addMarker(TAG_BURNED_IN_ANNOTATION, "NO", pixelData);
+  }
+  if (visualFeatures !== null) {
+    if (saysYes(TAG_RECOGNIZABLE_VISUAL_FEATURES) && !pixelsFilled && !pixelDataGone) {
+      throw new QuarantineError(
+        "Recognizable Visual Features (0028,0302) is YES and no `pixels` block changes this object's pixels, so the Clean Recognizable Visual Features Option cannot say NO: deidc does not find faces; add a `pixels` block that removes or covers them, or a filter that rejects or quarantines such objects",
+        visualFeatures,
+      );
+    }
+    if (hasImage || top.present.has(TAG_RECOGNIZABLE_VISUAL_FEATURES)) addMarker(TAG_RECOGNIZABLE_VISUAL_FEATURES, "NO", visualFeatures);
+  }
 }
 
 function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): ObjectParts {
@@ -736,6 +788,17 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     });
   }
   if (plan.createTags.length > 0) markers.sort((x, y) => x.tag - y.tag);
+  /**
+   * Adds a CS value the executor sets for a `pixels complete` block or an option, in tag order,
+   * replacing the input's element and any `create` rule's: the first such marker of a tag stays.
+   */
+  const addMarker = (tag: number, value: string, source: IrSource): void => {
+    const same = markers.findIndex((m) => m.tag === tag);
+    if (same >= 0 && markers[same]!.action === "set") return;
+    if (same >= 0) markers.splice(same, 1);
+    const at = markers.findIndex((m) => m.tag > tag);
+    markers.splice(at < 0 ? markers.length : at, 0, { tag, write: () => out.writeText(tag, "CS", value), action: "set", source });
+  };
 
   let nextMarker = 0;
   const flushMarkers = (beforeTag: number): void => {
@@ -987,7 +1050,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
         if (hit === undefined) {
           if (a.otherwise.kind === "quarantine") {
             const attribute = ancestors.length === 0 && creator === undefined ? (lookupTag(tag)?.keyword ?? pathOf(tag, creator)) : pathOf(tag, creator);
-            throw new LookupMissError(`no entry in ${a.table} for ${attribute}`, rule);
+            throw new QuarantineError(`no entry in ${a.table} for ${attribute}`, rule?.source ?? null);
           }
           const before = record.touched.length;
           const kept = applyAction(pa.otherwise!, tag, vr, creator, rule);
@@ -1116,29 +1179,26 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     if (a && (a.kind !== "code" || a.code === "X" || a.code === "Z" || a.code === "X/Z")) return null;
     return top.iconItems.map((item) => blankIcon(imageGeometry(), planned, item, file.transferSyntaxUid));
   };
+  /** the `pixels complete` block that applies to this object, when its Pixel Data is kept */
+  let completeBlock: IrPixelRule | null = null;
+  /** whether some `pixels` block fills some pixel of this object */
+  let pixelsFilled = false;
   if (pixelRules.length > 0 && top.present.has(TAG_PIXEL_DATA)) {
     const pixelRule = decide(TAG_PIXEL_DATA, "OW", undefined, false);
     const pixelDataKept = pixelRule === null || (pixelRule.action.ir.kind === "code" && pixelRule.action.ir.code === "K");
     if (pixelDataKept) {
       // Clean Pixel Data (113101): some rectangle is filled in some frame of this object.
       const planned = planRegions(imageGeometry(), pixelRules, objectRegions);
-      const cleans = planned.some((r) => r.frames.length > 0);
+      pixelsFilled = planned.some((r) => r.frames.length > 0);
       // The icon is a thumbnail of this image: met before Pixel Data in the walk, so blanked now.
-      if (cleans) iconOutcomes = planIcons(planned);
-      if (cleans && !codes.some((c) => c.value === CLEAN_PIXEL_DATA_CODE.value)) codes.push(CLEAN_PIXEL_DATA_CODE);
+      if (pixelsFilled) iconOutcomes = planIcons(planned);
+      if (pixelsFilled && !codes.some((c) => c.value === CLEAN_PIXEL_DATA_CODE.value)) codes.push(CLEAN_PIXEL_DATA_CODE);
       // `pixels complete`: the author states the block removes every burned-in text of this layout.
-      const complete = pixelRules.find((r) => r.complete === true);
-      if (complete) {
-        const at = markers.findIndex((m) => m.tag > TAG_BURNED_IN_ANNOTATION);
-        markers.splice(at < 0 ? markers.length : at, 0, {
-          tag: TAG_BURNED_IN_ANNOTATION,
-          write: () => out.writeText(TAG_BURNED_IN_ANNOTATION, "CS", "NO"),
-          action: "set",
-          source: complete.source,
-        });
-      }
+      completeBlock = pixelRules.find((r) => r.complete === true) ?? null;
+      if (completeBlock) addMarker(TAG_BURNED_IN_ANNOTATION, "NO", completeBlock.source);
     }
   }
+  promiseImageOptions(plan, top, completeBlock !== null, pixelsFilled, () => decide(TAG_PIXEL_DATA, "OW", undefined, false), addMarker);
 
   /** Writes the top-level Pixel Data through the pixel layer; false when it leaves it unchanged. */
   const writePixelData = (c: DicomCursor): boolean => {

@@ -3,10 +3,10 @@
 // a generated processor reads the same attributes and writes the same
 // markers as `deidc run`.
 
-import type { IrAction, IrProgram } from "../../ir/types";
+import type { IrAction, IrProgram, IrSource } from "../../ir/types";
 import { planPixelRules } from "../pixels";
 import { collectAttributeTags } from "./expr";
-import { IDENTIFYING_TAGS } from "./process";
+import { IDENTIFYING_TAGS, TAG_BURNED_IN_ANNOTATION, TAG_RECOGNIZABLE_VISUAL_FEATURES } from "./process";
 
 function collectActionTags(a: IrAction, out: Set<number>, itemScoped = false): void {
   if (a.kind === "set") collectAttributeTags(a.value, out, itemScoped);
@@ -31,6 +31,9 @@ export function wantedTagsOf(ir: IrProgram): Set<number> {
   // `item.X` in a rule on a top-level element reads the top level.
   for (const t of itemTagsOf(ir) ?? []) wanted.add(t);
   for (const t of planPixelRules(ir.pixels).attributeTags) wanted.add(t);
+  const promises = imageOptionsOf(ir);
+  if (promises.pixelData) wanted.add(TAG_BURNED_IN_ANNOTATION);
+  if (promises.visualFeatures) wanted.add(TAG_RECOGNIZABLE_VISUAL_FEATURES);
   // Overlays stored in unused high bits of the pixel data (retired, still in old files): their
   // Overlay Bits Allocated and Bit Position tell which bits to clear when overlays are removed.
   for (let group = 0x6000; group <= 0x601e; group += 2) {
@@ -38,6 +41,23 @@ export function wantedTagsOf(ir: IrProgram): Set<number> {
     wanted.add(((group << 16) | 0x0102) >>> 0);
   }
   return wanted;
+}
+
+/**
+ * The options whose every output must say NO in an attribute of their own: the Clean Pixel Data
+ * Option (113101) in Burned In Annotation (0028,0301), PS3.15 E.3.1, and the Clean Recognizable
+ * Visual Features Option (113102) in Recognizable Visual Features (0028,0302), E.3.2. Each is the
+ * source of the unit that carries the code (the stdlib option, or a site unit with the same code),
+ * or null when the profile does not switch the option on.
+ */
+export interface ImageOptions {
+  pixelData: IrSource | null;
+  visualFeatures: IrSource | null;
+}
+
+export function imageOptionsOf(ir: IrProgram): ImageOptions {
+  const sourceOf = (value: string): IrSource | null => ir.profile.layers.find((l) => l.code !== null && l.code.value === value && (l.code.scheme === "DCM" || l.code.scheme === ""))?.source ?? null;
+  return { pixelData: sourceOf("113101"), visualFeatures: sourceOf("113102") };
 }
 
 /**

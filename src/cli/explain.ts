@@ -6,6 +6,7 @@ import { compileProfile } from "../compile";
 import { describeExpr, describeFilterOutcome, describePixelRule, describeRegion, explainProgram, explainValueRules, type ExplainRow, type ExplainValueRule } from "../ir/explain";
 import type { IrProgram } from "../ir/types";
 import { resolvedContentItems, type ResolvedContentItem } from "../runtime/executor/content-items";
+import { imageOptionsOf } from "../runtime/executor/setup";
 import { findStdlib } from "../program/stdlib-index";
 import type { SourceText } from "../syntax/source";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit";
@@ -31,32 +32,30 @@ export interface ExplainJson {
   valueRules: ExplainValueRule[];
   /** with ps315.clean-structured-content: Table E.3.4-1's rows as they apply to this profile (docs/executor.md) */
   contentItems?: ResolvedContentItem[];
-  /** with ps315.clean-pixel-data or ps315.clean-recognizable-visual-features: what each output says, and which objects are quarantined instead */
+  /** with ps315.clean-pixel-data or ps315.clean-recognizable-visual-features: the attributes that must be NO, and which objects are quarantined */
   optionMarkers?: OptionMarker[];
 }
 
-/** An attribute an option sets to NO in every output (docs/executor.md, "Options that promise NO"). */
+/** An attribute an option needs NO in, in every image it writes (docs/executor.md, "Options that need NO"). */
 export interface OptionMarker {
   tag: string;
   keyword: string;
   value: "NO";
   /** the unit that carries the option's code */
   unit: string;
-  /** the objects quarantined instead of written */
+  /** the objects quarantined */
   quarantined: string;
 }
 
-/** The attributes the profile's options promise NO in (PS3.15 E.3.1, E.3.2). */
+/** The attributes the profile's options need NO in (PS3.15 E.3.1, E.3.2). */
 export function optionMarkersOf(ir: IrProgram): OptionMarker[] {
-  const unitWith = (code: string) => ir.profile.layers.find((l) => l.code !== null && l.code.value === code && (l.code.scheme === "DCM" || l.code.scheme === ""))?.name;
+  const { pixelData, visualFeatures } = imageOptionsOf(ir);
   const markers: OptionMarker[] = [];
-  const pixelData = unitWith("113101");
   if (pixelData) {
-    markers.push({ tag: "(0028,0301)", keyword: "BurnedInAnnotation", value: "NO", unit: pixelData, quarantined: "objects that say YES unless a `pixels complete` block applies to them or their Pixel Data is removed" });
+    markers.push({ tag: "(0028,0301)", keyword: "BurnedInAnnotation", value: "NO", unit: pixelData.name, quarantined: "images whose value in the output would not be NO (absent, empty, YES), unless a `pixels complete` block applies to them" });
   }
-  const visualFeatures = unitWith("113102");
   if (visualFeatures) {
-    markers.push({ tag: "(0028,0302)", keyword: "RecognizableVisualFeatures", value: "NO", unit: visualFeatures, quarantined: "objects that say YES unless a `pixels` block fills some of their pixels or their Pixel Data is removed (deidc does not find faces)" });
+    markers.push({ tag: "(0028,0302)", keyword: "RecognizableVisualFeatures", value: "NO", unit: visualFeatures.name, quarantined: "images whose value in the output would not be NO (absent, empty, YES): deidc does not find faces" });
   }
   return markers;
 }
@@ -96,9 +95,9 @@ export function renderExplainMarkdown(ir: IrProgram, rows: ExplainRow[], valueRu
   }
   const markers = optionMarkersOf(ir);
   if (markers.length) {
-    out.push("", "## Attributes the options set to NO", "");
-    out.push("Added to every image, replaced wherever present, whatever a rule says; deidc reads neither text nor faces in pixels, so the option is the profile's statement for objects that say nothing.", "");
-    for (const m of markers) out.push(`- ${m.tag} ${m.keyword} = ${m.value} (\`${m.unit}\`); quarantined instead: ${escapeCell(m.quarantined)}`);
+    out.push("", "## Attributes the options need NO in", "");
+    out.push("deidc reads neither text nor faces in pixels, so it never writes this NO on its own: the input says it, a rule of the profile sets or creates it, or (Burned In Annotation) a `pixels complete` block applies.", "");
+    for (const m of markers) out.push(`- ${m.tag} ${m.keyword} = ${m.value} (\`${m.unit}\`); quarantined: ${escapeCell(m.quarantined)}`);
   }
   if (ir.filters.length) {
     out.push("", "## Object filters", "", "In this order; the first whose condition holds decides.", "");

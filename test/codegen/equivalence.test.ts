@@ -34,8 +34,11 @@ describe.skipIf(files.length === 0)("generated plan = createExecutor", () => {
       expectSameResult(generated.process(f.bytes, f.name), expected, `${entry} on ${f.name}`);
       if (expected.record.outcome === "written") written++;
     }
-    // The comparison means something only if objects get through.
-    expect(written).toBeGreaterThan(files.length / 2);
+    // The comparison means something only if objects get through. The ultrasound profile switches on the Clean
+    // Pixel Data Option, which quarantines before the walk every image whose Burned In Annotation would not be NO
+    // (most of the non-ultrasound selection): half of the selection gets through it.
+    if (entry.endsWith("ultrasound-banners.deid")) expect(written).toBeGreaterThanOrEqual(files.length / 2);
+    else expect(written).toBeGreaterThan(files.length / 2);
   });
 
   it("random profiles (property test)", async () => {

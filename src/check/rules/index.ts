@@ -23,6 +23,7 @@ import { FormatPlaceholderRule } from "./FormatPlaceholderRule";
 import { CreateAppendRule } from "./CreateAppendRule";
 import { KeywordPatternRule } from "./KeywordPatternRule";
 import { ItemScopeRule } from "./ItemScopeRule";
+import { ImageOptionStatementRule } from "./ImageOptionStatementRule";
 
 export type LintRule = (ctx: CheckContext) => Visitor;
 
@@ -47,4 +48,5 @@ export const specifiedRules: readonly LintRule[] = Object.freeze([
   SkipFilterRule,
   PixelApplyRule,
   InheritedPixelApplyRule,
+  ImageOptionStatementRule,
 ]);

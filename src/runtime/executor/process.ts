@@ -66,6 +66,8 @@ const CLEAN_PIXEL_DATA_CODE = { value: "113101", scheme: "DCM", meaning: "Clean 
 export const TAG_BURNED_IN_ANNOTATION = 0x00280301;
 export const TAG_RECOGNIZABLE_VISUAL_FEATURES = 0x00280302;
 const TAG_FLOAT_PIXEL_DATA = 0x7fe00008;
+const TAG_DIRECTORY_RECORD_SEQUENCE = 0x00041220;
+const MEDIA_STORAGE_DIRECTORY = "1.2.840.10008.1.3.10";
 const TAG_DOUBLE_FLOAT_PIXEL_DATA = 0x7fe00009;
 const TAG_ULTRASOUND_REGIONS = 0x00186011;
 const TAG_REGION_MIN_X0 = 0x00186018;
@@ -142,6 +144,8 @@ interface TopLevel {
   iconItems: IconItem[] | null;
   /** what the object declares of its private blocks in Private Data Element Characteristics Sequence (0008,0300) */
   privateDeclarations: PrivateDeclarations | null;
+  /** the VR of the top-level Pixel Data as the walk will see it (a `vr OB` rule decides it by this), or null */
+  pixelDataVr: string | null;
 }
 
 const TAG_PRIVATE_DATA_ELEMENT_CHARACTERISTICS = 0x00080300;
@@ -157,11 +161,12 @@ function uidBytes(text: string): Uint8Array {
 }
 
 function readTopLevel(cursor: DicomCursor, wanted: ReadonlySet<number>, readUltrasound: boolean, readIcon: boolean): TopLevel {
-  const top: TopLevel = { values: new Map(), present: new Set(), existingCodes: [], existingMethods: [], overlayData: null, ultrasoundRegions: null, iconItems: null, privateDeclarations: null };
+  const top: TopLevel = { values: new Map(), present: new Set(), existingCodes: [], existingMethods: [], overlayData: null, ultrasoundRegions: null, iconItems: null, privateDeclarations: null, pixelDataVr: null };
   while (cursor.next()) {
     if (cursor.depth !== 0) continue;
     const tag = cursor.tag;
     top.present.add(tag);
+    if (tag === TAG_PIXEL_DATA) top.pixelDataVr = cursor.vr;
     if (cursor.kind === TokenKind.Sequence) {
       if (tag === TAG_DEIDENTIFICATION_METHOD_CODES) readCodeItems(cursor, top.existingCodes);
       else if (tag === TAG_ULTRASOUND_REGIONS && readUltrasound) top.ultrasoundRegions = readUltrasoundRegions(cursor);
@@ -528,46 +533,43 @@ function elementValueText(cursor: DicomCursor): string {
 /**
  * PS3.15 E.3.1 and E.3.2: with the Clean Pixel Data Option, Burned In Annotation (0028,0301) "shall
  * be added to the Data Set with a Value of NO"; with the Clean Recognizable Visual Features Option,
- * Recognizable Visual Features (0028,0302) likewise. deidc finds neither text nor faces in pixels:
- * switching an option on is the curator's statement for the objects that say nothing, and an object
- * that says YES leaves only when the profile did something about it (a `pixels complete` block for
- * burned-in text; some `pixels` block filling pixels for visual features; or its Pixel Data removed).
- * Otherwise it is quarantined: NO over an untouched YES would be a false statement in the output.
- * The attribute is added to objects with pixel data and replaced where present (an encapsulated
- * document has Burned In Annotation without pixel data); an SR does not get image attributes.
+ * Recognizable Visual Features (0028,0302) likewise. NO is a claim about the pixels, and deidc reads
+ * neither text nor faces in them, so it never makes the claim on its own: the value the output will
+ * carry (`outputText`: the input's, or what a rule of the profile sets or creates) must be NO, or, for
+ * Burned In Annotation, a `pixels complete` block applies, whose author states that it removes all of
+ * its layout's text (its marker writes the NO). Any other object with pixel data, or that carries the
+ * attribute (an encapsulated PDF), is quarantined: absent, empty, YES or removed, the output could not
+ * say NO truthfully. An object without either has nothing to claim (an SR).
  */
-function promiseImageOptions(
-  plan: ExecutionPlan,
-  top: TopLevel,
-  completeBlockApplies: boolean,
-  pixelsFilled: boolean,
-  pixelDataRule: () => PlannedRule | null,
-  addMarker: (tag: number, value: string, source: IrSource) => void,
-): void {
+function checkImageOptions(plan: ExecutionPlan, top: TopLevel, completeBlockApplies: boolean, outputText: (tag: number) => string | undefined): void {
   const { pixelData, visualFeatures } = plan.imageOptions;
   if (pixelData === null && visualFeatures === null) return;
   const hasImage = top.present.has(TAG_PIXEL_DATA) || top.present.has(TAG_FLOAT_PIXEL_DATA) || top.present.has(TAG_DOUBLE_FLOAT_PIXEL_DATA);
-  // Pixel Data the profile removes or replaces with a dummy takes whatever was in it along.
-  const a = top.present.has(TAG_PIXEL_DATA) ? pixelDataRule()?.action.ir : undefined;
-  const pixelDataGone = a !== undefined && a.kind === "code" && /^[XZD]/.test(a.code);
-  const saysYes = (tag: number): boolean => asText(top.values.get(tag)).trim().toUpperCase() === "YES";
+  const unmet = (tag: number): string | null => {
+    if (!hasImage && !top.present.has(tag)) return null;
+    const value = outputText(tag);
+    if (value === undefined) return top.present.has(tag) ? "removed by the profile" : "absent";
+    const v = value.trim().toUpperCase();
+    if (v === "NO") return null;
+    return v === "" ? "empty" : v === "YES" ? "YES" : "neither YES nor NO";
+  };
   if (pixelData !== null && !completeBlockApplies) {
-    if (saysYes(TAG_BURNED_IN_ANNOTATION) && !pixelDataGone) {
+    const why = unmet(TAG_BURNED_IN_ANNOTATION);
+    if (why !== null) {
       throw new QuarantineError(
-        "Burned In Annotation (0028,0301) is YES and no `pixels complete` block applies to this object, so the Clean Pixel Data Option cannot say NO: add a `pixels complete` block for this layout, or a filter that rejects or quarantines such objects",
-        pixelData,
+        `Burned In Annotation (0028,0301) would be ${why} in the output, and the Clean Pixel Data Option needs NO: deidc does not read text in pixels, so the profile must say it, with a \`pixels complete\` block for this layout or a rule such as \`BurnedInAnnotation -> create "NO" when ... because "..."\` for images known to carry no text`,
+        pixelData.source,
       );
     }
-    if (hasImage || top.present.has(TAG_BURNED_IN_ANNOTATION)) addMarker(TAG_BURNED_IN_ANNOTATION, "NO", pixelData);
   }
   if (visualFeatures !== null) {
-    if (saysYes(TAG_RECOGNIZABLE_VISUAL_FEATURES) && !pixelsFilled && !pixelDataGone) {
+    const why = unmet(TAG_RECOGNIZABLE_VISUAL_FEATURES);
+    if (why !== null) {
       throw new QuarantineError(
-        "Recognizable Visual Features (0028,0302) is YES and no `pixels` block changes this object's pixels, so the Clean Recognizable Visual Features Option cannot say NO: deidc does not find faces; add a `pixels` block that removes or covers them, or a filter that rejects or quarantines such objects",
-        visualFeatures,
+        `Recognizable Visual Features (0028,0302) would be ${why} in the output, and the Clean Recognizable Visual Features Option needs NO: deidc does not find faces, so the profile must say it, with a rule such as \`RecognizableVisualFeatures -> create "NO" when ... because "..."\` for images that show none (after any \`pixels\` block that covers them)`,
+        visualFeatures.source,
       );
     }
-    if (hasImage || top.present.has(TAG_RECOGNIZABLE_VISUAL_FEATURES)) addMarker(TAG_RECOGNIZABLE_VISUAL_FEATURES, "NO", visualFeatures);
   }
 }
 
@@ -575,6 +577,14 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   const file = readPart10(bytes);
   for (const w of file.warnings) record.warnings.push(w.message);
   const top = readTopLevel(openCursor(file), plan.wantedTags, plan.pixels.readsUltrasoundRegions, !plan.pixels.empty);
+  // A DICOMDIR is no SOP instance: its directory records name the patients and the input's files, and
+  // removing them (group 0004, E.1.1) leaves a directory of nothing. E.1.1 has a new one "created from
+  // the de-identified DICOM Files it references"; no filter passes the old one on, `skip` included.
+  if (file.meta?.mediaStorageSopClassUid === MEDIA_STORAGE_DIRECTORY || top.present.has(TAG_DIRECTORY_RECORD_SEQUENCE)) {
+    throw new UnwritableObjectError(
+      "a DICOMDIR (Media Storage Directory) is not de-identified: its records name the patients and files of the input; make a new one from the outputs (for example with dcmmkdir)",
+    );
+  }
 
   const lets = new Map<string, Value>();
   let currentText: (() => string) | null = null;
@@ -1184,7 +1194,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   /** whether some `pixels` block fills some pixel of this object */
   let pixelsFilled = false;
   if (pixelRules.length > 0 && top.present.has(TAG_PIXEL_DATA)) {
-    const pixelRule = decide(TAG_PIXEL_DATA, "OW", undefined, false);
+    const pixelRule = decide(TAG_PIXEL_DATA, top.pixelDataVr ?? "OW", undefined, false);
     const pixelDataKept = pixelRule === null || (pixelRule.action.ir.kind === "code" && pixelRule.action.ir.code === "K");
     if (pixelDataKept) {
       // Clean Pixel Data (113101): some rectangle is filled in some frame of this object.
@@ -1198,7 +1208,23 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
       if (completeBlock) addMarker(TAG_BURNED_IN_ANNOTATION, "NO", completeBlock.source);
     }
   }
-  promiseImageOptions(plan, top, completeBlock !== null, pixelsFilled, () => decide(TAG_PIXEL_DATA, "OW", undefined, false), addMarker);
+  /** The text a top-level attribute will have in the output, before the walk: the input's, or a deciding `set`/`create` rule's; undefined when absent or removed. */
+  const outputText = (tag: number): string | undefined => {
+    const input = top.present.has(tag) ? asText(top.values.get(tag)) : undefined;
+    const element = currentText;
+    currentText = input === undefined ? null : () => input;
+    try {
+      const rule = decide(tag, "CS", undefined, false);
+      if (rule === null) return input;
+      const a = rule.action.ir;
+      if (a.kind === "code") return a.code === "K" ? input : undefined;
+      if (a.kind === "set" && a.mode !== "append" && (input !== undefined || a.mode === "create")) return asText(rule.action.value!(ctx));
+      return undefined;
+    } finally {
+      currentText = element;
+    }
+  };
+  checkImageOptions(plan, top, completeBlock !== null, outputText);
 
   /** Writes the top-level Pixel Data through the pixel layer; false when it leaves it unchanged. */
   const writePixelData = (c: DicomCursor): boolean => {

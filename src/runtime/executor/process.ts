@@ -21,31 +21,42 @@ import {
   truncateToVrLength,
   type Cleaner,
 } from "../actions";
-import type { IrActionCode } from "../../ir/types";
 import { createHash } from "node:crypto";
 import { lookupTag } from "../../dicom/dictionary";
 import { TEXT_VRS } from "../../dicom/vr";
 import { asText, type EvalContext, type Value } from "./expr";
 import { isPixelDataTag, type Ancestor, type PlannedAction, type PlannedRule } from "./plan";
 import { MissingKeyError } from "./keys";
-import { PrivateDeclarations, type DeclaredAction } from "./private-declarations";
+import type { DeclaredAction } from "./private-declarations";
 import { contentItemAction } from "./content-items";
 import type { ExecutionPlan } from "./index";
 import type { ObjectParts, ObjectRecord, ObjectResult } from "./types";
-import { PixelError, applyPixelRules, describeImage, imageAttributesFrom, planRegions, transferSyntaxInfo, type ObjectRegions, type PlannedRegion, type UltrasoundRegion } from "../pixels";
-import { TAG_ICON_IMAGE_SEQUENCE, blankIcon, readIconItems, unreadableIconItem, type IconItem, type IconOutcome } from "../pixels/icon";
-import type { IrPixelRule, IrSource } from "../../ir/types";
+import { PixelError, applyPixelRules, describeImage, imageAttributesFrom, planRegions, transferSyntaxInfo, type ObjectRegions, type PlannedRegion } from "../pixels";
+import { TAG_ICON_IMAGE_SEQUENCE, blankIcon, type IconOutcome } from "../pixels/icon";
+import type { IrActionCode, IrPixelRule, IrSource } from "../../ir/types";
+import { CONCEPT_CODE_VALUE, CONCEPT_SCHEME, ItemScopes, TAG_CONCEPT_NAME_CODE_SEQUENCE, VALUE_TYPE_TAGS, valueTypeOf } from "./item-scopes";
+import { readTopLevel } from "./top-level";
+import { hex, privateName } from "./record-names";
+import { mayBeSequence, startsWithItem, unSequenceCursor } from "./un-sequences";
+import { QuarantineError, UnwritableObjectError } from "./errors";
+import { checkImageOptions } from "./image-options";
+import {
+  TAG_BURNED_IN_ANNOTATION,
+  TAG_CODE_MEANING,
+  TAG_CODE_VALUE,
+  TAG_CODING_SCHEME,
+  TAG_DEIDENTIFICATION_METHOD,
+  TAG_DEIDENTIFICATION_METHOD_CODES,
+  TAG_PIXEL_DATA,
+  TAG_SOP_CLASS_UID,
+  TAG_SOP_INSTANCE_UID,
+} from "./tags";
 
-const TAG_SOP_CLASS_UID = 0x00080016;
-const TAG_SOP_INSTANCE_UID = 0x00080018;
 const TAG_STUDY_UID = 0x0020000d;
 const TAG_SERIES_UID = 0x0020000e;
 const TAG_PATIENT_ID = 0x00100020;
 const TAG_PATIENT_IDENTITY_REMOVED = 0x00120062;
-const TAG_DEIDENTIFICATION_METHOD = 0x00120063;
-const TAG_DEIDENTIFICATION_METHOD_CODES = 0x00120064;
 const TAG_LONGITUDINAL_MODIFIED = 0x00280303;
-const TAG_CODE_VALUE = 0x00080100;
 
 /**
  * A kept top-level element at least this large goes to the output by
@@ -57,23 +68,11 @@ const REFERENCE_AT_BYTES = 64 << 10;
 
 /** The output sink's first size when large values are referenced: room for most headers. */
 const SINK_START_BYTES = 16 << 10;
-const TAG_CODING_SCHEME = 0x00080102;
-const TAG_CODE_MEANING = 0x00080104;
-const TAG_PIXEL_DATA = 0x7fe00010;
 const TAG_EXTENDED_OFFSET_TABLE = 0x7fe00001;
 const TAG_EXTENDED_OFFSET_TABLE_LENGTHS = 0x7fe00002;
 const CLEAN_PIXEL_DATA_CODE = { value: "113101", scheme: "DCM", meaning: "Clean Pixel Data Option" };
-export const TAG_BURNED_IN_ANNOTATION = 0x00280301;
-export const TAG_RECOGNIZABLE_VISUAL_FEATURES = 0x00280302;
-const TAG_FLOAT_PIXEL_DATA = 0x7fe00008;
 const TAG_DIRECTORY_RECORD_SEQUENCE = 0x00041220;
 const MEDIA_STORAGE_DIRECTORY = "1.2.840.10008.1.3.10";
-const TAG_DOUBLE_FLOAT_PIXEL_DATA = 0x7fe00009;
-const TAG_ULTRASOUND_REGIONS = 0x00186011;
-const TAG_REGION_MIN_X0 = 0x00186018;
-const TAG_REGION_MIN_Y0 = 0x0018601a;
-const TAG_REGION_MAX_X1 = 0x0018601c;
-const TAG_REGION_MAX_Y1 = 0x0018601e;
 
 /** Top-level attributes whose values a text clean (C) removes wherever they appear (PS3.15 E.3.5). */
 export const IDENTIFYING_TAGS: readonly number[] = [
@@ -130,26 +129,6 @@ function isCodeAttribute(tag: number): boolean {
   return tag === 0x00080100 || tag === 0x00080102 || tag === 0x00080103 || tag === 0x00080119 || tag === 0x00080120;
 }
 
-/** Values read from the top-level dataset before the main pass. */
-interface TopLevel {
-  values: Map<number, string | number>;
-  present: Set<number>;
-  existingCodes: { value: string; scheme: string; meaning: string }[];
-  existingMethods: string[];
-  /** repeating overlay groups (60xx) with Overlay Data (60xx,3000) at the top level: group -> VR */
-  overlayData: Map<number, string> | null;
-  /** the items of Sequence of Ultrasound Regions, read only when a `pixels` block uses them */
-  ultrasoundRegions: UltrasoundRegion[] | null;
-  /** the items of the top-level Icon Image Sequence, read only when the profile has `pixels` blocks */
-  iconItems: IconItem[] | null;
-  /** what the object declares of its private blocks in Private Data Element Characteristics Sequence (0008,0300) */
-  privateDeclarations: PrivateDeclarations | null;
-  /** the VR of the top-level Pixel Data as the walk will see it (a `vr OB` rule decides it by this), or null */
-  pixelDataVr: string | null;
-}
-
-const TAG_PRIVATE_DATA_ELEMENT_CHARACTERISTICS = 0x00080300;
-
 /** One or more UIDs (`\`-separated): what a UN value must hold for U to replace it. */
 const UID_TEXT = /^[0-9]+(\.[0-9]+)*(\\[0-9]+(\.[0-9]+)*)*$/;
 
@@ -160,301 +139,15 @@ function uidBytes(text: string): Uint8Array {
   return bytes;
 }
 
-function readTopLevel(cursor: DicomCursor, wanted: ReadonlySet<number>, readUltrasound: boolean, readIcon: boolean): TopLevel {
-  const top: TopLevel = { values: new Map(), present: new Set(), existingCodes: [], existingMethods: [], overlayData: null, ultrasoundRegions: null, iconItems: null, privateDeclarations: null, pixelDataVr: null };
-  while (cursor.next()) {
-    if (cursor.depth !== 0) continue;
-    const tag = cursor.tag;
-    top.present.add(tag);
-    if (tag === TAG_PIXEL_DATA) top.pixelDataVr = cursor.vr;
-    if (cursor.kind === TokenKind.Sequence) {
-      if (tag === TAG_DEIDENTIFICATION_METHOD_CODES) readCodeItems(cursor, top.existingCodes);
-      else if (tag === TAG_ULTRASOUND_REGIONS && readUltrasound) top.ultrasoundRegions = readUltrasoundRegions(cursor);
-      else if (tag === TAG_ICON_IMAGE_SEQUENCE && readIcon) top.iconItems = readIconItems(cursor);
-      else if (tag === TAG_PRIVATE_DATA_ELEMENT_CHARACTERISTICS) top.privateDeclarations = PrivateDeclarations.read(cursor);
-      else cursor.skip();
-      continue;
-    }
-    if (cursor.kind !== TokenKind.Element) continue;
-    if (tag === TAG_ICON_IMAGE_SEQUENCE && readIcon) top.iconItems = [unreadableIconItem("the sequence is encoded as a defined-length UN value, so its icon cannot be blanked")];
-    if (tag === TAG_DEIDENTIFICATION_METHOD) top.existingMethods = cursor.readText().split("\\").filter((s) => s.trim() !== "");
-    if ((tag & 0xff01ffff) >>> 0 === 0x60003000) (top.overlayData ??= new Map()).set(tag >>> 16, cursor.vr);
-    // The SOP UIDs are always read: the File Meta and the fallbacks depend on them.
-    if (!wanted.has(tag) && tag !== TAG_SOP_CLASS_UID && tag !== TAG_SOP_INSTANCE_UID) continue;
-    const value = conditionValue(cursor);
-    if (value !== undefined) top.values.set(tag, value);
-  }
-  return top;
-}
-
-/** An element's value as conditions see it: numbers as numbers, text trimmed of padding; undefined if unreadable. */
-function conditionValue(cursor: DicomCursor): string | number | undefined {
-  const vr = cursor.vr;
-  if (vr === "US" || vr === "SS" || vr === "UL" || vr === "SL" || vr === "FL" || vr === "FD" || vr === "SV" || vr === "UV" || vr === "AT" || vr === "IS" || vr === "DS") {
-    const n = cursor.readNumber(0);
-    return Number.isNaN(n) ? undefined : n;
-  }
-  return cursor.readText().replace(/^ +/, "");
-}
-
-/**
- * What `item.X` reads in each sequence item: the wanted attributes of the item's own dataset (an
- * attribute present without a readable value maps to undefined). A second cursor runs ahead of the
- * walk over the same bytes: asked for the item at some header offset, it reads on (skipping
- * values it does not want, never decoding them) until that item is complete, recording every item
- * it passes, so attributes after the element in tag order, and the items nested in it, are known
- * before the walk reaches them. Items come in document order, so the look-ahead only moves forward.
- */
-class ItemScopes {
-  private readonly recorded = new Map<number, Map<number, string | number | undefined>>();
-  /**
-   * items the look-ahead is inside: their records and the depth of their elements; `conceptOf`, for the
-   * first item of a Concept Name Code Sequence, is the record of the content item it names
-   */
-  private readonly open: { offset: number; values: Map<number, string | number | undefined>; depth: number; conceptOf: Map<number, string | number | undefined> | null }[] = [];
-  private finished = false;
-
-  constructor(
-    private readonly look: DicomCursor,
-    private readonly wanted: ReadonlySet<number>,
-    /** also record each item's concept name (CONCEPT_CODE_VALUE, CONCEPT_SCHEME), for the Clean Structured Content Option */
-    private readonly concepts: boolean,
-  ) {}
-
-  /** The record of the item whose Item header is at `offset`; handed over once. */
-  take(offset: number): Map<number, string | number | undefined> {
-    let values = this.recorded.get(offset);
-    while (values === undefined && !this.finished) {
-      this.step(offset);
-      values = this.recorded.get(offset);
-      // The record exists once the item starts; it is complete once the item has ended.
-      if (values !== undefined && this.open.some((o) => o.offset === offset)) values = undefined;
-    }
-    this.recorded.delete(offset);
-    return values ?? new Map();
-  }
-
-  private step(target: number): void {
-    const look = this.look;
-    if (!look.next()) {
-      this.finished = true;
-      return;
-    }
-    const kind = look.kind;
-    if (kind === TokenKind.Item) {
-      const values = new Map<number, string | number | undefined>();
-      this.recorded.set(look.headerOffset, values);
-      const parent = this.open[this.open.length - 1];
-      const level = look.depth - 1;
-      const namesParent = this.concepts && parent !== undefined && level >= 0 && look.sequenceTag(level) === TAG_CONCEPT_NAME_CODE_SEQUENCE && look.itemIndex(level) === 0;
-      this.open.push({ offset: look.headerOffset, values, depth: look.depth, conceptOf: namesParent ? parent.values : null });
-      return;
-    }
-    if (kind === TokenKind.ItemEnd) {
-      this.open.pop();
-      return;
-    }
-    const inner = this.open[this.open.length - 1];
-    const own = inner !== undefined && look.depth === inner.depth && this.wanted.has(look.tag);
-    if (kind === TokenKind.Sequence) {
-      if (own) inner.values.set(look.tag, undefined);
-      // A defined-length sequence that ends before the target holds nothing the walk will ask for.
-      if (look.endOffset >= 0 && look.endOffset <= target) look.skip();
-    } else if (kind === TokenKind.Element && own) inner.values.set(look.tag, conditionValue(look));
-    // (also when `item.` wants the code attributes for the code item itself)
-    if (kind === TokenKind.Element && inner?.conceptOf && look.depth === inner.depth) {
-      const tag = look.tag;
-      if (tag === TAG_CODE_VALUE || tag === TAG_LONG_CODE_VALUE || tag === TAG_URN_CODE_VALUE) inner.conceptOf.set(CONCEPT_CODE_VALUE, look.readText());
-      else if (tag === TAG_CODING_SCHEME) inner.conceptOf.set(CONCEPT_SCHEME, look.readText());
-    }
-  }
-}
-
-const TAG_CONCEPT_NAME_CODE_SEQUENCE = 0x0040a043;
-const TAG_VALUE_TYPE = 0x0040a040;
-
-/**
- * An item without a Value Type (0040,A040), as a Waveform Annotation Sequence item is (PS3.3
- * C.10.10.1), or one that omits it, has the value type of the value it holds (PS3.3 C.17.3.2.1).
- */
-const VALUE_TYPE_EVIDENCE: readonly [number, string][] = [
-  [0x00700006, "TEXT"], // Unformatted Text Value
-  [0x0040a160, "TEXT"], // Text Value
-  [0x0040a121, "DATE"],
-  [0x0040a122, "TIME"],
-  [0x0040a120, "DATETIME"],
-  [0x0040a123, "PNAME"],
-  [0x0040a124, "UIDREF"],
-  [0x0040a168, "CODE"], // Concept Code Sequence
-  [0x0040a30a, "NUM"], // Numeric Value
-  [0x0040a300, "NUM"], // Measured Value Sequence
-];
-
-function valueTypeOf(values: Map<number, string | number | undefined>): string {
-  const declared = values.get(TAG_VALUE_TYPE);
-  if (typeof declared === "string" && declared !== "") return declared;
-  for (const [tag, valueType] of VALUE_TYPE_EVIDENCE) if (values.has(tag)) return valueType;
-  return "";
-}
-const TAG_LONG_CODE_VALUE = 0x00080119;
-const TAG_URN_CODE_VALUE = 0x00080120;
-/** Keys of an item's record (never tags) under which ItemScopes puts the item's concept name. */
-const CONCEPT_CODE_VALUE = -1;
-const CONCEPT_SCHEME = -2;
-
-function readCodeItems(cursor: DicomCursor, out: { value: string; scheme: string; meaning: string }[]): void {
-  const depth = cursor.depth;
-  let current: { value: string; scheme: string; meaning: string } | null = null;
-  while (cursor.next()) {
-    if (cursor.kind === TokenKind.SequenceEnd && cursor.depth === depth) return;
-    if (cursor.kind === TokenKind.Item && cursor.depth === depth + 1) current = { value: "", scheme: "", meaning: "" };
-    else if (cursor.kind === TokenKind.ItemEnd && cursor.depth === depth + 1 && current) {
-      if (current.value) out.push(current);
-      current = null;
-    } else if (cursor.kind === TokenKind.Element && current && cursor.depth === depth + 1) {
-      if (cursor.tag === TAG_CODE_VALUE) current.value = cursor.readText();
-      else if (cursor.tag === TAG_CODING_SCHEME) current.scheme = cursor.readText();
-      else if (cursor.tag === TAG_CODE_MEANING) current.meaning = cursor.readText();
-    } else if (cursor.kind === TokenKind.Sequence) cursor.skip();
-  }
-}
-
-/**
- * The region rectangles of Sequence of Ultrasound Regions (PS3.3 C.8.5.5): one per item that has
- * all four Region Location attributes (an item without them locates nothing and is left out).
- */
-function readUltrasoundRegions(cursor: DicomCursor): UltrasoundRegion[] {
-  const depth = cursor.depth;
-  const regions: UltrasoundRegion[] = [];
-  let current: Partial<UltrasoundRegion> | null = null;
-  while (cursor.next()) {
-    if (cursor.kind === TokenKind.SequenceEnd && cursor.depth === depth) break;
-    if (cursor.kind === TokenKind.Item && cursor.depth === depth + 1) current = {};
-    else if (cursor.kind === TokenKind.ItemEnd && cursor.depth === depth + 1 && current) {
-      if (current.minX0 !== undefined && current.minY0 !== undefined && current.maxX1 !== undefined && current.maxY1 !== undefined) regions.push(current as UltrasoundRegion);
-      current = null;
-    } else if (cursor.kind === TokenKind.Element && current && cursor.depth === depth + 1) {
-      const tag = cursor.tag;
-      if (tag === TAG_REGION_MIN_X0) current.minX0 = cursor.readNumber(0);
-      else if (tag === TAG_REGION_MIN_Y0) current.minY0 = cursor.readNumber(0);
-      else if (tag === TAG_REGION_MAX_X1) current.maxX1 = cursor.readNumber(0);
-      else if (tag === TAG_REGION_MAX_Y1) current.maxY1 = cursor.readNumber(0);
-    } else if (cursor.kind === TokenKind.Sequence) cursor.skip();
-  }
-  return regions;
-}
-
-/**
- * Names of tags and private elements met so far, for report paths: the same
- * few hundred recur in every object of a batch, and building them was a
- * tenth of the time of an object with many private elements. Bounded, so
- * that objects full of unusual tags cannot grow them without end.
- */
-const TAG_TEXTS = new Map<number, string>();
-const PRIVATE_NAMES = new Map<string, Map<number, string>>();
-const NAMES_KEPT_AT_MOST = 1 << 16;
-let privateNamesKept = 0;
-
-function hex(tag: number): string {
-  let text = TAG_TEXTS.get(tag);
-  if (text === undefined) {
-    const h = (tag >>> 0).toString(16).toUpperCase().padStart(8, "0");
-    text = `(${h.slice(0, 4)},${h.slice(4)})`;
-    if (TAG_TEXTS.size < NAMES_KEPT_AT_MOST) TAG_TEXTS.set(tag, text);
-  }
-  return text;
-}
-
-/** A private element named by group, creator and offset: `(0029,"SIEMENS CSA HEADER",10)`. */
-function privateName(tag: number, creator: string): string {
-  let byTag = PRIVATE_NAMES.get(creator);
-  let name = byTag?.get(tag);
-  if (name === undefined) {
-    name = `(${hex(tag).slice(1, 5)},${JSON.stringify(creator)},${(tag & 0xff).toString(16).toUpperCase().padStart(2, "0")})`;
-    if (privateNamesKept < NAMES_KEPT_AT_MOST) {
-      if (!byTag) PRIVATE_NAMES.set(creator, (byTag = new Map()));
-      byTag.set(tag, name);
-      privateNamesKept++;
-    }
-  }
-  return name;
-}
-
-/** Whether a UN value starts with an item tag (FFFE,E000), as an encoded sequence does (PS3.5 6.2.2). */
-function startsWithItem(cursor: DicomCursor): boolean {
-  const b = cursor.bytes;
-  const p = cursor.valueOffset;
-  return cursor.valueLength >= 8 && b[p] === 0xfe && b[p + 1] === 0xff && b[p + 2] === 0x00 && b[p + 3] === 0xe0;
-}
-
-/** A standard attribute the dictionary makes a sequence, or does not know: its UN value may be one. */
-function mayBeSequence(tag: number): boolean {
-  const vrs = lookupTag(tag)?.vrs;
-  return vrs === undefined || vrs.includes("SQ");
-}
-
-/**
- * A cursor over a defined-length UN value whose content is a sequence (PS3.5 6.2.2: implicit VR
- * little endian items), positioned on that sequence, or null when the value does not decode as one
- * (then it is an opaque UN value). The value is wrapped as an undefined-length UN sequence so the
- * cursor's own sequence handling reads it, and the writer, which writes a UN sequence's content in
- * implicit VR little endian, can copy its elements as they are.
- */
-function unSequenceCursor(cursor: DicomCursor): DicomCursor | null {
-  const length = cursor.valueLength;
-  const wrapped = new Uint8Array(12 + length + 8);
-  const tag = cursor.tag;
-  const view = new DataView(wrapped.buffer);
-  view.setUint16(0, tag >>> 16, true);
-  view.setUint16(2, tag & 0xffff, true);
-  wrapped[4] = 0x55; // "U"
-  wrapped[5] = 0x4e; // "N"
-  view.setUint32(8, 0xffffffff, true);
-  wrapped.set(cursor.bytes.subarray(cursor.valueOffset, cursor.valueOffset + length), 12);
-  view.setUint16(12 + length, 0xfffe, true);
-  view.setUint16(14 + length, 0xe0dd, true);
-  const encoding = { littleEndian: true, explicitVr: true };
-  const options = { characterSet: cursor.characterSet };
-  try {
-    const probe = new DicomCursor(wrapped, encoding, options);
-    let tokens = 0;
-    while (probe.next()) tokens++;
-    // The wrapper's own sequence and delimiter, and at least one item: anything else is not a sequence.
-    if (tokens < 4) return null;
-  } catch (e) {
-    if (e instanceof DicomReadError) return null;
-    throw e;
-  }
-  const sub = new DicomCursor(wrapped, encoding, options);
-  sub.next();
-  return sub;
-}
-
 /** What the File Meta accepts as a UID (the writer's own test: digits and dots, at most 64 characters). */
 function isWritableUid(uid: string): boolean {
   return uid.length <= 64 && /^[0-9]+(\.[0-9]+)*$/.test(uid);
 }
 
-/** An object that cannot be written, for a reason that is not a read error: the record's reason, no offset. */
-class UnwritableObjectError extends Error {}
-
 /** The run key, for `what` (a constant: nothing is built on the hot path); fails the object when the run has none. */
 function runKeyFor(plan: ExecutionPlan, what: string): Uint8Array {
   if (plan.runKey !== null) return plan.runKey;
   throw new MissingKeyError(`${what} needs a secret key, and this run was given none: set DEID_KEY or pass --key-file`);
-}
-
-/**
- * The object waits for a person, and nothing of it is written: a `lookup(...) else quarantine`
- * missed, or an option's promise cannot be kept for it. The message never holds the key or a value.
- */
-class QuarantineError extends Error {
-  constructor(
-    message: string,
-    readonly source: IrSource | null,
-  ) {
-    super(message);
-  }
 }
 
 /** A private group at one nesting level whose creators are written only if a block element stays. */
@@ -528,49 +221,6 @@ function elementValueText(cursor: DicomCursor): string {
   let text = "";
   for (let i = 0; i < count; i++) text += (i > 0 ? "\\" : "") + String(cursor.readNumber(i));
   return text;
-}
-
-/**
- * PS3.15 E.3.1 and E.3.2: with the Clean Pixel Data Option, Burned In Annotation (0028,0301) "shall
- * be added to the Data Set with a Value of NO"; with the Clean Recognizable Visual Features Option,
- * Recognizable Visual Features (0028,0302) likewise. NO is a claim about the pixels, and deidc reads
- * neither text nor faces in them, so it never makes the claim on its own: the value the output will
- * carry (`outputText`: the input's, or what a rule of the profile sets or creates) must be NO, or, for
- * Burned In Annotation, a `pixels complete` block applies, whose author states that it removes all of
- * its layout's text (its marker writes the NO). Any other object with pixel data, or that carries the
- * attribute (an encapsulated PDF), is quarantined: absent, empty, YES or removed, the output could not
- * say NO truthfully. An object without either has nothing to claim (an SR).
- */
-function checkImageOptions(plan: ExecutionPlan, top: TopLevel, completeBlockApplies: boolean, outputText: (tag: number) => string | undefined): void {
-  const { pixelData, visualFeatures } = plan.imageOptions;
-  if (pixelData === null && visualFeatures === null) return;
-  const hasImage = top.present.has(TAG_PIXEL_DATA) || top.present.has(TAG_FLOAT_PIXEL_DATA) || top.present.has(TAG_DOUBLE_FLOAT_PIXEL_DATA);
-  const unmet = (tag: number): string | null => {
-    if (!hasImage && !top.present.has(tag)) return null;
-    const value = outputText(tag);
-    if (value === undefined) return top.present.has(tag) ? "removed by the profile" : "absent";
-    const v = value.trim().toUpperCase();
-    if (v === "NO") return null;
-    return v === "" ? "empty" : v === "YES" ? "YES" : "neither YES nor NO";
-  };
-  if (pixelData !== null && !completeBlockApplies) {
-    const why = unmet(TAG_BURNED_IN_ANNOTATION);
-    if (why !== null) {
-      throw new QuarantineError(
-        `Burned In Annotation (0028,0301) would be ${why} in the output, and the Clean Pixel Data Option needs NO: deidc does not read text in pixels, so the profile must say it, with a \`pixels complete\` block for this layout or a rule such as \`BurnedInAnnotation -> create "NO" when ... because "..."\` for images known to carry no text`,
-        pixelData.source,
-      );
-    }
-  }
-  if (visualFeatures !== null) {
-    const why = unmet(TAG_RECOGNIZABLE_VISUAL_FEATURES);
-    if (why !== null) {
-      throw new QuarantineError(
-        `Recognizable Visual Features (0028,0302) would be ${why} in the output, and the Clean Recognizable Visual Features Option needs NO: deidc does not find faces, so the profile must say it, with a rule such as \`RecognizableVisualFeatures -> create "NO" when ... because "..."\` for images that show none (after any \`pixels\` block that covers them)`,
-        visualFeatures.source,
-      );
-    }
-  }
 }
 
 function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): ObjectParts {
@@ -684,7 +334,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   // Items are scanned ahead for what `item.X` reads, and for each content item's concept name and
   // Value Type when the Clean Structured Content Option decides items by concept (content-items.ts).
   const scannedTags: ReadonlySet<number> | null =
-    plan.contentItems === null ? plan.itemTags : new Set([...(plan.itemTags ?? []), TAG_VALUE_TYPE, ...VALUE_TYPE_EVIDENCE.map(([tag]) => tag)]);
+    plan.contentItems === null ? plan.itemTags : new Set([...(plan.itemTags ?? []), ...VALUE_TYPE_TAGS]);
   const itemScopesOf = (look: DicomCursor): ItemScopes | null => (scannedTags === null ? null : new ItemScopes(look, scannedTags, plan.contentItems !== null));
   // Large top-level values that stay as they are (pixel data) are referenced, not copied (ByteSink.reference),
   // so the sink holds about the header: sized for that, it grows by doubling for a header that is larger.

@@ -6,7 +6,8 @@
 import type { IrAction, IrLayer, IrProgram } from "../../ir/types";
 import { planPixelRules } from "../pixels";
 import { collectAttributeTags } from "./expr";
-import { IDENTIFYING_TAGS, TAG_BURNED_IN_ANNOTATION, TAG_RECOGNIZABLE_VISUAL_FEATURES } from "./process";
+import { IDENTIFYING_TAGS } from "./process";
+import { TAG_BURNED_IN_ANNOTATION, TAG_RECOGNIZABLE_VISUAL_FEATURES } from "./tags";
 
 function collectActionTags(a: IrAction, out: Set<number>, itemScoped = false): void {
   if (a.kind === "set") collectAttributeTags(a.value, out, itemScoped);

@@ -12,6 +12,7 @@ import { mkdir, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { compileProfile } from "../compile";
 import { renderPretty } from "../diagnostics/render";
+import { unstatedImageOptions } from "../ir/image-option-statements";
 import { COMPILER_VERSION } from "../version";
 import type { IrProgram } from "../ir/types";
 import { planModuleFunction } from "../codegen/in-memory";
@@ -195,6 +196,8 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
     return EXIT_USAGE;
   }
   const ir = compiled.ir;
+  // An option that will quarantine every image not saying NO itself: said before any input is read.
+  for (const u of unstatedImageOptions(ir)) stderr.write(`deidc: warning: ${u.message} (${u.help})\n`);
 
   const destinations = await checkDestinations(inputs, opts);
   const secrets = loadSecrets(ir, { keyFile: opts.keyFile, env: deps.env, warn: (m) => stderr.write(`deidc: warning: ${m}\n`) });

@@ -20,6 +20,12 @@ describe("ImageOptionStatementRule", () => {
     expect(lintText(profile("ps315.clean-pixel-data", '(0028,0301) -> set "NO" because "checked"'), rules)).toEqual([]);
   });
 
+  it("counts a keyword selector that names the attribute, and a computed value; not a constant other than NO", () => {
+    expect(lintText(profile("ps315.clean-pixel-data", 'keyword /^BurnedInAnnotation$/ -> create "NO" because "checked"'), rules)).toEqual([]);
+    expect(lintText(profile("ps315.clean-pixel-data", 'BurnedInAnnotation -> create upper(ImageComments) because "the operator wrote it"'), rules)).toEqual([]);
+    expect(lintText(profile("ps315.clean-pixel-data", 'BurnedInAnnotation -> set "YES" because "a test"'), rules).map((x) => x.code)).toEqual(["DEID3026"]);
+  });
+
   it("a `pixels` block that is not `complete`, or a rule on another attribute, states nothing", () => {
     const block = ['pixels when Modality == "US" because "top rows" {', "  blank (0, 0, Columns, 40)", "}"];
     expect(lintText(profile("ps315.clean-pixel-data", ...block, 'BurnedInAnnotation -> keep because "as the scanner says"'), rules).map((x) => x.code)).toEqual(["DEID3026"]);

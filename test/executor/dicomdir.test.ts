@@ -28,12 +28,18 @@ const DICOMDIR = buildPart10(
   { sopClass: "1.2.840.10008.1.3.10", sopInstance: "1.2.3.99" },
 );
 
+/** The same directory records without the File Meta's Media Storage Directory class; and the class without the records. */
+const RECORDS_ONLY = buildPart10([text(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.7"), text(0x00080018, "UI", "1.2.3.98"), { tag: 0x00041220, vr: "SQ", items: [[text(0x00041430, "CS", "PATIENT"), text(0x00100010, "PN", "Doe^Jane")]] }]);
+const CLASS_ONLY = buildPart10([text(0x00041130, "CS", "DOE_STUDY")], "1.2.840.10008.1.2.1", { sopClass: "1.2.840.10008.1.3.10", sopInstance: "1.2.3.97" });
+
 describe("DICOMDIR", () => {
-  it("fails with a reason that says what to do, and writes nothing", () => {
-    const result = executorFor(compile("ps315.basic")).process(DICOMDIR, "DICOMDIR");
-    expect(result.record.outcome).toBe("failed");
-    expect(result.record.reason).toMatch(/DICOMDIR.*not de-identified.*make a new one from the outputs/);
-    expect(result.output).toBeNull();
+  it("fails with a reason that says what to do, and writes nothing: by its File Meta class or by its directory records", () => {
+    for (const [name, bytes] of [["both", DICOMDIR], ["records", RECORDS_ONLY], ["class", CLASS_ONLY]] as const) {
+      const result = executorFor(compile("ps315.basic")).process(bytes, "DICOMDIR");
+      expect(result.record.outcome, name).toBe("failed");
+      expect(result.record.reason, name).toMatch(/DICOMDIR.*not de-identified.*make a new one from the outputs/);
+      expect(result.output, name).toBeNull();
+    }
   });
 
   it("is not passed on by a `skip` filter", () => {

@@ -13,8 +13,9 @@ import { optionMarkersOf, renderExplainMarkdown } from "../../src/cli/explain";
 import { explainProgram } from "../../src/ir/explain";
 import type { IrProgram } from "../../src/ir/types";
 import type { ObjectResult } from "../../src/runtime/executor/types";
+import { deidc } from "../cli/cli";
 import { evaluateGenerated, expectSameResult } from "../codegen/helpers";
-import { assertValidReportLine } from "../run/helpers";
+import { assertValidReportLine, TEST_KEY as RUN_KEY } from "../run/helpers";
 import { CORPUS_DIR, HAVE_DCMDUMP, buildPart10, compile, dcmdumpFailures, executorFor, warnIfNoCorpus, TEST_KEY, topLevelCodes, topLevelTexts, topLevelValue, walkBytes, type BuiltElement } from "./helpers";
 
 warnIfNoCorpus("executor/image-options");
@@ -108,10 +109,11 @@ describe("Clean Pixel Data Option: Burned In Annotation (0028,0301) must be NO",
     expect(touchedAt(result, "(0028,0301)")).toEqual([]);
   });
 
-  it("quarantines an image where it is absent, empty or YES (any case), saying which and what to write", () => {
+  it("quarantines an image where it is absent, empty, YES or another value, saying which and what to write", () => {
     quarantinedFor(run(ir, image("1.2.3.2")), /Burned In Annotation \(0028,0301\) would be absent in the output.*`pixels complete`.*BurnedInAnnotation -> create "NO"/, OPTION);
     quarantinedFor(run(ir, image("1.2.3.3", text(BURNED_IN, "CS", ""))), /would be empty/, OPTION);
-    for (const value of ["YES", "yes "]) quarantinedFor(run(ir, image("1.2.3.4", text(BURNED_IN, "CS", value))), /would be YES/, OPTION);
+    quarantinedFor(run(ir, image("1.2.3.4", text(BURNED_IN, "CS", "YES"))), /would be YES/, OPTION);
+    quarantinedFor(run(ir, image("1.2.3.4", text(BURNED_IN, "CS", "yes "))), /would be not NO/, OPTION);
   });
 
   it("writes an image that says YES when a `pixels complete` block applies, NO set by the block", () => {
@@ -145,9 +147,59 @@ describe("Clean Pixel Data Option: Burned In Annotation (0028,0301) must be NO",
 
   it("quarantines an image whose NO a rule removes or replaces", () => {
     const removing = site("remove-burned", `BurnedInAnnotation -> remove because "a test"`, ["ps315.clean-pixel-data"]);
-    quarantinedFor(run(removing, image("1.2.3.9", text(BURNED_IN, "CS", "NO"))), /would be removed by the profile/, OPTION);
+    quarantinedFor(run(removing, image("1.2.3.9", text(BURNED_IN, "CS", "NO"))), /would be absent/, OPTION);
     const yes = site("yes-burned", `BurnedInAnnotation -> set "YES" because "a test"`, ["ps315.clean-pixel-data"]);
     quarantinedFor(run(yes, image("1.2.3.10", text(BURNED_IN, "CS", "NO"))), /would be YES/, OPTION);
+  });
+
+  it("checks what is written, whatever rule wrote it: `clean` keeps NO, `any where` can empty it, `set` adds nothing", () => {
+    const cleaning = site("clean-burned", `BurnedInAnnotation -> clean because "a test"`, ["ps315.clean-pixel-data"]);
+    expect(written(run(cleaning, image("1.2.3.30", text(BURNED_IN, "CS", "NO")))).values.get(BURNED_IN)).toBe("NO");
+    const byValue = site("any-where-no", `any where value == "NO" -> empty because "a test"`, ["ps315.clean-pixel-data"]);
+    quarantinedFor(run(byValue, image("1.2.3.31", text(BURNED_IN, "CS", "NO"))), /would be empty/, OPTION);
+    const setOnly = site("set-only", `BurnedInAnnotation -> set "NO" because "replaces, never adds"`, ["ps315.clean-pixel-data"]);
+    expect(written(run(setOnly, image("1.2.3.32", text(BURNED_IN, "CS", "YES")))).values.get(BURNED_IN)).toBe("NO");
+    quarantinedFor(run(setOnly, image("1.2.3.33")), /would be absent/, OPTION);
+  });
+
+  it("a later layer's `any where` rule does not decide an absent attribute, so a base's `create` adds NO", () => {
+    // An `any where` rule tests an element's own value; an absent attribute has none. The `create` step once let such
+    // a rule of a later unit decide the attribute (`not (value ~ ...)` holds of no value), so nothing was added.
+    dir ??= mkdtempSync(join(tmpdir(), "deidc-image-options-"));
+    writeFileSync(join(dir, "layered-base.deid"), `deid 1\n\nprofile test.layered-base "base"\n  based on ps315.basic\n  with ps315.clean-pixel-data\n\nBurnedInAnnotation -> create "NO" when Modality == "OT" because "no text on these captures"\n`);
+    const path = join(dir, "layered.deid");
+    writeFileSync(path, `deid 1\n\nimport "layered-base.deid"\n\nprofile test.layered "site"\n  based on test.layered-base\n\nany where not (value ~ /^[ -~]*$/) -> remove because "non-ASCII values"\n`);
+    const result = run(compile(path), image("1.2.3.34"));
+    expect(written(result).values.get(BURNED_IN)).toBe("NO");
+    expect(touchedAt(result, "(0028,0301)").map((t) => t.action)).toEqual(["create"]);
+  });
+
+  it("reads NO as CS: spaces around it do not count, case does", () => {
+    expect(written(run(ir, image("1.2.3.35", text(BURNED_IN, "CS", " NO ")))).values.get(BURNED_IN)?.trim()).toBe("NO");
+    quarantinedFor(run(ir, image("1.2.3.36", text(BURNED_IN, "CS", "no"))), /would be not NO/, OPTION);
+  });
+
+  it("asks nothing of an image whose Pixel Data the profile removes, unless it keeps the attribute", () => {
+    const removing = site("no-pixels", `PixelData -> remove because "headers only"`, ["ps315.clean-pixel-data"]);
+    const out = written(run(removing, image("1.2.3.37")));
+    expect(out.pixels).toBeUndefined();
+    expect(out.values.has(BURNED_IN)).toBe(false);
+    quarantinedFor(run(removing, image("1.2.3.38", text(BURNED_IN, "CS", "YES"))), /would be YES/, OPTION);
+  });
+
+  it("holds Float Pixel Data images like any other", () => {
+    const float = buildPart10([
+      text(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.30"),
+      text(0x00080018, "UI", "1.2.3.39"),
+      text(0x00080060, "CS", "MR"),
+      us(0x00280002, 1),
+      text(0x00280004, "CS", "MONOCHROME2"),
+      us(0x00280010, 2),
+      us(0x00280011, 2),
+      us(0x00280100, 32),
+      { tag: 0x7fe00008, vr: "OF", bytes: new Uint8Array(16) },
+    ]);
+    quarantinedFor(run(ir, float), /would be absent/, OPTION);
   });
 
   it("holds an encapsulated document that carries it to its value", () => {
@@ -226,8 +278,9 @@ describe.skipIf(!CORPUS_DIR)("on corpus files", () => {
   const both = ["ps315.clean-pixel-data", "ps315.clean-recognizable-visual-features"];
   const FACE = "pydicom-data/OT-PAL-8-face.dcm"; // a 640 x 480 palette-colour photograph of a face, saying nothing of it
 
-  it("the pseudo-PHI images: those that do not say NO are quarantined, those that say it are written", () => {
-    // Burned-in names and IDs in their pixels; a few claim NO themselves, which deidc passes on as the input's claim.
+  it("the pseudo-PHI images: those that do not say NO are quarantined; those that say it are written on their own claim", () => {
+    // Every one has names or IDs burned into its pixels. Four say NO all the same: deidc passes an object's own claim
+    // on, since it cannot read pixels; what this shows is that it never makes the claim for an image that does not.
     const ir = compile("ps315.basic", ["ps315.clean-pixel-data"]);
     const names = readdirSync(join(CORPUS_DIR!, "pseudo-phi-johnsnowlabs")).filter((n) => n.endsWith(".dcm"));
     expect(names.length).toBeGreaterThan(10);
@@ -274,6 +327,30 @@ describe.skipIf(!CORPUS_DIR)("on corpus files", () => {
     // 8-bit palette indices, one byte per pixel: inside the rectangle 0, outside unchanged.
     for (const [x, y] of [[160, 60], [479, 419], [320, 240]] as const) expect(out.pixels![y * 640 + x], `(${x}, ${y})`).toBe(0);
     for (const [x, y] of [[159, 60], [480, 419], [0, 0], [639, 479]] as const) expect(out.pixels![y * 640 + x], `(${x}, ${y})`).toBe(original[y * 640 + x]);
+  });
+});
+
+describe.skipIf(!CORPUS_DIR)("deidc run", () => {
+  it("warns before reading any input when an option given with --with is stated nowhere, then quarantines what does not say NO", () => {
+    const out = mkdtempSync(join(tmpdir(), "deidc-image-options-run-"));
+    try {
+      const r = deidc(["run", "ps315.basic", "--with", "ps315.clean-pixel-data", join(CORPUS_DIR!, "pydicom-debian/CT_small.dcm"), "-o", join(out, "o"), "--no-progress"], { env: { DEID_KEY: RUN_KEY } });
+      expect(r.code).toBe(1);
+      const lines = r.stderr.split("\n");
+      const warning = lines.findIndex((l) => l.startsWith("deidc: warning: `ps315.clean-pixel-data` needs Burned In Annotation (0028,0301) NO in every image"));
+      const quarantined = lines.findIndex((l) => l.includes("quarantined: Burned In Annotation (0028,0301) would be absent"));
+      expect(warning, r.stderr).toBeGreaterThanOrEqual(0);
+      expect(quarantined, r.stderr).toBeGreaterThan(warning);
+      // A profile that states it gets no warning.
+      const stating = site("run-stated", `BurnedInAnnotation -> create "NO" when Modality == "CT" because "CT slices carry no burned-in text"`, ["ps315.clean-pixel-data"]);
+      expect(stating.profile.layers.length).toBeGreaterThan(1);
+      const path = join(dir!, "run-stated.deid");
+      const ok = deidc(["run", path, join(CORPUS_DIR!, "pydicom-debian/CT_small.dcm"), "-o", join(out, "p"), "--no-progress"], { env: { DEID_KEY: RUN_KEY } });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stderr).not.toContain("warning");
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
 

@@ -340,8 +340,9 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
   // so the sink holds about the header: sized for that, it grows by doubling for a header that is larger.
   // A deflated output is deflated from one buffer: everything is copied, and the output is about the input's size.
   const referencing = !file.encoding.deflated;
+  const outputEncoding = file.encoding.deflated ? { littleEndian: true, explicitVr: true } : file.encoding;
   const out = new DatasetWriter(
-    file.encoding.deflated ? { littleEndian: true, explicitVr: true } : file.encoding,
+    outputEncoding,
     // A dataset smaller than one referenced value holds none: it is all copied, into one allocation.
     new ByteSink(referencing && file.dataset.length > REFERENCE_AT_BYTES ? SINK_START_BYTES : file.dataset.length + 4096),
   );
@@ -419,6 +420,8 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     currentText = null;
     try {
       for (const r of plan.rules.forTag(tag)) {
+        // `any where` tests an element's own value, and an absent attribute has none (as in `decide`).
+        if (r.anyWhere === true) continue;
         if (r.vrs !== null && !r.vrs.includes(vr)) continue;
         if (r.ancestors !== null && !r.ancestors([], 0)) continue;
         if (r.when !== null && r.when(ctx) !== true) continue;
@@ -839,42 +842,21 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     if (a && (a.kind !== "code" || a.code === "X" || a.code === "Z" || a.code === "X/Z")) return null;
     return top.iconItems.map((item) => blankIcon(imageGeometry(), planned, item, file.transferSyntaxUid));
   };
-  /** the `pixels complete` block that applies to this object, when its Pixel Data is kept */
-  let completeBlock: IrPixelRule | null = null;
-  /** whether some `pixels` block fills some pixel of this object */
-  let pixelsFilled = false;
   if (pixelRules.length > 0 && top.present.has(TAG_PIXEL_DATA)) {
     const pixelRule = decide(TAG_PIXEL_DATA, top.pixelDataVr ?? "OW", undefined, false);
     const pixelDataKept = pixelRule === null || (pixelRule.action.ir.kind === "code" && pixelRule.action.ir.code === "K");
     if (pixelDataKept) {
       // Clean Pixel Data (113101): some rectangle is filled in some frame of this object.
       const planned = planRegions(imageGeometry(), pixelRules, objectRegions);
-      pixelsFilled = planned.some((r) => r.frames.length > 0);
+      const cleans = planned.some((r) => r.frames.length > 0);
       // The icon is a thumbnail of this image: met before Pixel Data in the walk, so blanked now.
-      if (pixelsFilled) iconOutcomes = planIcons(planned);
-      if (pixelsFilled && !codes.some((c) => c.value === CLEAN_PIXEL_DATA_CODE.value)) codes.push(CLEAN_PIXEL_DATA_CODE);
+      if (cleans) iconOutcomes = planIcons(planned);
+      if (cleans && !codes.some((c) => c.value === CLEAN_PIXEL_DATA_CODE.value)) codes.push(CLEAN_PIXEL_DATA_CODE);
       // `pixels complete`: the author states the block removes every burned-in text of this layout.
-      completeBlock = pixelRules.find((r) => r.complete === true) ?? null;
-      if (completeBlock) addMarker(TAG_BURNED_IN_ANNOTATION, "NO", completeBlock.source);
+      const complete = pixelRules.find((r) => r.complete === true);
+      if (complete) addMarker(TAG_BURNED_IN_ANNOTATION, "NO", complete.source);
     }
   }
-  /** The text a top-level attribute will have in the output, before the walk: the input's, or a deciding `set`/`create` rule's; undefined when absent or removed. */
-  const outputText = (tag: number): string | undefined => {
-    const input = top.present.has(tag) ? asText(top.values.get(tag)) : undefined;
-    const element = currentText;
-    currentText = input === undefined ? null : () => input;
-    try {
-      const rule = decide(tag, "CS", undefined, false);
-      if (rule === null) return input;
-      const a = rule.action.ir;
-      if (a.kind === "code") return a.code === "K" ? input : undefined;
-      if (a.kind === "set" && a.mode !== "append" && (input !== undefined || a.mode === "create")) return asText(rule.action.value!(ctx));
-      return undefined;
-    } finally {
-      currentText = element;
-    }
-  };
-  checkImageOptions(plan, top, completeBlock !== null, outputText);
 
   /** Writes the top-level Pixel Data through the pixel layer; false when it leaves it unchanged. */
   const writePixelData = (c: DicomCursor): boolean => {
@@ -1063,6 +1045,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     out.sink.bytes().set(new TextEncoder().encode(value), longitudinalValueOffset);
   }
   const dataset = out.finishParts();
+  checkImageOptions(plan, dataset, outputEncoding);
 
   // The dataset's (new) UIDs name the output. A profile that removes the SOP Instance UID itself
   // leaves the File Meta with the fallback.

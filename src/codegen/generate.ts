@@ -470,7 +470,7 @@ class Generator {
       `    itemTags: ${this.itemTags()},`,
       `    // Table E.3.4-1 for the Clean Structured Content Option, resolved for this profile's units (null: not switched on)`,
       `    contentItems: ${this.mod.use("contentItemPlanOf")}(IR),`,
-      `    // the Clean Pixel Data / Recognizable Visual Features Options (null: not switched on): each output says NO`,
+      `    // the Clean Pixel Data / Recognizable Visual Features Options (null: not switched on): each image written must say NO`,
       `    imageOptions: ${this.mod.use("imageOptionsOf")}(IR),`,
       `    // top-level attributes \`create\` rules add when an object lacks them`,
       `    createTags: [${createdTagsOf(this.ir).map((t) => hex(t)).join(", ")}],`,

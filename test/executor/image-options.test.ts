@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { optionMarkersOf, renderExplainMarkdown } from "../../src/cli/explain";
 import { explainProgram } from "../../src/ir/explain";
 import type { IrProgram } from "../../src/ir/types";
+import { readPart10 } from "../../src/runtime/dicom";
 import type { ObjectResult } from "../../src/runtime/executor/types";
 import { deidc } from "../cli/cli";
 import { evaluateGenerated, expectSameResult } from "../codegen/helpers";
@@ -311,6 +312,16 @@ describe.skipIf(!CORPUS_DIR)("on corpus files", () => {
     if (HAVE_DCMDUMP) expect(await dcmdumpFailures(paths)).toEqual([]);
     // Without the statements, the CT slice says nothing and waits for a person.
     expect(run(compile("ps315.basic", both), corpus("pydicom-debian/CT_small.dcm")).record.outcome).toBe("quarantined");
+  });
+
+  it("reads back a deflated output (image_dfl.dcm) like any other", () => {
+    const input = corpus("pydicom-debian/image_dfl.dcm");
+    quarantinedFor(run(compile("ps315.basic", ["ps315.clean-pixel-data"]), input), /would be absent/, /clean-pixel-data\.deid$/);
+    const stating = site("deflated", `BurnedInAnnotation -> create "NO" because "these captures carry no text"`, ["ps315.clean-pixel-data"]);
+    const result = run(stating, input);
+    expect(result.record.outcome, result.record.reason).toBe("written");
+    expect(readPart10(result.output!).transferSyntaxUid).toBe("1.2.840.10008.1.2.1.99");
+    expect(written(result).values.get(BURNED_IN)).toBe("NO");
   });
 
   it("a photograph of a face leaves only with the face covered by a block and the profile saying so", () => {

@@ -7,7 +7,6 @@ import type { IrAction, IrLayer, IrProgram } from "../../ir/types";
 import { planPixelRules } from "../pixels";
 import { collectAttributeTags } from "./expr";
 import { IDENTIFYING_TAGS } from "./process";
-import { TAG_BURNED_IN_ANNOTATION, TAG_RECOGNIZABLE_VISUAL_FEATURES } from "./tags";
 
 function collectActionTags(a: IrAction, out: Set<number>, itemScoped = false): void {
   if (a.kind === "set") collectAttributeTags(a.value, out, itemScoped);
@@ -32,9 +31,6 @@ export function wantedTagsOf(ir: IrProgram): Set<number> {
   // `item.X` in a rule on a top-level element reads the top level.
   for (const t of itemTagsOf(ir) ?? []) wanted.add(t);
   for (const t of planPixelRules(ir.pixels).attributeTags) wanted.add(t);
-  const promises = imageOptionsOf(ir);
-  if (promises.pixelData) wanted.add(TAG_BURNED_IN_ANNOTATION);
-  if (promises.visualFeatures) wanted.add(TAG_RECOGNIZABLE_VISUAL_FEATURES);
   // Overlays stored in unused high bits of the pixel data (retired, still in old files): their
   // Overlay Bits Allocated and Bit Position tell which bits to clear when overlays are removed.
   for (let group = 0x6000; group <= 0x601e; group += 2) {

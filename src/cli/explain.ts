@@ -6,7 +6,7 @@ import { compileProfile } from "../compile";
 import { describeExpr, describeFilterOutcome, describePixelRule, describeRegion, explainProgram, explainValueRules, type ExplainRow, type ExplainValueRule } from "../ir/explain";
 import type { IrProgram } from "../ir/types";
 import { resolvedContentItems, type ResolvedContentItem } from "../runtime/executor/content-items";
-import { imageOptionsOf } from "../runtime/executor/setup";
+import { imageOptionsOf } from "../ir/image-options";
 import { findStdlib } from "../program/stdlib-index";
 import type { SourceText } from "../syntax/source";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit";

@@ -7,7 +7,7 @@
 // reads).
 
 import type { IrLayer, IrProgram, IrRule } from "./types";
-import { imageOptionsOf } from "../runtime/executor/setup";
+import { imageOptionsOf } from "./image-options";
 
 export interface UnstatedImageOption {
   option: IrLayer;

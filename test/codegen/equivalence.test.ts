@@ -35,8 +35,8 @@ describe.skipIf(files.length === 0)("generated plan = createExecutor", () => {
       if (expected.record.outcome === "written") written++;
     }
     // The comparison means something only if objects get through. The ultrasound profile switches on the Clean
-    // Pixel Data Option, which quarantines before the walk every image whose Burned In Annotation would not be NO
-    // (most of the non-ultrasound selection): half of the selection gets through it.
+    // Pixel Data Option, which quarantines every image whose written Burned In Annotation is not NO (most of the
+    // non-ultrasound selection): half of the selection gets through it.
     if (entry.endsWith("ultrasound-banners.deid")) expect(written).toBeGreaterThanOrEqual(files.length / 2);
     else expect(written).toBeGreaterThan(files.length / 2);
   });

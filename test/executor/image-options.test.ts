@@ -130,6 +130,23 @@ describe("Clean Pixel Data Option: Burned In Annotation (0028,0301) must be NO",
     }
   });
 
+  it("a `pixels complete` block's NO takes the place of a `create` rule's value: one element, recorded once", () => {
+    const both = site("create-and-complete", `BurnedInAnnotation -> create "YES" because "a test"\npixels complete when Modality == "OT" because "the only text: top row" {\n  blank (0, 0, Columns, 1)\n}`, ["ps315.clean-pixel-data"]);
+    const result = run(both, image("1.2.3.40"));
+    expect(walkBytes(result.output!).elements.filter((e) => e.path === "(0028,0301)")).toHaveLength(1);
+    expect(written(result).values.get(BURNED_IN)).toBe("NO");
+    expect(touchedAt(result, "(0028,0301)").map((t) => [t.action, t.rule?.file.endsWith("create-and-complete.deid")])).toEqual([["set", true]]);
+  });
+
+  it("a block that cannot be applied quarantines the object naming the block, nothing touched (a valid report line)", () => {
+    const tooLarge = site("too-large", `pixels complete when Modality == "OT" because "a banner of another layout" {\n  blank (0, 0, 10, 10)\n}`, ["ps315.clean-pixel-data"]);
+    const result = run(tooLarge, image("1.2.3.41", text(BURNED_IN, "CS", "YES")));
+    expect(result.record.outcome).toBe("quarantined");
+    expect(result.record.reason).toMatch(/^pixel data not cleaned: /);
+    expect(result.record.rule?.file).toMatch(/too-large\.deid$/);
+    expect(result.record.touched).toEqual([]);
+  });
+
   it("quarantines it when the block that fills pixels does not say `complete`", () => {
     const partial = site("partial", `pixels when Modality == "OT" because "top row" {\n  blank (0, 0, Columns, 1)\n}`, ["ps315.clean-pixel-data"]);
     quarantinedFor(run(partial, image("1.2.3.6", text(BURNED_IN, "CS", "YES"))), /would be YES/, OPTION);

@@ -9,6 +9,10 @@ import type { Visitor } from "../../syntax/visitor";
 import type { CheckContext } from "../context";
 import { buildIr } from "../../ir/build";
 import { unstatedImageOptions } from "../../ir/image-option-statements";
+import { layersOf } from "../../program/layers";
+
+/** CID 7050 codes of the two options (src/ir/image-options.ts). */
+const IMAGE_OPTION_CODES: ReadonlySet<number> = new Set([113101, 113102]);
 
 export function ImageOptionStatementRule(ctx: CheckContext): Visitor {
   return {
@@ -17,6 +21,8 @@ export function ImageOptionStatementRule(ctx: CheckContext): Visitor {
         for (const unit of ctx.unitsHere) {
           if (unit.kind !== "profile" || unit.header === null || unit.header.kind !== "Profile") continue;
           const header = unit.header;
+          // The IR is built only for a profile whose chain switches one of the options on.
+          if (!layersOf(unit, ctx.program.units, []).some((l) => l.code !== null && IMAGE_OPTION_CODES.has(l.code))) continue;
           const { ir } = buildIr(ctx.program, unit);
           for (const { option, message, help } of unstatedImageOptions(ir)) {
             // where the option is switched on: its name in this header's `with`, else the profile's name

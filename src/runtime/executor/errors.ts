@@ -9,7 +9,8 @@ export class UnwritableObjectError extends Error {}
 
 /**
  * The object waits for a person, and nothing of it is written: a `lookup(...) else quarantine`
- * missed, or an option's promise cannot be kept for it. The message never holds the key or a value.
+ * missed, or the written dataset does not say the NO an option needs. The message never holds the key
+ * or a value.
  */
 export class QuarantineError extends Error {
   constructor(

@@ -6,7 +6,8 @@
 import { planPixelRules, type PixelRulePlan } from "../pixels";
 import type { IrFilter, IrProgram, IrSource } from "../../ir/types";
 import { compileExpr, type Compiled, type Value } from "./expr";
-import { createdTagsOf, imageOptionsOf, itemTagsOf, methodDescriptionOf, wantedTagsOf, type ImageOptions } from "./setup";
+import { createdTagsOf, itemTagsOf, methodDescriptionOf, wantedTagsOf } from "./setup";
+import { imageOptionsOf, type ImageOptions } from "../../ir/image-options";
 import { RulePlan } from "./plan";
 import { contentItemPlanOf, type ContentItemPlan } from "./content-items";
 import { MissingSecretError, resolveKeys } from "./keys";

@@ -177,8 +177,9 @@ export function processObject(plan: ExecutionPlan, bytes: Uint8Array, inputPath:
 /** processObject without assembling the output in one buffer (ObjectParts): what the batch writes with writev. */
 export function processObjectParts(plan: ExecutionPlan, bytes: Uint8Array, inputPath: string): ObjectParts {
   const record: ObjectRecord = { input: inputPath, outcome: "failed", touched: [], warnings: [] };
+  const pixelWork: PixelWorkSource = { source: null };
   try {
-    return run(plan, bytes, record);
+    return run(plan, bytes, record, pixelWork);
   } catch (e) {
     if (e instanceof DicomReadError) {
       record.reason = e.message;
@@ -199,6 +200,8 @@ export function processObjectParts(plan: ExecutionPlan, bytes: Uint8Array, input
       // the object waits for a person (or a codec), it is not released as it is.
       record.outcome = "quarantined";
       record.reason = `pixel data not cleaned: ${e.message}`;
+      if (pixelWork.source) record.rule = pixelWork.source;
+      record.touched = [];
       return { record, parts: null };
     } else if (e instanceof PixelError) {
       record.reason = `pixel data: ${e.message}`;
@@ -223,7 +226,12 @@ function elementValueText(cursor: DicomCursor): string {
   return text;
 }
 
-function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): ObjectParts {
+/** The rule that asked for pixel work on the object (a `pixels` block, or the removal of overlays kept in pixel bits): what a pixel quarantine names. */
+interface PixelWorkSource {
+  source: IrSource | null;
+}
+
+function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixelWork: PixelWorkSource): ObjectParts {
   const file = readPart10(bytes);
   for (const w of file.warnings) record.warnings.push(w.message);
   const top = readTopLevel(openCursor(file), plan.wantedTags, plan.pixels.readsUltrasoundRegions, !plan.pixels.empty);
@@ -451,13 +459,9 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     });
   }
   if (plan.createTags.length > 0) markers.sort((x, y) => x.tag - y.tag);
-  /**
-   * Adds a CS value the executor sets for a `pixels complete` block or an option, in tag order,
-   * replacing the input's element and any `create` rule's: the first such marker of a tag stays.
-   */
+  /** Adds a CS value a `pixels complete` block sets, in tag order, in place of the input's element and of a `create` rule's marker. */
   const addMarker = (tag: number, value: string, source: IrSource): void => {
     const same = markers.findIndex((m) => m.tag === tag);
-    if (same >= 0 && markers[same]!.action === "set") return;
     if (same >= 0) markers.splice(same, 1);
     const at = markers.findIndex((m) => m.tag > tag);
     markers.splice(at < 0 ? markers.length : at, 0, { tag, write: () => out.writeText(tag, "CS", value), action: "set", source });
@@ -823,9 +827,14 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord): Obje
     const bitPosition = top.values.get(((group << 16) | 0x0102) >>> 0);
     if (typeof bitsAllocated !== "number" || bitsAllocated <= 1 || typeof bitPosition !== "number") continue;
     if (top.overlayData?.has(group)) continue;
-    const a = decide(((group << 16) | 0x3000) >>> 0, "OW", undefined, false)?.action.ir;
-    if (a && a.kind === "code" && (a.code === "X" || a.code === "Z" || a.code === "X/Z" || a.code === "C")) embeddedOverlayBits.push(bitPosition);
+    const rule = decide(((group << 16) | 0x3000) >>> 0, "OW", undefined, false);
+    const a = rule?.action.ir;
+    if (a && a.kind === "code" && (a.code === "X" || a.code === "Z" || a.code === "X/Z" || a.code === "C")) {
+      embeddedOverlayBits.push(bitPosition);
+      pixelWork.source ??= rule!.source;
+    }
   }
+  if (pixelRules.length > 0) pixelWork.source = pixelRules[0]!.source;
   const pixelEncoding = transferSyntaxInfo(file.transferSyntaxUid).encoding;
   const pixelWorkPossible = pixelRules.length > 0 || embeddedOverlayBits.length > 0 || pixelEncoding === "jpeg" || pixelEncoding === "jpeg-ls" || pixelEncoding === "jpeg-2000";
   // Both markers of cleaned pixels come before Pixel Data (0012,0064 and 0028,0301 < 7FE0,0010), so

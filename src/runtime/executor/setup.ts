@@ -3,7 +3,7 @@
 // a generated processor reads the same attributes and writes the same
 // markers as `deidc run`.
 
-import type { IrAction, IrLayer, IrProgram } from "../../ir/types";
+import type { IrAction, IrProgram } from "../../ir/types";
 import { planPixelRules } from "../pixels";
 import { collectAttributeTags } from "./expr";
 import { IDENTIFYING_TAGS } from "./process";
@@ -38,23 +38,6 @@ export function wantedTagsOf(ir: IrProgram): Set<number> {
     wanted.add(((group << 16) | 0x0102) >>> 0);
   }
   return wanted;
-}
-
-/**
- * The options whose every output must say NO in an attribute of their own: the Clean Pixel Data
- * Option (113101) in Burned In Annotation (0028,0301), PS3.15 E.3.1, and the Clean Recognizable
- * Visual Features Option (113102) in Recognizable Visual Features (0028,0302), E.3.2. Each is the
- * unit that carries the code (the stdlib option, or a site unit with the same code), or null when
- * the profile does not switch the option on.
- */
-export interface ImageOptions {
-  pixelData: IrLayer | null;
-  visualFeatures: IrLayer | null;
-}
-
-export function imageOptionsOf(ir: IrProgram): ImageOptions {
-  const layerWith = (value: string): IrLayer | null => ir.profile.layers.find((l) => l.code !== null && l.code.value === value && (l.code.scheme === "DCM" || l.code.scheme === "")) ?? null;
-  return { pixelData: layerWith("113101"), visualFeatures: layerWith("113102") };
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import { sortDiagnostics } from "../diagnostics/diagnostic";
 import { checkProgram } from "../check";
-import { LoadError, loadProgram } from "../program/load";
+import { LoadError, loadProgram } from "../program/parse-and-load";
 import type { SourceText } from "../syntax/source";
 import { EXIT_FINDINGS, EXIT_OK } from "./exit";
 import { expandRuleFiles } from "./files";

@@ -10,12 +10,13 @@
 import { existsSync } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { compileProfile } from "../compile";
+import { compileProfileLazily } from "../compile-program";
 import { renderPretty } from "../diagnostics/render";
 import { unstatedImageOptions } from "../ir/image-option-statements";
 import { COMPILER_VERSION } from "../version";
 import type { IrProgram } from "../ir/types";
 import { planModuleFunction } from "../codegen/in-memory";
+import { irHash } from "../codegen/generate";
 import { instantiatePlanModule } from "../codegen/instantiate";
 import type { Executor, ExecutorEnvironment } from "../runtime/executor/types";
 import { runBatch } from "../run/batch";
@@ -186,7 +187,7 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
   const jobs = parseJobs(opts.jobs);
 
   // The IR is used here, in the process that built it: the schema check is left to what it leaves as (--emit ir, processors).
-  const compiled = compileProfile(profile, { withOptions: opts.with ?? [] });
+  const compiled = await compileProfileLazily(profile, { withOptions: opts.with ?? [] });
   const errors = compiled.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || !compiled.ir) {
     const sources = new Map<string, SourceText>(compiled.program.files.map((f) => [f.path, f.source]));
@@ -295,6 +296,7 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
       bytesIn: counts.bytesIn,
       bytesOut: counts.bytesOut,
       profile: ir.profile.name,
+      irHash: irHash(ir),
       release: ir.profile.release,
       options: ir.profile.layers.filter((l) => l.kind === "option").map((l) => l.name),
       deidc: COMPILER_VERSION,

@@ -112,13 +112,13 @@ if (worker) {
 /** `deidc run`'s driver compiles its profile argument; in a processor that step returns the compiled-in IR. */
 const COMPILE_STEP = `import { IR } from "deidc:plan";
 
-export function compileProfile() {
+export async function compileProfileLazily() {
   return { program: { files: [] }, diagnostics: [], ir: IR };
 }
 `;
 
 function processorPlugin(root: string, codegen: string, planSource: string, deidcVersion: string): Esbuild.Plugin {
-  const compileModule = join(root, "src", "compile.ts");
+  const compileModule = join(root, "src", "compile-program.ts");
   const buildModule = join(root, "src", "ir", "build.ts");
   const versionModule = join(root, "src", "version.ts");
   return {

@@ -19,35 +19,52 @@ export interface DictEntry {
 export const DICTIONARY_RELEASE: string = data.release;
 
 interface Tables {
-  byTag: Map<number, DictEntry>;
-  byKeyword: Map<string, DictEntry>;
-  /** entries whose tag has `x` digits, as [value, mask, entry] */
-  repeating: [number, number, DictEntry][];
+  /** row index by tag, for tags without `x` digits */
+  byTag: Map<number, number>;
+  /** row index by keyword */
+  byKeyword: Map<string, number>;
+  /** rows whose tag has `x` digits, as [value, mask, row index] */
+  repeating: [number, number, number][];
 }
 
 let tables: Tables | null = null;
+/** Entries already looked up, by row index: most runs look up a few hundred of the 5,000 rows. */
+const entries: (DictEntry | undefined)[] = [];
 
 /**
  * The lookup tables, built at the first lookup rather than when the module
- * loads: building them takes longer than loading the data, and a thread that
- * never looks anything up (the writer thread of `deidc run`) never pays for it.
+ * loads, so that a thread that never looks anything up (the writer thread of
+ * `deidc run`) never pays for them. They map to row indexes and each entry is
+ * built at its first lookup: splitting every row up front took 25 ms of each
+ * start, indexing them takes about 5.
  */
 function dictionaryTables(): Tables {
   if (tables) return tables;
   const built: Tables = { byTag: new Map(), byKeyword: new Map(), repeating: [] };
-  for (const row of data.rows) {
-    const [tag, keyword, vr, vm, retired, name] = row.split("\t") as [string, string, string, string, string, string];
-    const entry: DictEntry = { tag, keyword, vrs: vr.split("|"), vm, retired: retired === "1", name };
-    built.byKeyword.set(keyword, entry);
+  const rows = data.rows;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const keywordEnd = row.indexOf("\t", 9);
+    built.byKeyword.set(row.slice(9, keywordEnd), i);
+    const tag = row.slice(0, 8);
     if (tag.includes("X") || tag.includes("x")) {
       const { value, mask } = parseMask(tag);
-      built.repeating.push([value, mask, entry]);
+      built.repeating.push([value, mask, i]);
     } else {
-      built.byTag.set(parseInt(tag, 16), entry);
+      built.byTag.set(parseInt(tag, 16), i);
     }
   }
   tables = built;
   return built;
+}
+
+function entryAt(index: number): DictEntry {
+  const known = entries[index];
+  if (known) return known;
+  const [tag, keyword, vr, vm, retired, name] = data.rows[index]!.split("\t") as [string, string, string, string, string, string];
+  const entry: DictEntry = { tag, keyword, vrs: vr.split("|"), vm, retired: retired === "1", name };
+  entries[index] = entry;
+  return entry;
 }
 
 /** "60XX3000" -> value 0x60003000, mask 0xFF00FFFF */
@@ -67,24 +84,25 @@ export function parseMask(hex8: string): { value: number; mask: number } {
 }
 
 export function lookupKeyword(keyword: string): DictEntry | undefined {
-  return dictionaryTables().byKeyword.get(keyword);
+  const index = dictionaryTables().byKeyword.get(keyword);
+  return index === undefined ? undefined : entryAt(index);
 }
 
 /** Looks a tag up, including repeating groups such as (60xx,3000) and (50xx,xxxx). */
 export function lookupTag(tag: number): DictEntry | undefined {
   const { byTag, repeating } = dictionaryTables();
   const exact = byTag.get(tag);
-  if (exact) return exact;
+  if (exact !== undefined) return entryAt(exact);
   // private (odd) groups have no dictionary entries
   if ((tag >>> 16) & 1) return undefined;
-  for (const [value, mask, entry] of repeating) {
-    if (((tag & mask) >>> 0) === value) return entry;
+  for (const [value, mask, index] of repeating) {
+    if (((tag & mask) >>> 0) === value) return entryAt(index);
   }
   return undefined;
 }
 
-export function allEntries(): Iterable<DictEntry> {
-  return dictionaryTables().byKeyword.values();
+export function* allEntries(): Iterable<DictEntry> {
+  for (const index of dictionaryTables().byKeyword.values()) yield entryAt(index);
 }
 
 /** The keywords closest to `word` by edit distance (for "did you mean"). */

@@ -7,7 +7,7 @@ import { checkProgram } from "../check";
 import { buildIr } from "../ir/build";
 import { validateIr } from "../ir/validate";
 import { entryProfile } from "../program/program";
-import { loadProgram } from "../program/load";
+import { loadProgram } from "../program/parse-and-load";
 import { formatDeid } from "../syntax/format";
 import { parseDeid } from "../syntax/parse";
 import { SourceText } from "../syntax/source";

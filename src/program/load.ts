@@ -1,13 +1,18 @@
 // The I/O edge of the compiler front end: reads the entry file, the files it
 // imports, and the standard-library files of the units it names; parses each
 // once. Everything after this is pure.
+//
+// The parser comes in as a parameter rather than an import: Chevrotain is the
+// largest module deidc loads, and a run of a standard-library profile needs
+// only the trees the build parsed (stdlib-preparsed.ts). Callers that always
+// parse import it statically (program/parse-and-load.ts); `deidc run` and
+// `explain` load it only when a file needs it (program/load-lazily.ts).
 
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic";
-import { parseDeid } from "../syntax/parse";
 import { SourceText } from "../syntax/source";
-import type { Span } from "../syntax/ast";
+import type { DeidFile, Span } from "../syntax/ast";
 import { buildUnitTable, type Program } from "./program";
 import { findStdlib } from "./stdlib-index";
 import { LoadError } from "./load-error";
@@ -15,6 +20,12 @@ import { preparsedStdlibFile } from "./stdlib-preparsed";
 import type { ParsedFile } from "./units";
 
 export { LoadError };
+
+/** The parser's signature (syntax/parse.ts `parseDeid`). */
+export type ParseDeid = (text: string, path: string) => { file: DeidFile; diagnostics: Diagnostic[] };
+
+/** Thrown by `loadProgram` without a parser when a file has no tree from the build. */
+export class ParserNeeded extends Error {}
 
 /** Is `ref` a unit name (`ps315.basic`) rather than a file path? */
 export function looksLikeUnitName(ref: string): boolean {
@@ -29,9 +40,10 @@ function displayPath(absolute: string): string {
 /**
  * Loads a program from a rule file path or a standard-library unit name.
  * Throws LoadError only when the entry itself cannot be read; problems in
- * imported files become diagnostics.
+ * imported files become diagnostics. With `parse` null, throws ParserNeeded
+ * when a file must be parsed.
  */
-export function loadProgram(entryRef: string, extraUnits: readonly string[] = [], entryText?: string): Program {
+export function loadProgramWith(parse: ParseDeid | null, entryRef: string, extraUnits: readonly string[] = [], entryText?: string): Program {
   const diagnostics: Diagnostic[] = [];
   const stdlib = findStdlib();
   const byPath = new Map<string, ParsedFile>();
@@ -65,7 +77,8 @@ export function loadProgram(entryRef: string, extraUnits: readonly string[] = []
     const fromStdlib = stdlib !== null && absolute.startsWith(stdlib.dir + sep);
     // Standard-library files the build parsed are not parsed again (stdlib-preparsed.ts).
     const preparsed = fromStdlib ? preparsedStdlibFile(relative(stdlib.dir, absolute).split(sep).join("/"), text, path) : null;
-    const { file: ast, diagnostics: syntax } = preparsed ? { file: preparsed, diagnostics: [] } : parseDeid(text, path);
+    if (!preparsed && !parse) throw new ParserNeeded(path);
+    const { file: ast, diagnostics: syntax } = preparsed ? { file: preparsed, diagnostics: [] } : parse!(text, path);
     const parsed: ParsedFile = {
       path,
       source: new SourceText(path, text),

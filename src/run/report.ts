@@ -29,6 +29,8 @@ export interface RunCounts {
 export interface RunSummary extends RunCounts {
   seconds: number;
   profile: string;
+  /** SHA-256 of the IR's `deidc compile --emit ir` text (codegen/generate.ts irHash) */
+  irHash: string;
   /** DICOM standard release of the standard-library units, or null when not pinned */
   release: string | null;
   /** the options applied, in layer order (the profile's own `with` and --with) */

@@ -10,7 +10,7 @@ import { checkProgram } from "../../src/check";
 import { buildIr } from "../../src/ir/build";
 import type { IrExpr, IrProgram } from "../../src/ir/types";
 import { validateIr } from "../../src/ir/validate";
-import { loadProgram } from "../../src/program/load";
+import { loadProgram } from "../../src/program/parse-and-load";
 import { entryProfile } from "../../src/program/program";
 import { lookupTag } from "../../src/dicom/dictionary";
 

@@ -3,7 +3,7 @@
 
 import { checkFile } from "../../src/check";
 import { specifiedRules, type LintRule } from "../../src/check/rules";
-import { loadProgram } from "../../src/program/load";
+import { loadProgram } from "../../src/program/parse-and-load";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic";
 
 export interface Finding {

@@ -124,7 +124,10 @@ describe("processor bundle", () => {
     expect(listFiles(join(empty, "out"))).toEqual(["CT_small.dcm"]);
     const lines = reportLines(join(empty, "report.jsonl")) as { outcome?: string; summary?: { profile: string; deidc: string } }[];
     expect(lines[0]!.outcome).toBe("written");
-    expect(lines[1]!.summary).toMatchObject({ profile: "ps315.basic", deidc: COMPILER_VERSION });
+    // The summary names the exact rules: the hash the processor states in its preamble and `--version`.
+    const hash = irHash(built.get("ps315.basic")!.ir);
+    expect(lines[1]!.summary).toMatchObject({ profile: "ps315.basic", irHash: hash, deidc: COMPILER_VERSION });
+    expect(node(["processor.mjs", "--version"], empty).stdout).toContain(hash);
 
     // Usage errors are exit 2, before anything is read.
     const noKey = node(["processor.mjs", input, "-o", "out2"], empty);

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { checkProgram } from "../../src/check";
-import { loadProgram } from "../../src/program/load";
+import { loadProgram } from "../../src/program/parse-and-load";
 import { formatDeid } from "../../src/syntax/format";
 
 const text = readFileSync(new URL("../../docs/language.md", import.meta.url), "utf8");

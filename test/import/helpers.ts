@@ -11,7 +11,7 @@ import { compileProfile } from "../../src/compile";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic";
 import { importProfile, type ImportOptions, type ImportResult, type ImportTool } from "../../src/import";
 import { explainProgram, type ExplainRow } from "../../src/ir/explain";
-import { loadProgram } from "../../src/program/load";
+import { loadProgram } from "../../src/program/parse-and-load";
 import { formatDeid } from "../../src/syntax/format";
 import { parseDeid } from "../../src/syntax/parse";
 

@@ -5,7 +5,7 @@ import schema from "../../src/run/report.schema.json";
 const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
 const rule = { file: "site.deid", line: 4, column: 1 };
 const written = { input: "in/a.dcm", outcome: "written", output: "a.dcm", touched: [{ path: "(0008,1140)[0]/(0008,1155)", action: "U", rule }], warnings: [] };
-const summary = { objects: 1, written: 1, skipped: 0, rejected: 0, quarantined: 0, failed: 0, seconds: 0.1, bytesIn: 10, bytesOut: 9, profile: "ps315.basic", release: "2026c", options: [], deidc: "0.1.0" };
+const summary = { objects: 1, written: 1, skipped: 0, rejected: 0, quarantined: 0, failed: 0, seconds: 0.1, bytesIn: 10, bytesOut: 9, profile: "ps315.basic", irHash: `sha256:${"0".repeat(64)}`, release: "2026c", options: [], deidc: "0.1.0" };
 
 describe("report.schema.json", () => {
   it("accepts records of each outcome and the summary line", () => {
@@ -34,6 +34,8 @@ describe("report.schema.json", () => {
     ["a quarantine copy of a rejected object", { input: "a", outcome: "rejected", reason: "r", rule, quarantineCopy: "a", touched: [], warnings: [] }],
     ["a summary without its counts", { summary: { ...summary, failed: undefined } }],
     ["a summary with extra data", { summary: { ...summary, key: "secret" } }],
+    ["a summary without the IR hash", { summary: { ...summary, irHash: undefined } }],
+    ["a summary with a hash that is not SHA-256", { summary: { ...summary, irHash: "md5:0" } }],
   ];
   for (const [what, line] of invalid) {
     it(`rejects ${what}`, () => {

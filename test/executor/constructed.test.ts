@@ -197,6 +197,22 @@ describe("UIDs", () => {
       expect(result.record.touched).toContainEqual({ path: "(0008,0018)", action: "insert", rule: null });
     }
   });
+
+  it("keeps the File Meta's instance UID for a dataset without one when the profile keeps SOP Instance UIDs", () => {
+    const without = object("1.2.3.6").filter((e) => e.tag !== 0x00080018);
+    for (const elements of [without, [...without, text(0x00080018, "UI", "")]]) {
+      const { file, result, elements: written } = run(buildPart10(elements), ["ps315.retain-uids"]);
+      expect(topLevelTexts(file).get(0x00080018)).toBe("1.2.3.4");
+      expect(written.filter((e) => e.tag === 0x00080018)).toHaveLength(1);
+      expect(file.meta?.mediaStorageSopInstanceUid).toBe("1.2.3.4");
+      expect(result.record.warnings.join(" ")).toMatch(/the File Meta's, kept as the profile keeps SOP Instance UIDs, names the output/);
+    }
+    // A site rule that keeps only some objects' UIDs is asked with the object's own values.
+    const site = profileFile("keep-ot-uids", 'SOPInstanceUID -> keep when Modality == "OT" because "test"');
+    expect(topLevelTexts(run(buildPart10(without), [], site).file).get(0x00080018)).toBe("1.2.3.4");
+    const ct = without.map((e) => (e.tag === 0x00080060 ? text(0x00080060, "CS", "CT") : e));
+    expect(topLevelTexts(run(buildPart10(ct), [], site).file).get(0x00080018)).toMatch(/^2\.25\./);
+  });
 });
 
 describe("markers and File Meta", () => {
@@ -244,6 +260,20 @@ describe("markers and File Meta", () => {
     // Both dates move by the same number of days, so the interval between them survives.
     expect(days(shifted.get(0x00080021)!) - days(shifted.get(0x00080020)!)).toBe(1);
     expect(shifted.get(0x00080020)).not.toBe("20200102");
+  });
+
+  it("never says the dates are less modified than the input says they were", () => {
+    const marked = (said: string) => buildPart10(object("1.2.3.9", text(0x00080021, "DA", "20200103"), text(0x00280303, "CS", said)));
+    const value = (said: string, options: string[]) => topLevelTexts(run(marked(said), options).file).get(0x00280303);
+    // Dates an earlier pass shifted, kept as they are, are still shifted dates.
+    expect(value("MODIFIED", ["ps315.retain-longitudinal-full-dates"])).toBe("MODIFIED");
+    expect(value("REMOVED", ["ps315.retain-longitudinal-full-dates"])).toBe("REMOVED");
+    expect(value("REMOVED", ["ps315.retain-longitudinal-modified-dates"])).toBe("REMOVED");
+    expect(value("UNMODIFIED", ["ps315.retain-longitudinal-modified-dates"])).toBe("MODIFIED");
+    expect(value("MODIFIED", [])).toBe("REMOVED");
+    // A value outside the enumeration is not evidence of anything.
+    expect(value("SHIFTED", ["ps315.retain-longitudinal-full-dates"])).toBe("UNMODIFIED");
+    expect(value("UNMODIFIED", ["ps315.retain-longitudinal-full-dates"])).toBe("UNMODIFIED");
   });
 });
 

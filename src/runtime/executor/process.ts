@@ -50,13 +50,13 @@ import {
   TAG_PIXEL_DATA,
   TAG_SOP_CLASS_UID,
   TAG_SOP_INSTANCE_UID,
+  TAG_LONGITUDINAL_MODIFIED,
 } from "./tags";
 
 const TAG_STUDY_UID = 0x0020000d;
 const TAG_SERIES_UID = 0x0020000e;
 const TAG_PATIENT_ID = 0x00100020;
 const TAG_PATIENT_IDENTITY_REMOVED = 0x00120062;
-const TAG_LONGITUDINAL_MODIFIED = 0x00280303;
 
 /**
  * A kept top-level element at least this large goes to the output by
@@ -217,6 +217,18 @@ export function processObjectParts(plan: ExecutionPlan, bytes: Uint8Array, input
 const NUMBER_VR_SIZES: Readonly<Record<string, number>> = { US: 2, SS: 2, UL: 4, SL: 4, FL: 4, FD: 8, SV: 8, UV: 8 };
 
 /** `value` of the element under the cursor: text as text; binary numbers in decimal, backslash-separated. */
+const LONGITUDINAL_RANK: Readonly<Record<string, number>> = { UNMODIFIED: 0, MODIFIED: 1, REMOVED: 2 };
+
+/**
+ * Longitudinal Temporal Information Modified of the output: what this pass did to the dates, unless the input
+ * says an earlier de-identification did more. Dates kept from an object whose dates were already shifted are
+ * still modified dates; claiming UNMODIFIED (as E.3.6 would have the full-dates option write) would be false.
+ */
+export function longitudinalValue(thisPass: "UNMODIFIED" | "MODIFIED" | "REMOVED", input: string | null): string {
+  const before = input === null ? undefined : LONGITUDINAL_RANK[input];
+  return before !== undefined && before > LONGITUDINAL_RANK[thisPass]! ? input! : thisPass;
+}
+
 function elementValueText(cursor: DicomCursor): string {
   const size = NUMBER_VR_SIZES[cursor.vr];
   if (size === undefined) return cursor.readText();
@@ -299,12 +311,31 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
   if (!isWritableUid(sopClass)) throw new UnwritableObjectError(`the SOP Class UID (from the ${datasetClass ? "dataset" : "File Meta"}) is not a valid UID, so no File Meta can name the object`);
   if (!isWritableUid(file.transferSyntaxUid)) throw new UnwritableObjectError("the File Meta's Transfer Syntax UID is not a valid UID, so the output cannot declare its encoding");
   /**
+   * Would the profile keep a top-level SOP Instance UID (`ps315.retain-uids`, or a site's `K`)? Then the
+   * File Meta's instance UID, standing in for a missing one, is kept too: the same rule decides both.
+   */
+  const keepsInstanceUid = (): boolean => {
+    for (const rule of plan.rules.forTag(TAG_SOP_INSTANCE_UID)) {
+      if (rule.vrs !== null && !rule.vrs.includes("UI")) continue;
+      // `any where` tests a value, and there is none to test.
+      if (rule.anyWhere === true) continue;
+      if (rule.ancestors !== null && !rule.ancestors([], 0)) continue;
+      if (rule.when !== null && rule.when(ctx) !== true) continue;
+      return rule.action.ir.kind === "code" && rule.action.ir.code === "K";
+    }
+    return false;
+  };
+  /**
    * The SOP Instance UID that names an output whose dataset has none. The File Meta's instance UID
    * is an identifier like any other, so it is replaced with the keyed UID; without one, a keyed UID
    * of the content, so that the same input always gets the same name. `why` starts the warning.
    */
   const instanceFallback = (why: string): string => {
     const metaInstance = file.meta?.mediaStorageSopInstanceUid;
+    if (metaInstance && isWritableUid(metaInstance) && keepsInstanceUid()) {
+      record.warnings.push(`${why}: the File Meta's, kept as the profile keeps SOP Instance UIDs, names the output`);
+      return metaInstance;
+    }
     if (metaInstance) {
       record.warnings.push(`${why}: the File Meta's, replaced, names the output`);
       return replacementUids(runKeyFor(plan, "naming an object that has no SOP Instance UID"), metaInstance);
@@ -1049,7 +1080,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
   flushMarkers(0x100000000);
 
   if (longitudinalValueOffset >= 0) {
-    const value = dates.modified > 0 ? "MODIFIED  " : dates.kept > 0 ? "UNMODIFIED" : "REMOVED   ";
+    const value = longitudinalValue(dates.modified > 0 ? "MODIFIED" : dates.kept > 0 ? "UNMODIFIED" : "REMOVED", top.existingLongitudinal).padEnd(10, " ");
     // an offset in the sink's own bytes: the marker is never a referenced value
     out.sink.bytes().set(new TextEncoder().encode(value), longitudinalValueOffset);
   }

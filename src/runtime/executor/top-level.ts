@@ -15,6 +15,7 @@ import {
   TAG_CODING_SCHEME,
   TAG_DEIDENTIFICATION_METHOD,
   TAG_DEIDENTIFICATION_METHOD_CODES,
+  TAG_LONGITUDINAL_MODIFIED,
   TAG_PIXEL_DATA,
   TAG_REGION_MAX_X1,
   TAG_REGION_MAX_Y1,
@@ -31,6 +32,8 @@ export interface TopLevel {
   present: Set<number>;
   existingCodes: { value: string; scheme: string; meaning: string }[];
   existingMethods: string[];
+  /** the input's Longitudinal Temporal Information Modified (0028,0303), trimmed, or null */
+  existingLongitudinal: string | null;
   /** repeating overlay groups (60xx) with Overlay Data (60xx,3000) at the top level: group -> VR */
   overlayData: Map<number, string> | null;
   /** the items of Sequence of Ultrasound Regions, read only when a `pixels` block uses them */
@@ -46,7 +49,7 @@ export interface TopLevel {
 const TAG_PRIVATE_DATA_ELEMENT_CHARACTERISTICS = 0x00080300;
 
 export function readTopLevel(cursor: DicomCursor, wanted: ReadonlySet<number>, readUltrasound: boolean, readIcon: boolean): TopLevel {
-  const top: TopLevel = { values: new Map(), present: new Set(), existingCodes: [], existingMethods: [], overlayData: null, ultrasoundRegions: null, iconItems: null, privateDeclarations: null, pixelDataVr: null };
+  const top: TopLevel = { values: new Map(), present: new Set(), existingCodes: [], existingMethods: [], existingLongitudinal: null, overlayData: null, ultrasoundRegions: null, iconItems: null, privateDeclarations: null, pixelDataVr: null };
   while (cursor.next()) {
     if (cursor.depth !== 0) continue;
     const tag = cursor.tag;
@@ -63,6 +66,7 @@ export function readTopLevel(cursor: DicomCursor, wanted: ReadonlySet<number>, r
     if (cursor.kind !== TokenKind.Element) continue;
     if (tag === TAG_ICON_IMAGE_SEQUENCE && readIcon) top.iconItems = [unreadableIconItem("the sequence is encoded as a defined-length UN value, so its icon cannot be blanked")];
     if (tag === TAG_DEIDENTIFICATION_METHOD) top.existingMethods = cursor.readText().split("\\").filter((s) => s.trim() !== "");
+    if (tag === TAG_LONGITUDINAL_MODIFIED) top.existingLongitudinal = cursor.readText().trim();
     if ((tag & 0xff01ffff) >>> 0 === 0x60003000) (top.overlayData ??= new Map()).set(tag >>> 16, cursor.vr);
     // The SOP UIDs are always read: the File Meta and the fallbacks depend on them.
     if (!wanted.has(tag) && tag !== TAG_SOP_CLASS_UID && tag !== TAG_SOP_INSTANCE_UID) continue;

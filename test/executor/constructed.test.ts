@@ -157,6 +157,18 @@ describe("Clean (C) under ps315.clean-descriptors", () => {
     expect(actions.get("(0008,1030)")).toBe("C");
     expect(actions.has("(0008,1080)")).toBe(false);
   });
+
+  it("removes age and sex from descriptions unless the profile keeps them (E.3.5's example)", () => {
+    const input = buildPart10(
+      object("1.2.3.5", text(0x00081030, "LO", "CT chest abdomen pelvis - 55F Dr. Smith"), text(0x0008103e, "LO", "PELVIS female Sep1999"), text(0x00101010, "AS", "055Y"), text(0x00100040, "CS", "F")),
+    );
+    const cleaned = run(input, ["ps315.clean-descriptors"]);
+    expect(cleaned.at("(0008,1030)")?.text).toBe("CT chest abdomen pelvis - ** Dr. Smith");
+    expect(cleaned.at("(0008,103E)")?.text).toBe("PELVIS **");
+    const kept = run(input, ["ps315.clean-descriptors", "ps315.retain-patient-characteristics"]);
+    expect(kept.at("(0008,1030)")?.text).toBe("CT chest abdomen pelvis - 55F Dr. Smith");
+    expect(kept.at("(0008,103E)")?.text).toBe("PELVIS female **");
+  });
 });
 
 describe("UIDs", () => {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MissingSecretError, createExecutor } from "../../src/runtime/executor";
 import { resolveKeys, ruleNeedingRunKey, ruleRemovingInstanceUid } from "../../src/runtime/executor/keys";
-import { buildPart10, compile, topLevelTexts, walkBytes, type BuiltElement } from "./helpers";
+import { buildDataset, buildPart10, compile, topLevelTexts, walkBytes, type BuiltElement } from "./helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "deidc-run-key-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -114,9 +114,14 @@ describe("a run without a key", () => {
     expect(values.get(0x00080020)).toBe("20200102");
   });
 
-  it("fails, not writes, an object that would need a keyed UID: one without a SOP Instance UID", () => {
+  it("fails, not writes, an object that would need a keyed UID: one without a SOP Instance UID, in the dataset or the File Meta", () => {
     const executor = createExecutor(compile(keepingUids("both-removed", BOTH_REMOVED)), noKeyEnv);
-    const result = executor.process(buildPart10(object()), "no-instance.dcm");
+    // The profile keeps SOP Instance UIDs, so the File Meta's stands in for the dataset's, and no key is needed.
+    const metaOnly = executor.process(buildPart10(object()), "meta-instance.dcm");
+    expect(metaOnly.record.outcome).toBe("written");
+    expect(topLevelTexts(walkBytes(metaOnly.output!).file).get(0x00080018)).toBe("1.2.3.4");
+    // A dataset without File Meta (implicit VR little endian, as old files are) has neither.
+    const result = executor.process(buildDataset(object(), { littleEndian: true, explicitVr: false }), "no-instance.dcm");
     expect(result.record.outcome).toBe("failed");
     expect(result.record.reason).toMatch(/^naming an object that has no SOP Instance UID needs a secret key, and this run was given none: set DEID_KEY or pass --key-file/);
     expect(result.output).toBeNull();

@@ -52,7 +52,7 @@ const DATE_PATTERN =
     "\\d{1,2}[/.-]\\d{1,2}[/.-](?:\\d{4}|\\d{2})", // 15/03/2020, 03/15/2020, 15.03.20, 15-03-2020
     `\\d{1,2}${ORDINAL}[ -]?${MONTH_NAME}\\.?,?[ -]?(?:\\d{4}|\\d{2})`, // 15 March 2020, 15-MAR-2020
     `${MONTH_NAME}\\.?[ -]\\d{1,2}${ORDINAL},?[ -]\\d{4}`, // March 15, 2020
-    `${MONTH_NAME}\\.?[ -]\\d{4}`, // March 2020
+    `${MONTH_NAME}\\.?[ -]?\\d{4}`, // March 2020, Sep1999
   ].join("|") +
   ")(?![\\p{L}\\p{N}]|[./-]\\d)";
 
@@ -381,4 +381,35 @@ export function dateRenderings(da: string): string[] {
     renderings.push(v, `${y}-${m}-${d}`, `${d}/${m}/${y}`, `${m}/${d}/${y}`, `${d}.${m}.${y}`);
   }
   return renderings;
+}
+
+const AGE_UNIT_WORDS: Readonly<Record<string, readonly string[]>> = {
+  Y: ["yo", "y/o", " y/o", " yo", "-year-old", " year old", "-year old", " years old", " years", " yrs", "yrs", "y"],
+  M: [" months", "mo", " mo", "-month-old", " months old"],
+  W: [" weeks", "wk", "wks", " wks", "-week-old", " weeks old"],
+  D: [" days", "-day-old", " days old"],
+};
+
+/**
+ * How free text writes a Patient's Age (AS, "055Y") and, with a Patient's Sex of F or M, the
+ * two together, the way PS3.15 E.3.5's own example does ("CT chest abdomen pelvis - 55F"):
+ * "055Y", "55Y", "55yo", "55-year-old", "55 years", "55F", "55/F", "55YF", ... The bare number
+ * is not among them: "55" alone is as likely a dose or a slice as an age. `sex` is undefined when
+ * only the age is to be removed.
+ */
+export function ageRenderings(age: string, sex: string | undefined): string[] {
+  const m = /^(\d{3})([DWMY])$/.exec(age.trim());
+  if (!m) return [];
+  const n = String(parseInt(m[1]!, 10));
+  const unit = m[2]!;
+  const renderings = [m[0], `${n}${unit}`, ...AGE_UNIT_WORDS[unit]!.map((w) => `${n}${w}`)];
+  const s = sex?.trim();
+  if (s === "F" || s === "M") renderings.push(`${n}${s}`, `${n}/${s}`, `${n}${unit}${s}`, `${n}${unit}/${s}`);
+  return renderings;
+}
+
+/** Words for a Patient's Sex of F or M; the letters alone are shorter than MIN_IDENTIFIER_LENGTH. */
+export function sexWords(sex: string): string[] {
+  const s = sex.trim();
+  return s === "F" ? ["female"] : s === "M" ? ["male"] : [];
 }

@@ -20,7 +20,7 @@ export {
   capAge,
 } from "./dates";
 export { dummyValue, emptyValue, DUMMY_TEXT, DUMMY_UID, DUMMY_URI, TEXT_DUMMIES } from "./dummy";
-export { makeCleaner, personNameTokens, dateRenderings, DEFAULT_REPLACEMENT_MARK, MIN_IDENTIFIER_LENGTH, type Cleaner, type CleanerOptions } from "./clean";
+export { makeCleaner, personNameTokens, dateRenderings, ageRenderings, sexWords, DEFAULT_REPLACEMENT_MARK, MIN_IDENTIFIER_LENGTH, type Cleaner, type CleanerOptions } from "./clean";
 export {
   splitValues,
   joinValues,

@@ -15,6 +15,8 @@ import {
   dummyValue,
   makeCleaner,
   personNameTokens,
+  ageRenderings,
+  sexWords,
   replaceInValues,
   replacementUids,
   shiftTemporal,
@@ -79,6 +81,10 @@ export const IDENTIFYING_TAGS: readonly number[] = [
   0x00100010, 0x00101001, 0x00100020, 0x00101000, 0x00100021, 0x00080050, 0x00100030, 0x00080080, 0x00080081, 0x00080090, 0x00081050,
   0x00081070, 0x00081060, 0x00200010, 0x00101040, 0x00102154, 0x00101060, 0x00080092, 0x00080094, 0x00321032, 0x00400006, 0x00081048,
 ];
+const TAG_PATIENT_AGE = 0x00101010;
+const TAG_PATIENT_SEX = 0x00100040;
+/** Read for the cleaner too, which removes them from text unless the profile keeps them (E.3.5, E.3.7). */
+export const CHARACTERISTIC_TAGS: readonly number[] = [TAG_PATIENT_AGE, TAG_PATIENT_SEX];
 const PERSON_NAME_TAGS = new Set([0x00100010, 0x00101001, 0x00080090, 0x00081050, 0x00081070, 0x00081060, 0x00101060, 0x00321032, 0x00400006, 0x00081048]);
 
 /**
@@ -313,10 +319,13 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
   /**
    * Would the profile keep a top-level SOP Instance UID (`ps315.retain-uids`, or a site's `K`)? Then the
    * File Meta's instance UID, standing in for a missing one, is kept too: the same rule decides both.
+   * (Asked before the walk: `decide` answers for the element under the cursor.)
    */
-  const keepsInstanceUid = (): boolean => {
-    for (const rule of plan.rules.forTag(TAG_SOP_INSTANCE_UID)) {
-      if (rule.vrs !== null && !rule.vrs.includes("UI")) continue;
+  const keepsInstanceUid = (): boolean => keepsTopLevel(TAG_SOP_INSTANCE_UID, "UI");
+  /** Would the rule deciding top-level attribute `tag` of this object keep it (`K`)? */
+  const keepsTopLevel = (tag: number, vr: string): boolean => {
+    for (const rule of plan.rules.forTag(tag)) {
+      if (rule.vrs !== null && !rule.vrs.includes(vr)) continue;
       // `any where` tests a value, and there is none to test.
       if (rule.anyWhere === true) continue;
       if (rule.ancestors !== null && !rule.ancestors([], 0)) continue;
@@ -356,6 +365,14 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
         if (tag === 0x00100030) identifiers.push(...dateRenderings(v));
         for (const part of v.split("\\")) identifiers.push(part);
       }
+      // Age and sex are removed by ps315.basic but kept by ps315.retain-patient-characteristics: in text
+      // they go only where their own attribute goes ("55F" in E.3.5's example).
+      const age = asText(top.values.get(TAG_PATIENT_AGE));
+      const sex = asText(top.values.get(TAG_PATIENT_SEX));
+      const removesSex = !keepsTopLevel(TAG_PATIENT_SEX, "CS");
+      if (!keepsTopLevel(TAG_PATIENT_AGE, "AS")) identifiers.push(...ageRenderings(age, removesSex ? sex : undefined));
+      else if (removesSex) identifiers.push(...ageRenderings(age, sex).filter((r) => /[FM]$/.test(r)));
+      if (removesSex) identifiers.push(...sexWords(sex));
       cleaner = makeCleaner(identifiers);
     }
     return cleaner(text);

@@ -6,7 +6,7 @@
 import type { IrAction, IrProgram } from "../../ir/types";
 import { planPixelRules } from "../pixels";
 import { collectAttributeTags } from "./expr";
-import { IDENTIFYING_TAGS } from "./process";
+import { CHARACTERISTIC_TAGS, IDENTIFYING_TAGS } from "./process";
 
 function collectActionTags(a: IrAction, out: Set<number>, itemScoped = false): void {
   if (a.kind === "set") collectAttributeTags(a.value, out, itemScoped);
@@ -19,7 +19,7 @@ function collectActionTags(a: IrAction, out: Set<number>, itemScoped = false): v
 
 /** Top-level attributes the pre-pass must read: what conditions, values, cleaning, pixels and overlays use. */
 export function wantedTagsOf(ir: IrProgram): Set<number> {
-  const wanted = new Set<number>(IDENTIFYING_TAGS);
+  const wanted = new Set<number>([...IDENTIFYING_TAGS, ...CHARACTERISTIC_TAGS]);
   wanted.add(0x00100020);
   for (const l of ir.lets) collectAttributeTags(l.value, wanted);
   for (const r of ir.rules) {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_REPLACEMENT_MARK,
+  ageRenderings,
   dateRenderings,
   makeCleaner,
   personNameTokens,
+  sexWords,
 } from "../../../src/runtime/actions/clean";
 import { randomInt, seededRandom } from "./random";
 
@@ -88,6 +90,8 @@ describe("makeCleaner", () => {
       "Mar 15 2020",
       "1st Jan 2020",
       "March 2020",
+      "Sep1999",
+      "sept.2021",
     ]) {
       expect(clean(`on ${date} ok`), date).toBe("on ** ok");
     }
@@ -104,7 +108,7 @@ describe("makeCleaner", () => {
   });
 
   it("leaves ordinary numbers and measurements alone", () => {
-    for (const text of ["BP 120/80", "slice 1.25 mm", "3 mm", "120 80", "T2 FLAIR 5 mm", "Series 1234", "dose 2.5 mSv", "v1.2.3"]) {
+    for (const text of ["Mayo 2020 protocol", "Decimal1999", "BP 120/80", "slice 1.25 mm", "3 mm", "120 80", "T2 FLAIR 5 mm", "Series 1234", "dose 2.5 mSv", "v1.2.3"]) {
       expect(clean(text)).toBe(text);
     }
   });
@@ -206,5 +210,27 @@ describe("dateRenderings", () => {
   it("renders a DA value the ways free text writes dates", () => {
     expect(dateRenderings("19700412")).toEqual(["19700412", "1970-04-12", "12/04/1970", "04/12/1970", "12.04.1970"]);
     expect(dateRenderings("garbage")).toEqual([]);
+  });
+});
+
+describe("ageRenderings and sexWords", () => {
+  it("render an AS value, alone and with the sex, as descriptions write them", () => {
+    const clean = makeCleaner([...ageRenderings("055Y", "F"), ...sexWords("F")]);
+    // PS3.15 E.3.5's own example, without Dr. Smith (not among these identifiers).
+    expect(clean("CT chest abdomen pelvis - 55F Dr. Smith")).toBe("CT chest abdomen pelvis - ** Dr. Smith");
+    for (const text of ["55yo", "55 y/o", "55-year-old", "55 years old", "55 YEARS", "055Y", "55/F", "55YF", "female", "FEMALE"]) {
+      expect(clean(`pt ${text} ok`), text).toBe("pt ** ok");
+    }
+    for (const text of ["55 mAs", "slice 55", "155F", "55Fr", "male"]) expect(clean(text), text).toBe(text);
+  });
+
+  it("take the age's unit, and the sex only when given", () => {
+    expect(ageRenderings("003M", undefined)).toEqual(expect.arrayContaining(["003M", "3M", "3 months", "3-month-old"]));
+    expect(ageRenderings("003M", undefined).some((r) => r.endsWith("F"))).toBe(false);
+    expect(ageRenderings("010D", "M")).toEqual(expect.arrayContaining(["10 days", "10M", "10DM"]));
+    expect(ageRenderings("55", "F")).toEqual([]);
+    expect(ageRenderings("", "F")).toEqual([]);
+    expect(sexWords("O")).toEqual([]);
+    expect(sexWords("M ")).toEqual(["male"]);
   });
 });

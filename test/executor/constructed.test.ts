@@ -83,7 +83,7 @@ describe("sequences", () => {
     expect(at("(0008,1115)[0]/(0008,0090)")?.text).toBe("");
     expect(at("(0008,1115)[0]/(0008,1115)[0]/(0010,0010)")?.text).toBe("");
     expect(at("(0008,1115)[0]/(0008,1115)[0]/(0010,1001)")).toBeUndefined();
-    expect(at("(0008,1115)[0]/(0008,1115)[0]/(0040,A123)")?.text).toBe("DEIDENTIFIED");
+    expect(at("(0008,1115)[0]/(0008,1115)[0]/(0040,A123)")?.text).toBe("DEIDENTIFIED^");
     expect(at("(0008,1115)[0]/(0008,1115)[0]/(0008,1155)")?.text).toMatch(/^2\.25\.\d+$/);
     expect(result.record.touched.map((t) => `${t.path} ${t.action}`)).toContain("(0008,1115)[0]/(0008,1115)[0]/(0010,1001) X");
   });

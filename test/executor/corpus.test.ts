@@ -55,7 +55,7 @@ const TAG_PIXEL_DATA = 0x7fe00010;
 const MARKER_TAGS = new Set([0x00120062, 0x00120063, 0x00120064, 0x00280303]);
 /** Values too generic to count as a leak when found in an output (replacement marks, our own dummies). */
 const SEPARATOR = new Uint8Array(1);
-const GENERIC_VALUES = new Set(["NONE", "UNKNOWN", "N/A", "NULL", "ANONYMOUS", "ANONYMIZED", "ANONYMISED", "DEIDENTIFIED", "REMOVED", "19000101", "000000", "2.25.0"]);
+const GENERIC_VALUES = new Set(["NONE", "UNKNOWN", "N/A", "NULL", "ANONYMOUS", "ANONYMIZED", "ANONYMISED", "DEIDENTIFIED", "DEIDENTIFIED^", "REMOVED", "19000101", "000000", "2.25.0"]);
 
 interface Input {
   key: string;

@@ -33,8 +33,12 @@ export const TEXT_DUMMIES: Readonly<Record<string, string>> = {
   IS: "0",
   LO: DUMMY_TEXT,
   LT: DUMMY_TEXT,
-  /** a family name component only */
-  PN: DUMMY_TEXT,
+  /**
+   * A family name component, then the delimiter that makes it one: a PN value without `^` reads as the
+   * retired ACR-NEMA form to validators (dciodvfy: "Retired Person Name form"), while PS3.5 6.2 allows
+   * the trailing empty components and their delimiters either way.
+   */
+  PN: `${DUMMY_TEXT}^`,
   SH: DUMMY_TEXT,
   ST: DUMMY_TEXT,
   TM: "000000",

@@ -85,6 +85,8 @@ describe("dummyValue", () => {
     expect(dummyValue("DS", "2-2n")).toBe("0\\0");
     expect(dummyValue("CS", "2-n")).toBe("DEIDENTIFIED\\DEIDENTIFIED");
     expect(dummyValue("LO", "1-n")).toBe("DEIDENTIFIED");
+    // A PN with its component delimiter, which validators expect of a current Person Name.
+    expect(dummyValue("PN", "1-n")).toBe("DEIDENTIFIED^");
     expect(dummyValue("FD", "3")).toEqual([0, 0, 0]);
     expect(dummyValue("UV", 2)).toEqual([0n, 0n]);
     expect(dummyValue("AT", 1)).toEqual([0]);

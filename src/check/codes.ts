@@ -22,6 +22,8 @@ registerCodes([
   { code: "DEID2016", name: "create-append-target", severity: "error", summary: "`create` on something other than one top-level standard attribute, or `append` on an attribute whose value count cannot grow by one (VM 1, 2, 2-2n, ...)" },
   { code: "DEID2017", name: "keyword-pattern-matches-nothing", severity: "error", summary: "a `keyword /re/` selector whose pattern matches no attribute keyword" },
   { code: "DEID2018", name: "item-outside-rule", severity: "error", summary: "`item.X` in a filter, `pixels` block, `let` or `param` default, which have no sequence item to read" },
+  { code: "DEID2019", name: "second-profile-header", severity: "error", summary: "a second `profile` header in one file, whose options and base would be ignored" },
+  { code: "DEID2020", name: "let-cycle", severity: "error", summary: "a `let` defined through itself, directly or through other `let`s" },
   { code: "DEID3001", name: "duplicate-rule", severity: "warning", summary: "the same selector given the same action twice in one unit" },
   { code: "DEID3002", name: "conflicting-rules", severity: "error", summary: "the same selector given different actions in one unit" },
   { code: "DEID3003", name: "unreachable-rule", severity: "warning", summary: "a rule that can never decide any element" },

@@ -27,15 +27,24 @@ export function checkFile(file: ParsedFile, program: Program, rules: readonly Li
 }
 
 /**
- * All diagnostics of a program's entry file: syntax, loading, then checks.
- * Files reached through imports or the standard library are checked when
- * they are linted themselves.
+ * All diagnostics of a program's entry file (syntax, loading, then checks),
+ * and the errors of every other file it loaded but the standard library's:
+ * an imported option that does not parse, or names an attribute that does
+ * not exist, makes the program unusable as much as the entry's own errors.
+ * The warnings of an imported file are reported when it is linted itself.
  */
 export function checkProgram(program: Program): Diagnostic[] {
   const out: Diagnostic[] = [...program.entry.diagnostics, ...program.diagnostics.filter((d) => d.file === program.entry.path)];
-  const syntaxErrors = program.entry.diagnostics.some((d) => d.severity === "error");
-  // A file that does not parse has a partial AST; checking it would pile
-  // follow-on errors onto the syntax errors, so only syntax is reported.
-  if (!syntaxErrors) out.push(...checkFile(program.entry, program));
+  out.push(...checkedDiagnostics(program.entry, program));
+  for (const file of program.files) {
+    if (file === program.entry || file.fromStdlib) continue;
+    const own = [...file.diagnostics, ...program.diagnostics.filter((d) => d.file === file.path), ...checkedDiagnostics(file, program)];
+    out.push(...own.filter((d) => d.severity === "error"));
+  }
   return sortDiagnostics(out);
+}
+
+/** A file that does not parse has a partial AST; checking it would pile follow-on errors onto the syntax errors. */
+function checkedDiagnostics(file: ParsedFile, program: Program): Diagnostic[] {
+  return file.diagnostics.some((d) => d.severity === "error") ? [] : checkFile(file, program);
 }

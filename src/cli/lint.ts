@@ -6,7 +6,7 @@ import { sortDiagnostics } from "../diagnostics/diagnostic";
 import { checkProgram } from "../check";
 import { LoadError, loadProgram } from "../program/parse-and-load";
 import type { SourceText } from "../syntax/source";
-import { EXIT_FINDINGS, EXIT_OK } from "./exit";
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit";
 import { expandRuleFiles } from "./files";
 import { parseFormat, renderDiagnostics } from "./output";
 
@@ -18,14 +18,24 @@ export interface LintOptions {
 export function lintCommand(args: string[], opts: LintOptions): number {
   const format = parseFormat(opts.format);
   const maxWarnings = opts.maxWarnings === undefined ? Infinity : Number(opts.maxWarnings);
+  if (!(maxWarnings === Infinity || (Number.isInteger(maxWarnings) && maxWarnings >= 0))) {
+    throw new UsageError(`--max-warnings must be a whole number of 0 or more, not \`${opts.maxWarnings}\``);
+  }
   const files = expandRuleFiles(args);
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, SourceText>();
+  const seen = new Set<string>();
   for (const path of files) {
     try {
       const program = loadProgram(path);
       for (const f of program.files) sources.set(f.path, f.source);
-      diagnostics.push(...checkProgram(program));
+      // A file imported by several linted files reports its errors once.
+      for (const d of checkProgram(program)) {
+        const key = `${d.file}\0${d.code}\0${d.span.start}\0${d.span.end}\0${d.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        diagnostics.push(d);
+      }
     } catch (e) {
       if (!(e instanceof LoadError)) throw e;
       diagnostics.push({ code: "DEID4001", severity: "error", file: path, span: { start: 0, end: 0 }, message: e.message });

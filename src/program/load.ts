@@ -116,8 +116,10 @@ export function loadProgramWith(parse: ParseDeid | null, entryRef: string, extra
     const dir = dirname(resolve(file.path));
     for (const item of file.ast.items) {
       if (item.kind === "Import") {
+        // Only a file read for the first time is followed: files that import each other are each read once.
+        const before = files.length;
         const target = readParsed(resolve(dir, item.path.value), { file: file.path, span: item.path.span });
-        if (target && !queue.includes(target) && target !== file) queue.push(target);
+        if (target && files.length > before) queue.push(target);
       } else if (item.kind === "Profile") {
         if (item.basedOn) wantedUnits.push({ name: item.basedOn.text, file: file.path, span: item.basedOn.span });
         for (const o of item.options) wantedUnits.push({ name: o.text, file: file.path, span: o.span });

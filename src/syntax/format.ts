@@ -640,14 +640,19 @@ function isLowSurrogate(code: number): boolean {
 /**
  * Characters that would break the one-line string or be invisible in an
  * editor: C0 and C1 controls, DEL, line and paragraph separators, the byte
- * order mark, and unpaired surrogates (not encodable in UTF-8).
+ * order mark, unpaired surrogates (not encodable in UTF-8), and the
+ * zero-width and bidirectional formatting characters, which make a string
+ * read as something other than it is ("Trojan Source", CVE-2021-42574).
  */
 function needsEscape(code: number): boolean {
   return (
     code < 0x20 ||
     (code >= 0x7f && code <= 0x9f) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
+    code === 0xad ||
+    code === 0x061c ||
+    (code >= 0x200b && code <= 0x200f) ||
+    (code >= 0x2028 && code <= 0x202e) ||
+    (code >= 0x2060 && code <= 0x2069) ||
     code === 0xfeff ||
     (code >= 0xd800 && code <= 0xdfff)
   );

@@ -18,6 +18,17 @@ describe("DeclarationRule", () => {
   });
 });
 
+describe("DeclarationRule: a let defined through itself", () => {
+  it("reports the cycle, directly or through other lets, and nothing for a chain that ends", () => {
+    const [self] = lintText("deid 1\nlet o = o\nPatientName -> o\n", [DeclarationRule]);
+    expect(self).toMatchObject({ code: "DEID2020", line: 2, message: "`o` is defined through itself (`o` -> `o`), so it has no value" });
+    const mutual = lintText('deid 1\nlet a = b + "x"\nlet b = upper(a)\nPatientName -> a\n', [DeclarationRule]);
+    expect(mutual.map((f) => [f.code, f.line])).toEqual([["DEID2020", 2], ["DEID2020", 3]]);
+    expect(mutual[0]!.message).toContain("`a` -> `b` -> `a`");
+    expectClean('deid 1\nlet a = b + "x"\nlet b = upper(PatientID)\nPatientName -> a\n', [DeclarationRule]);
+  });
+});
+
 describe("FilterReasonRule", () => {
   it("asks for a reason", () => {
     const [f] = lintText('deid 1\nreject when Modality == "OT"\n', [FilterReasonRule]);
@@ -51,6 +62,14 @@ describe("UnitReferenceRule", () => {
     const [f] = lintText('deid 1\nprofile a.b "x"\n  based on ps315.basic\n  with ps315.retain-uid\n', [UnitReferenceRule]);
     expect(f).toMatchObject({ code: "DEID2007", line: 4 });
     expect(f!.help).toContain("ps315.retain-uids");
+  });
+  it("refuses a second profile header, whose base and options would be ignored", () => {
+    const f = lintText('deid 1\nprofile a.b "x"\n  based on ps315.basic\nprofile c.d "y"\n  based on ps315.basic\n  with ps315.retain-uids\n', [UnitReferenceRule]);
+    expect(f).toEqual([expect.objectContaining({ code: "DEID2019", line: 4, column: 9 })]);
+  });
+  it("reports options PS3.15 calls mutually exclusive, as the compiler would", () => {
+    const f = lintText('deid 1\nprofile a.b "x"\n  based on ps315.basic\n  with ps315.retain-longitudinal-full-dates, ps315.retain-longitudinal-modified-dates\n', [UnitReferenceRule]);
+    expect(f).toEqual([expect.objectContaining({ code: "DEID3009", line: 4, column: 46 })]);
   });
   it("tells a profile from an option", () => {
     const [f] = lintText('deid 1\nprofile a.b "x"\n  based on ps315.retain-uids\n', [UnitReferenceRule]);

@@ -62,6 +62,22 @@ describe("deidc lint", () => {
     expect(deidc(["lint", path, "--max-warnings", "0"]).code).toBe(1);
   });
 
+  it("loads files that import each other once, and reports an imported file's errors once, in every program that uses it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "deidc-lint-"));
+    writeFileSync(join(dir, "a.deid"), 'deid 1\nimport "b.deid"\nprofile a.p "a"\n  based on ps315.basic\n  with b.opt\n');
+    writeFileSync(join(dir, "b.deid"), 'deid 1\nimport "a.deid"\noption b.opt "b" {\n  PatientNmae -> remove\n}\n');
+    const r = deidc(["lint", join(dir, "a.deid"), join(dir, "b.deid"), "--format", "json"]);
+    expect(r.code).toBe(1);
+    const found = (JSON.parse(r.stdout) as { diagnostics: { code: string; file: string }[] }).diagnostics;
+    expect(found.filter((d) => d.code === "DEID2001").map((d) => d.file.replace(/^.*[\\/]/, ""))).toEqual(["b.deid"]);
+    // The profile that uses the broken option does not compile.
+    expect(deidc(["compile", join(dir, "a.deid"), "--emit", "ir", "-o", join(dir, "a.ir.json")]).code).toBe(1);
+  });
+
+  it("refuses a --max-warnings that is not a count", () => {
+    expect(deidc(["lint", "rules/examples/", "--max-warnings", "abc"]).code).toBe(2);
+  });
+
   it("exits 2 on a missing file and on a bad option", () => {
     expect(deidc(["lint", "no/such/file.deid"]).code).toBe(2);
     expect(deidc(["lint", "rules/", "--format", "xml"]).code).toBe(2);

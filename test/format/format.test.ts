@@ -302,6 +302,11 @@ describe("strings", () => {
     expect(canon('A -> "\\u{7}\\u{00001f}\\u{2028}"')).toBe('A -> "\\u{7}\\u{1F}\\u{2028}"\n');
   });
 
+  it("escapes zero-width and bidirectional formatting characters, which make a string read as another", () => {
+    expect(canon('A -> "a\\u{202E}b\\u{200B}c\\u{2066}d\\u{AD}e"')).toBe('A -> "a\\u{202E}b\\u{200B}c\\u{2066}d\\u{AD}e"\n');
+    expect(quote("x\u202ey\u200dz")).toBe('"x\\u{202E}y\\u{200D}z"');
+  });
+
   it("escapes what would break a line or hide", () => {
     expect(quote("a\rb\u0000c\u007f\u0085\u2029\ufeff")).toBe('"a\\u{D}b\\u{0}c\\u{7F}\\u{85}\\u{2029}\\u{FEFF}"');
     expect(quote("\ud800x")).toBe('"\\u{D800}x"');

@@ -1,11 +1,15 @@
 // `based on` names a profile and `with` names options that some loaded file
-// or the standard library defines.
+// or the standard library defines; a file has one profile header; the options
+// a profile ends up with can be combined (the check the IR build makes, so
+// that a lint-clean profile compiles).
 
 import { editDistance } from "../../dicom/dictionary";
 import type { Name } from "../../syntax/ast";
 import type { Visitor } from "../../syntax/visitor";
 import type { CheckContext } from "../context";
 import { findStdlib } from "../../program/stdlib-index";
+import { layersOf } from "../../program/layers";
+import type { Diagnostic } from "../../diagnostics/diagnostic";
 
 export function UnitReferenceRule(ctx: CheckContext): Visitor {
   const known = (): string[] => [...new Set([...ctx.program.units.keys(), ...Object.keys(findStdlib()?.units ?? {})])].filter((n) => !n.startsWith("<"));
@@ -29,14 +33,29 @@ export function UnitReferenceRule(ctx: CheckContext): Visitor {
       });
     }
   };
+  let firstHeader: Name | null = null;
   return {
     Profile(node) {
+      if (firstHeader) {
+        ctx.report("DEID2019", node.name.span, `a second profile header: this file already defines profile \`${firstHeader.text}\``, {
+          help: "a file has at most one `profile` header; put each profile in its own file, or make this one an `option`",
+          related: [{ file: ctx.file.path, span: firstHeader.span, message: "the file's profile" }],
+        });
+        return;
+      }
+      firstHeader = node.name;
       if (node.basedOn) check(node.basedOn, "profile");
       for (const o of node.options) check(o, "option");
       const seen = new Set<string>();
       for (const o of node.options) {
         if (seen.has(o.text)) ctx.report("DEID3001", o.span, `option \`${o.text}\` is listed twice`);
         seen.add(o.text);
+      }
+      const unit = ctx.program.units.get(node.name.text);
+      if (unit && unit.kind === "profile") {
+        const found: Diagnostic[] = [];
+        layersOf(unit, ctx.program.units, found);
+        for (const d of found) if (d.code === "DEID3009" && d.file === ctx.file.path) ctx.report(d.code, d.span, d.message, d.help ? { help: d.help } : {});
       }
     },
   };

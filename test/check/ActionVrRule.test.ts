@@ -17,6 +17,20 @@ describe("ActionVrRule", () => {
     const [f] = lintText("deid 1\nlet o = 3\nPatientName -> shift(o)\n", rules);
     expect(f).toMatchObject({ code: "DEID2002", line: 3 });
   });
+  it("rejects a number a binary integer VR cannot hold, rather than writing it wrapped", () => {
+    const f = lintText("deid 1\nRows -> 70000\nColumns -> -1\nRows -> 3.5\nSmallestImagePixelValue -> -5\n", rules);
+    expect(f.map((x) => [x.line, x.message])).toEqual([
+      [2, "the value `70000` for `Rows` is outside the range of US (0 to 65535)"],
+      [3, "the value `-1` for `Columns` is outside the range of US (0 to 65535)"],
+      [4, "the value `3.5` for `Rows` is not a whole number, and US holds integers"],
+    ]);
+    expectClean("deid 1\nRows -> 65535\nColumns -> 0\nSliceThickness -> 2.5\n", rules);
+  });
+  it("rejects a hash where a UID goes, and a text offset for shift", () => {
+    const f = lintText("deid 1\nsecret key from env DEID_KEY\nlet offset = hash(key, PatientID, 4)\nStudyInstanceUID -> hash(key, StudyInstanceUID, 8)\nStudyDate -> shift(offset)\n", rules);
+    expect(f.map((x) => [x.code, x.line])).toEqual([["DEID2002", 4], ["DEID2012", 5]]);
+    expectClean("deid 1\nsecret key from env DEID_KEY\nlet offset = days(key, PatientID, -30 .. -1)\nStudyDate -> shift(offset)\n", rules);
+  });
   it("rejects a text literal for a numeric VR", () => {
     const [f] = lintText('deid 1\nRows -> "many"\n', rules);
     expect(f!.message).toContain("holds a number");

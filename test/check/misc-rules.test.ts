@@ -29,6 +29,17 @@ describe("DeclarationRule: a let defined through itself", () => {
   });
 });
 
+describe("DeclarationRule: param defaults", () => {
+  it("checks a default as --param checks a value", () => {
+    const f = lintText('deid 1\nparam n: number = "abc"\nparam d: date = "yesterday"\nparam s: string = 3\nparam ok: date = "20240229"\nPatientName -> remove when Rows > n and StudyDate > d and StationName == s and StudyDate < ok\n', [DeclarationRule]);
+    expect(f.map((x) => [x.code, x.line, x.message])).toEqual([
+      ["DEID2003", 2, "the default of `n` is text, but the parameter is declared `number`"],
+      ["DEID2003", 3, "the default of `d` is not a date: `yesterday`"],
+      ["DEID2003", 4, "the default of `s` is a number, but the parameter is declared `string`"],
+    ]);
+  });
+});
+
 describe("FilterReasonRule", () => {
   it("asks for a reason", () => {
     const [f] = lintText('deid 1\nreject when Modality == "OT"\n', [FilterReasonRule]);

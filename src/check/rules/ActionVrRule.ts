@@ -8,6 +8,29 @@ import { NUMERIC_VRS, TEXT_VRS, VR_MAX_LENGTH, isVr } from "../../dicom/vr";
 import type { Action, Selector, Span } from "../../syntax/ast";
 import type { Visitor } from "../../syntax/visitor";
 import type { CheckContext } from "../context";
+import { typeOf } from "../types";
+
+/** The values a binary integer VR can hold (PS3.5 Table 6.2-1). */
+const INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = {
+  US: [0, 0xffff],
+  SS: [-0x8000, 0x7fff],
+  UL: [0, 0xffffffff],
+  SL: [-0x80000000, 0x7fffffff],
+  UV: [0, Number.MAX_SAFE_INTEGER],
+  SV: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  IS: [-(2 ** 31), 2 ** 31 - 1],
+};
+
+/** Functions whose text is never a UID (letters, or a person's initials). */
+const NOT_UID_FUNCTIONS = new Set(["hash", "initials", "upper", "lower", "ageBand", "capAge"]);
+
+function numberProblem(vr: string, value: number): string | null {
+  const range = INTEGER_RANGES[vr];
+  if (!range) return null;
+  if (!Number.isInteger(value)) return `is not a whole number, and ${vr} holds integers`;
+  if (value < range[0] || value > range[1]) return `is outside the range of ${vr} (${range[0]} to ${range[1]})`;
+  return null;
+}
 
 interface Target {
   label: string;
@@ -59,6 +82,11 @@ export function ActionVrRule(ctx: CheckContext): Visitor {
           break;
         case "ShiftAction":
         case "CoarsenAction":
+          if (action.kind === "ShiftAction" && t === targets[0] && typeOf(action.days, ctx.scope) === "string") {
+            ctx.report("DEID2012", action.days.span, "`shift` takes a number of days, but this is text", {
+              help: "use `days(key, PatientID, FROM .. TO)` for a keyed per-patient offset, or a number",
+            });
+          }
           if (!vrs.some((v) => v === "DA" || v === "DT")) {
             const what = action.kind === "ShiftAction" ? "shift" : "coarsen";
             ctx.report("DEID2002", action.span, `\`${what}\` applies to dates (DA, DT), but ${t.label} is ${vrs.join("/")}`, {
@@ -80,6 +108,19 @@ export function ActionVrRule(ctx: CheckContext): Visitor {
                 break;
               }
             }
+          }
+          if (action.value.kind === "Number") {
+            // `US or SS` attributes take the VR of the object: a value either can hold is fine.
+            const value = action.value.value;
+            const problems = vrs.map((vr) => numberProblem(vr, value));
+            if (problems.length > 0 && problems.every((p) => p !== null)) {
+              ctx.report("DEID2002", action.value.span, `the value \`${action.value.raw}\` for ${t.label} ${problems[0]}`);
+            }
+          }
+          if (vrs.length > 0 && vrs.every((vr) => vr === "UI") && action.value.kind === "Call" && NOT_UID_FUNCTIONS.has(action.value.callee.text)) {
+            ctx.report("DEID2002", action.value.span, `\`${action.value.callee.text}(...)\` gives text that is not a UID, but ${t.label} is UI`, {
+              help: "use `U` for a keyed replacement UID, the same for the same UID in every file",
+            });
           }
           if (vrs.includes("SQ")) ctx.report("DEID2002", action.span, `${t.label} is a sequence; it can be kept, removed, emptied or cleaned, not set to a value`);
           break;

@@ -5,6 +5,18 @@
 import type { AnyNode, LetDecl } from "../../syntax/ast";
 import { childrenOf, type Visitor } from "../../syntax/visitor";
 import type { CheckContext } from "../context";
+import { typeOf } from "../types";
+
+/** The expression type a `param`'s default must have, by its declared type. */
+const PARAM_DEFAULT_TYPES: Readonly<Record<string, string>> = { string: "string", date: "string", number: "number", bool: "bool" };
+
+function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
 
 /** The names an expression reads. */
 function identsOf(node: AnyNode, out: Set<string>): Set<string> {
@@ -29,6 +41,17 @@ export function DeclarationRule(ctx: CheckContext): Visitor {
         }
         for (const [name, decl] of ctx.scope.declarations) {
           if (!used.has(name)) ctx.report("DEID2014", decl.name.span, `\`${name}\` is declared but never used`, { help: "remove it, or use it in a rule" });
+        }
+        // A default is checked as `--param` checks a value given on the command line.
+        for (const decl of ctx.scope.declarations.values()) {
+          if (decl.kind !== "Param" || !decl.default) continue;
+          const want = PARAM_DEFAULT_TYPES[decl.type.text];
+          const got = typeOf(decl.default, ctx.scope);
+          if (want && got !== "unknown" && got !== want) {
+            ctx.report("DEID2003", decl.default.span, `the default of \`${decl.name.text}\` is ${got === "bool" ? "a condition" : got === "number" ? "a number" : got === "string" ? "text" : got}, but the parameter is declared \`${decl.type.text}\``);
+          } else if (decl.type.text === "date" && decl.default.kind === "String" && !isCalendarDate(decl.default.value)) {
+            ctx.report("DEID2003", decl.default.span, `the default of \`${decl.name.text}\` is not a date: \`${decl.default.value}\``, { help: "write a date as YYYYMMDD, as DICOM's DA does" });
+          }
         }
         const lets = new Map<string, LetDecl>();
         for (const [name, decl] of ctx.scope.declarations) if (decl.kind === "Let") lets.set(name, decl);

@@ -34,3 +34,15 @@ describe("RuleOverlapRule and conditional blocks", () => {
     expect(g).toMatchObject({ code: "DEID3002", line: 5 });
   });
 });
+
+describe("RuleOverlapRule and ranges", () => {
+  it("reports a range inside an earlier unconditional range, which never decides (ranges rank together, the earlier wins)", () => {
+    const [f] = lintText("deid 1\n(0010,0000)..(0010,FFFF) -> remove\n(0010,0010)..(0010,0020) -> empty\n", rules);
+    expect(f).toMatchObject({ code: "DEID3003", line: 3 });
+    expect(f!.message).toContain("earlier unconditional range");
+    // Narrower first, partly overlapping, or behind a conditional range: each can decide.
+    expectClean("deid 1\n(0010,0010)..(0010,0020) -> empty\n(0010,0000)..(0010,FFFF) -> remove\n", rules);
+    expectClean("deid 1\n(0010,0000)..(0010,0015) -> remove\n(0010,0010)..(0010,0020) -> empty\n", rules);
+    expectClean('deid 1\n(0010,0000)..(0010,FFFF) -> remove when Modality == "CT"\n(0010,0010)..(0010,0020) -> empty\n', rules);
+  });
+});

@@ -56,6 +56,14 @@ function maskOf(sel: Selector): { value: number; mask: number; anchored: boolean
   return { value: (step.element.value & step.element.mask) >>> 0, mask: step.element.mask >>> 0, anchored: sel.anchored };
 }
 
+/** A one-step tag range (`(0010,0000)..(0010,FFFF)`): its bounds, or null. */
+function rangeOf(sel: Selector): { from: number; to: number; anchored: boolean } | null {
+  if (sel.kind !== "PathSelector" || sel.steps.length !== 1) return null;
+  const step = sel.steps[0]!;
+  if (step.kind !== "ElementStep" || step.item || step.element.kind !== "TagRangeRef") return null;
+  return { from: step.element.from.value >>> 0, to: step.element.to.value >>> 0, anchored: sel.anchored };
+}
+
 /** Structural text of a node without spans, to compare actions and conditions. */
 function shape(node: Action | Expr | null): string {
   return JSON.stringify(node, (k, v) => (k === "span" || k === "written" || k === "raw" ? undefined : v));
@@ -72,10 +80,24 @@ export function RuleOverlapRule(ctx: CheckContext): Visitor {
           const whenOf = (r: Rule): string => conditions.get(r)!.map(shape).join(" and ");
           // Masks rank together and the earlier wins, so one inside an earlier unconditional mask never decides.
           const unconditionalMasks: { value: number; mask: number; anchored: boolean; key: string; rule: Rule }[] = [];
+          // So do ranges.
+          const unconditionalRanges: { from: number; to: number; anchored: boolean; key: string; rule: Rule }[] = [];
           for (const { statement: st, blockConditions } of flattenStatements(unit.statements)) {
             if (st.kind !== "Rule") continue;
             conditions.set(st, st.when ? [...blockConditions, st.when] : blockConditions);
             for (const sel of st.selectors) {
+              const range = rangeOf(sel);
+              if (range) {
+                const key = selectorKeys(sel)[0]!;
+                const wider = unconditionalRanges.find((r) => r.rule !== st && r.key !== key && r.anchored === range.anchored && r.from <= range.from && range.to <= r.to);
+                if (wider) {
+                  ctx.report("DEID3003", sel.span, "this rule can never decide: every tag it selects is in an earlier unconditional range, and between ranges the earlier wins", {
+                    help: "move the narrower range above the wider one, or name the attributes as exact tags",
+                    related: [{ file: ctx.file.path, span: wider.rule.span, message: "the earlier, wider range" }],
+                  });
+                }
+                if (conditions.get(st)!.length === 0) unconditionalRanges.push({ ...range, key, rule: st });
+              }
               const mask = maskOf(sel);
               if (mask) {
                 const key = selectorKeys(sel)[0]!;

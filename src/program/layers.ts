@@ -51,7 +51,9 @@ export function layersOf(profile: Unit, units: ReadonlyMap<string, Unit>, diagno
         const option = units.get(optionName.text);
         if (!option || option.kind !== "option" || layers.includes(option) || options.includes(option)) continue;
         options.push(option);
-        optionSpans.set(option.name, { file: unit.file.path, span: optionName.span });
+        // `--with` options have no place in a file (compile-program.ts gives them empty spans).
+        const onCommandLine = optionName.span.start === 0 && optionName.span.end === 0;
+        optionSpans.set(option.name, { file: onCommandLine ? "<command line>" : unit.file.path, span: optionName.span });
       }
       const standard = options.filter((o) => o.file.fromStdlib).sort((a, b) => canonicalRank(a.name) - canonicalRank(b.name));
       const site = options.filter((o) => !o.file.fromStdlib);

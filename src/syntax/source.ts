@@ -46,6 +46,13 @@ export class SourceText {
     return { line: lo + 1, column: offset - starts[lo]! + 1 };
   }
 
+  /** The offset of a 1-based line and column (clamped to the text), for locations known by line. */
+  offsetOf(line: number, column: number): number {
+    const starts = this.starts();
+    const start = starts[Math.min(Math.max(line, 1), starts.length) - 1]!;
+    return Math.min(start + Math.max(column, 1) - 1, this.text.length);
+  }
+
   /** The text of a 1-based line, without its line break. */
   lineText(line: number): string {
     const starts = this.starts();

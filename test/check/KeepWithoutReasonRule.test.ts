@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { KeepWithoutReasonRule } from "../../src/check/rules/KeepWithoutReasonRule";
+import { checkFile } from "../../src/check";
+import { loadProgram } from "../../src/program/parse-and-load";
 import { expectClean, lintText } from "./harness";
 
 const rules = [KeepWithoutReasonRule];
@@ -13,6 +15,15 @@ describe("KeepWithoutReasonRule", () => {
   });
   it("accepts a keep with `because`, and a keep of what the base keeps anyway", () => {
     expectClean(header + 'InstitutionName -> keep because "harmonisation"\nRows -> keep\n', rules);
+  });
+  it("points its note at the base's rule, in the base's file", () => {
+    const program = loadProgram("site.deid", [], header + "InstitutionName -> keep\n");
+    const [d] = checkFile(program.entry, program, rules);
+    const related = d!.related![0]!;
+    const file = program.files.find((f) => f.path === related.file)!;
+    const at = file.source.position(related.span.start);
+    expect(related.message).toBe(`ps315.basic rule at line ${at.line}: X/Z/D`);
+    expect(file.source.lineText(at.line)).toMatch(/^InstitutionName\b/);
   });
   it("does not apply to a profile with no base", () => {
     expectClean('deid 1\n\nprofile site.y "y"\n\nInstitutionName -> keep\n', rules);

@@ -21,6 +21,12 @@ function keyOf(el: ElementRef): AttributeKey | null {
 }
 
 export function KeepWithoutReasonRule(ctx: CheckContext): Visitor {
+  /** Where an IR rule starts, in the loaded file it came from (the IR knows lines, diagnostics offsets). */
+  const spanAt = (source: { file: string; line: number; column: number }): { start: number; end: number } => {
+    const file = ctx.program.files.find((f) => f.path === source.file);
+    const start = file ? file.source.offsetOf(source.line, source.column) : 0;
+    return { start, end: start };
+  };
   return {
     File: {
       leave() {
@@ -45,7 +51,7 @@ export function KeepWithoutReasonRule(ctx: CheckContext): Visitor {
               const unitName = ir.profile.layers[base.layer]?.name ?? "the base profile";
               ctx.report("DEID3004", sel.span, `keeps what \`${unitName}\` says to ${describeAction(base.action)}, with no reason`, {
                 help: 'add `because "..."` with the reason this attribute is safe to keep in this release',
-                related: [{ file: base.source.file, span: { start: 0, end: 0 }, message: `${unitName} rule at line ${base.source.line}: ${describeAction(base.action)}` }],
+                related: [{ file: base.source.file, span: spanAt(base.source), message: `${unitName} rule at line ${base.source.line}: ${describeAction(base.action)}` }],
               });
             }
           }

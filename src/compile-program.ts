@@ -7,6 +7,8 @@
 import type { Diagnostic } from "./diagnostics/diagnostic";
 import { hasErrors, sortDiagnostics } from "./diagnostics/diagnostic";
 import { checkProgram } from "./check";
+import { editDistance } from "./dicom/dictionary";
+import { findStdlib } from "./program/stdlib-index";
 import { buildIr } from "./ir/build";
 import type { IrProgram } from "./ir/types";
 import { loadProgramLazily } from "./program/load-lazily";
@@ -72,7 +74,11 @@ function withExtraOptions(program: Program, profile: Unit, names: readonly strin
   for (const name of names) {
     const unit = program.units.get(name);
     if (!unit || unit.kind !== "option") {
-      diagnostics.push({ code: "DEID2007", severity: "error", file: "<command line>", span: nowhere, message: `\`--with ${name}\` names no option`, help: "list the options with `deidc explain --list`" });
+      // Standard-library options the program did not load are candidates too (their names say they are options).
+      const stdlibOptions = Object.keys(findStdlib()?.units ?? {}).filter((n) => !program.units.has(n) && n !== "ps315.basic");
+      const options = [...[...program.units.values()].filter((u) => u.kind === "option").map((u) => u.name), ...stdlibOptions];
+      const near = options.map((o) => [editDistance(o, name, 6), o] as const).filter(([d]) => d <= Math.max(3, Math.floor(name.length / 3))).sort((a, b) => a[0] - b[0])[0]?.[1];
+      diagnostics.push({ code: "DEID2007", severity: "error", file: "<command line>", span: nowhere, message: `\`--with ${name}\` names no option`, help: near ? `did you mean \`${near}\`? (\`deidc explain --list\` lists them)` : "list the options with `deidc explain --list`" });
       continue;
     }
     extra.push({ kind: "Name", text: name, span: nowhere });

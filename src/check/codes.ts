@@ -24,6 +24,7 @@ registerCodes([
   { code: "DEID2018", name: "item-outside-rule", severity: "error", summary: "`item.X` in a filter, `pixels` block, `let` or `param` default, which have no sequence item to read" },
   { code: "DEID2019", name: "second-profile-header", severity: "error", summary: "a second `profile` header in one file, whose options and base would be ignored" },
   { code: "DEID2020", name: "let-cycle", severity: "error", summary: "a `let` defined through itself, directly or through other `let`s" },
+  { code: "DEID2021", name: "declaration-hides-attribute", severity: "warning", summary: "a `let`, `param` or `secret` named like an attribute keyword, which it hides in the whole file" },
   { code: "DEID3001", name: "duplicate-rule", severity: "warning", summary: "the same selector given the same action twice in one unit" },
   { code: "DEID3002", name: "conflicting-rules", severity: "error", summary: "the same selector given different actions in one unit" },
   { code: "DEID3003", name: "unreachable-rule", severity: "warning", summary: "a rule that can never decide any element" },

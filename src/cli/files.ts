@@ -28,8 +28,12 @@ export function expandRuleFiles(args: readonly string[]): string[] {
       }
       throw new UsageError(`${arg}: no such file or directory`);
     }
-    if (st.isDirectory()) walk(arg);
-    else out.push(arg);
+    if (st.isDirectory()) {
+      const before = out.length;
+      walk(arg);
+      // A folder with no rule file is a wrong path more often than a clean result.
+      if (out.length === before) throw new UsageError(`${arg}: no .deid files in this folder`);
+    } else out.push(arg);
   }
   return out;
 }

@@ -40,6 +40,23 @@ describe("DeclarationRule: param defaults", () => {
   });
 });
 
+describe("DeclarationRule: a declaration named like an attribute", () => {
+  it("warns that it hides the attribute in the whole file", () => {
+    const [f] = lintText('deid 1\nlet Modality = "MR"\nPatientName -> "X" when Modality == "CT"\n', [DeclarationRule]);
+    expect(f).toMatchObject({ code: "DEID2021", line: 2, column: 5 });
+    expect(f!.help).toBe("rename it, e.g. `modalityValue`");
+    expectClean('deid 1\nlet modality = "MR"\nPatientName -> "X" when Modality == modality\n', [DeclarationRule]);
+  });
+});
+
+describe("--with", () => {
+  it("names no option, with the closest one as a suggestion", () => {
+    const result = compileProfile("ps315.basic", { withOptions: ["ps315.retain-uid"] });
+    expect(result.ir).toBeNull();
+    expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: "DEID2007", file: "<command line>", help: "did you mean `ps315.retain-uids`? (`deidc explain --list` lists them)" }));
+  });
+});
+
 describe("FilterReasonRule", () => {
   it("asks for a reason", () => {
     const [f] = lintText('deid 1\nreject when Modality == "OT"\n', [FilterReasonRule]);

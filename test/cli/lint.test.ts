@@ -74,6 +74,12 @@ describe("deidc lint", () => {
     expect(deidc(["compile", join(dir, "a.deid"), "--emit", "ir", "-o", join(dir, "a.ir.json")]).code).toBe(1);
   });
 
+  it("refuses a folder with no rule file, which is a wrong path more often than a clean result", () => {
+    const r = deidc(["lint", mkdtempSync(join(tmpdir(), "deidc-lint-empty-"))]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no \.deid files in this folder/);
+  });
+
   it("refuses a --max-warnings that is not a count", () => {
     expect(deidc(["lint", "rules/examples/", "--max-warnings", "abc"]).code).toBe(2);
   });

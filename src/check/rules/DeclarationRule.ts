@@ -6,6 +6,7 @@ import type { AnyNode, LetDecl } from "../../syntax/ast";
 import { childrenOf, type Visitor } from "../../syntax/visitor";
 import type { CheckContext } from "../context";
 import { typeOf } from "../types";
+import { lookupKeyword } from "../../dicom/dictionary";
 
 /** The expression type a `param`'s default must have, by its declared type. */
 const PARAM_DEFAULT_TYPES: Readonly<Record<string, string>> = { string: "string", date: "string", number: "number", bool: "bool" };
@@ -41,6 +42,14 @@ export function DeclarationRule(ctx: CheckContext): Visitor {
         }
         for (const [name, decl] of ctx.scope.declarations) {
           if (!used.has(name)) ctx.report("DEID2014", decl.name.span, `\`${name}\` is declared but never used`, { help: "remove it, or use it in a rule" });
+        }
+        // A declaration hides the attribute of the same keyword in every condition and value of the file.
+        for (const [name, decl] of ctx.scope.declarations) {
+          if (lookupKeyword(name)) {
+            ctx.report("DEID2021", decl.name.span, `\`${name}\` is also an attribute keyword: in this file it means the ${decl.kind === "Let" ? "`let`" : decl.kind === "Param" ? "parameter" : "secret"}, never the object's ${name}`, {
+              help: `rename it, e.g. \`${name[0]!.toLowerCase()}${name.slice(1)}Value\``,
+            });
+          }
         }
         // A default is checked as `--param` checks a value given on the command line.
         for (const decl of ctx.scope.declarations.values()) {

@@ -7,7 +7,7 @@
 import type { Diagnostic } from "./diagnostics/diagnostic";
 import { hasErrors, sortDiagnostics } from "./diagnostics/diagnostic";
 import { checkProgram } from "./check";
-import { editDistance } from "./dicom/dictionary";
+import { closestUnitName } from "./check/rules/UnitReferenceRule";
 import { findStdlib } from "./program/stdlib-index";
 import { buildIr } from "./ir/build";
 import type { IrProgram } from "./ir/types";
@@ -29,9 +29,9 @@ export interface CompileOptions {
 }
 
 /**
- * `compileProfile` (compile.ts) for the commands that start often (`run`,
- * `explain`, `compile`): the parser is loaded only if a file needs it
- * (program/load-lazily.ts). Throws LoadError if the entry cannot be read.
+ * `compileProfile` (compile.ts) for `deidc run`, which starts often: the
+ * parser is loaded only if a file needs it (program/load-lazily.ts). Throws
+ * LoadError if the entry cannot be read.
  */
 export async function compileProfileLazily(entry: string, options: CompileOptions = {}): Promise<CompileResult> {
   return compileProgram(await loadProgramLazily(entry, options.withOptions ?? []), options);
@@ -77,7 +77,7 @@ function withExtraOptions(program: Program, profile: Unit, names: readonly strin
       // Standard-library options the program did not load are candidates too (their names say they are options).
       const stdlibOptions = Object.keys(findStdlib()?.units ?? {}).filter((n) => !program.units.has(n) && n !== "ps315.basic");
       const options = [...[...program.units.values()].filter((u) => u.kind === "option").map((u) => u.name), ...stdlibOptions];
-      const near = options.map((o) => [editDistance(o, name, 6), o] as const).filter(([d]) => d <= Math.max(3, Math.floor(name.length / 3))).sort((a, b) => a[0] - b[0])[0]?.[1];
+      const near = closestUnitName(name, options);
       diagnostics.push({ code: "DEID2007", severity: "error", file: "<command line>", span: nowhere, message: `\`--with ${name}\` names no option`, help: near ? `did you mean \`${near}\`? (\`deidc explain --list\` lists them)` : "list the options with `deidc explain --list`" });
       continue;
     }

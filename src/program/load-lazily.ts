@@ -1,4 +1,4 @@
-// `loadProgram` for `deidc run`, `explain` and `compile`: the parser (and
+// `loadProgram` for `deidc run`: the parser (and
 // Chevrotain under it, the largest module deidc loads: about 40 ms of a
 // start) is imported only when a file has no tree from the build, that is,
 // for any rule file of a site, and never for a standard-library profile.

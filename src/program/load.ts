@@ -5,8 +5,8 @@
 // The parser comes in as a parameter rather than an import: Chevrotain is the
 // largest module deidc loads, and a run of a standard-library profile needs
 // only the trees the build parsed (stdlib-preparsed.ts). Callers that always
-// parse import it statically (program/parse-and-load.ts); `deidc run` and
-// `explain` load it only when a file needs it (program/load-lazily.ts).
+// parse import it statically (program/parse-and-load.ts); `deidc run` loads
+// it only when a file needs it (program/load-lazily.ts).
 
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";

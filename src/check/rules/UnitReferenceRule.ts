@@ -11,16 +11,20 @@ import { findStdlib } from "../../program/stdlib-index";
 import { layersOf } from "../../program/layers";
 import type { Diagnostic } from "../../diagnostics/diagnostic";
 
+/** The unit name among `known` closest to a misspelt `name`, if one is close enough to suggest. */
+export function closestUnitName(name: string, known: readonly string[]): string | undefined {
+  return known
+    .map((n) => [editDistance(n, name, 6), n] as const)
+    .filter(([d]) => d <= Math.max(3, Math.floor(name.length / 3)))
+    .sort((a, b) => a[0] - b[0])[0]?.[1];
+}
+
 export function UnitReferenceRule(ctx: CheckContext): Visitor {
   const known = (): string[] => [...new Set([...ctx.program.units.keys(), ...Object.keys(findStdlib()?.units ?? {})])].filter((n) => !n.startsWith("<"));
   const check = (name: Name, want: "profile" | "option"): void => {
     const unit = ctx.program.units.get(name.text);
     if (!unit) {
-      const candidates = known()
-        .map((n) => [editDistance(n, name.text, 6), n] as const)
-        .filter(([d]) => d <= Math.max(3, Math.floor(name.text.length / 3)))
-        .sort((a, b) => a[0] - b[0]);
-      const best = candidates[0]?.[1];
+      const best = closestUnitName(name.text, known());
       ctx.report("DEID2007", name.span, `unknown ${want} \`${name.text}\``, {
         help: best ? `did you mean \`${best}\`?` : `import the file that defines it, or use a standard-library ${want} (\`deidc explain --list\`)`,
         ...(best ? { fix: { description: `replace with \`${best}\``, file: ctx.file.path, span: name.span, text: best } } : {}),

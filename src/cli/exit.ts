@@ -4,5 +4,7 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 /** bad command line, unreadable entry file, or an internal error */
 export const EXIT_USAGE = 2;
+/** run: stopped part-way because its report or crosswalk could not be written (a signal gives 128 + its number) */
+export const EXIT_STOPPED = 3;
 
 export class UsageError extends Error {}

@@ -16,7 +16,9 @@ Exit codes:
   0  success: no problems found, or every object written
   1  findings: lint errors (or more warnings than --max-warnings), files not formatted;
      run: some objects failed, were rejected or were quarantined
-  2  usage error, missing key or table, unreadable entry file, or an internal error`;
+  2  usage error, missing key or table, unreadable entry file, or an internal error
+  3  run: stopped part-way, its report or crosswalk could not be written
+  130, 143, 129  run: stopped by SIGINT, SIGTERM or SIGHUP after finishing the objects under way`;
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(",").map((s) => s.trim()).filter(Boolean)];
@@ -123,6 +125,12 @@ ${EXIT_CODES}`,
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `deidc explain ... | head`: the reader has what it wanted. A closed stdout ends the program quietly instead of
+  // with an unhandled EPIPE; `run` writes nothing to stdout, and guards its stderr itself (src/run/stderr.ts).
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   let code = 0;
   const cli = buildCli((c) => (code = c));
   try {

@@ -22,7 +22,11 @@ const EXIT_CODES = `
 Exit codes:
   0  every object was written (or skipped by a \`skip\` filter)
   1  some objects failed, were rejected or quarantined (each is named on stderr and in the report)
-  2  usage error: bad options, missing key or lookup table, profile with errors; no input was read`;
+  2  usage error: bad options, missing key or lookup table, profile with errors, a place the run
+     cannot write to; no input was read
+  3  stopped part-way: the report or crosswalk could not be written (the message says what is in place)
+  130, 143, 129  stopped by SIGINT, SIGTERM or SIGHUP: the objects under way were finished and the
+     report written, with the signal in its summary`;
 
 function collectOptionNames(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(",").map((s) => s.trim()).filter(Boolean)];

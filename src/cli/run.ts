@@ -1,15 +1,19 @@
 // `deidc run <profile> <input...> -o <dir>`: de-identifies a batch of DICOM
 // files with a profile. Everything that can be wrong with the command line,
-// the key, the parameters or the lookup tables is found before any input is
-// read (exit 2); after that, a bad object is a report line and a message, and
-// the batch goes on (exit 1 if any object was neither written nor skipped).
+// the key, the parameters, the lookup tables or the places the run writes to
+// is found before any input is read (exit 2); after that, a bad object is a
+// report line and a message, and the batch goes on (exit 1 if any object was
+// neither written nor skipped). Only what is not one object's fault stops a
+// batch part-way: a report or crosswalk that can no longer be written
+// (exit 3), or a signal (exit 128 + its number, after the objects under way
+// are finished and the report written).
 //
 // The pieces live in src/run/; this file only wires them to argv, the
 // environment and stderr. docs/run.md describes the command for users.
 
 import { existsSync } from "node:fs";
-import { mkdir, stat } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { lstat, mkdir, open, realpath, stat, unlink } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
 import { compileProfileLazily } from "../compile-program";
 import { renderPretty } from "../diagnostics/render";
 import { unstatedImageOptions } from "../ir/image-option-statements";
@@ -22,10 +26,11 @@ import type { Executor, ExecutorEnvironment } from "../runtime/executor/types";
 import { runBatch } from "../run/batch";
 import { RunWorkerPool } from "../run/workers";
 import { WriterThread, WRITER_THREAD_MIN_BYTES } from "../run/writer-thread";
-import { CrosswalkCollector, PATIENT_ID_CROSSWALK, UID_CROSSWALK } from "../run/crosswalk";
+import { CrosswalkCollector, CrosswalkFileError, PATIENT_ID_CROSSWALK, UID_CROSSWALK } from "../run/crosswalk";
 import { RunSetupError } from "../run/errors";
 import { collectInputs } from "../run/inputs";
-import { loadSecrets } from "../run/keys";
+import { interruptExitCode, processInterrupts, type InterruptSource } from "../run/interrupts";
+import { keyFilePaths, loadSecrets } from "../run/keys";
 import { isLayoutName, LAYOUTS, type LayoutName } from "../run/layout";
 import { defaultJobs, MAX_JOBS } from "./run-command";
 import { recordMessage, summaryMessage } from "../run/messages";
@@ -33,10 +38,12 @@ import { LARGE_OBJECT_BYTES } from "../run/stage";
 import { parseParams } from "../run/params";
 import { canonicalPath, displayPath, fsReason, isSameOrInside } from "../run/paths";
 import { ProgressLine, shouldShowProgress, type TextSink } from "../run/progress";
-import { ReportWriter, type RunSummary } from "../run/report";
+import { ReportWriter, type InterruptSignal, type RunSummary } from "../run/report";
+import { temporaryPathFor } from "../run/atomic";
+import { guardedSink, terminalSafe } from "../run/stderr";
 import { loadTables } from "../run/tables";
 import type { SourceText } from "../syntax/source";
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from "./exit";
+import { EXIT_FINDINGS, EXIT_OK, EXIT_STOPPED, EXIT_USAGE, UsageError } from "./exit";
 
 /** Options as commander parses them (camelCase of the long flags). */
 export interface RunCliOptions {
@@ -75,6 +82,8 @@ export interface RunDependencies {
    * it, workers build their executor from the IR (createExecutor).
    */
   planSource?: (ir: IrProgram) => string;
+  /** signals that stop the batch gracefully; none when absent (tests) */
+  interrupts?: InterruptSource;
 }
 
 /** Fewer objects than this per worker, and starting the worker costs more than it saves. */
@@ -151,13 +160,83 @@ async function checkDestinations(inputs: readonly string[], opts: RunCliOptions)
   const crosswalk = await identifyingFolder("--crosswalk", opts.crosswalk, "the crosswalk (original identifiers)");
   const quarantine = await identifyingFolder("--quarantine", opts.quarantine, "quarantined originals");
 
-  let report: string | null = null;
-  if (opts.report !== undefined) {
-    report = resolve(opts.report);
-    const kind = await existingKind(report);
-    if (kind !== null && kind !== "file") throw new RunSetupError(`--report ${opts.report}: exists and is not a file`);
-  }
+  const report = opts.report === undefined ? null : await reportTarget(opts.report);
   return { outputDir, report, crosswalk, quarantine };
+}
+
+function isDeviceOrProcessPath(path: string): boolean {
+  return path.startsWith(`${sep}dev${sep}`) || path.startsWith(`${sep}proc${sep}`);
+}
+
+/**
+ * Where the report goes. It is renamed into place when complete, so it must
+ * be a file: a link is followed to the file it names (renaming over the link
+ * would replace the link), and a device or stream (/dev/stdout, a pipe) is
+ * refused, since a rename would replace it rather than write to it.
+ */
+async function reportTarget(argument: string): Promise<string> {
+  const absolute = resolve(argument);
+  const notAFile = `--report ${argument}: is not a file (the report is written to a temporary file and renamed into place, so it cannot go to a device, a pipe or a folder)`;
+  // /dev/stdout and /proc/self/fd/1 name whatever the shell connected: renaming the report over it would replace
+  // the file the shell redirected into, or fail on a pipe.
+  if (isDeviceOrProcessPath(absolute)) throw new RunSetupError(notAFile);
+  let info;
+  try {
+    info = await lstat(absolute);
+  } catch {
+    return absolute;
+  }
+  if (info.isSymbolicLink()) {
+    let target: string;
+    try {
+      target = await realpath(absolute);
+    } catch {
+      throw new RunSetupError(`--report ${argument}: is a link to nothing; give the report's own path`);
+    }
+    if ((await existingKind(target)) !== "file" || isDeviceOrProcessPath(target)) throw new RunSetupError(notAFile);
+    return target;
+  }
+  if (!info.isFile()) throw new RunSetupError(notAFile);
+  return absolute;
+}
+
+/**
+ * Creates and removes a file in `dir`: a folder the run cannot write to stops
+ * it before the first object is read, not with every object failed (or, for
+ * the crosswalk, after the last).
+ */
+async function checkWritable(flag: string, dir: string): Promise<void> {
+  const probe = temporaryPathFor(join(dir, "write-check"));
+  try {
+    await (await open(probe, "wx", 0o600)).close();
+    await unlink(probe);
+  } catch (e) {
+    throw new RunSetupError(`${flag} ${displayPath(dir)}: cannot write files there: ${fsReason(e)}`);
+  }
+}
+
+/**
+ * Key files must stay apart from what the run reads and writes: a key inside
+ * an input folder would be read as an object (and quoted in its failure), one
+ * inside the output folder would be released with the data, and a report or
+ * crosswalk written over it would lose every pseudonym it derives.
+ */
+function checkKeyFiles(keyFiles: readonly string[], inputs: readonly string[], destinations: Destinations, written: readonly (string | null)[]): Map<string, string> {
+  const reserved = new Map<string, string>();
+  const inputPlaces = inputs.map((i) => ({ argument: i, canonical: canonicalPath(i) }));
+  for (const keyFile of keyFiles) {
+    const canonical = canonicalPath(keyFile);
+    const shown = displayPath(keyFile);
+    for (const input of inputPlaces) {
+      if (isSameOrInside(canonical, input.canonical)) throw new RunSetupError(`the key file ${shown} is ${canonical === input.canonical ? "an input" : `inside the input folder ${input.argument}`}; keep keys apart from the data`);
+    }
+    if (isSameOrInside(canonical, canonicalPath(destinations.outputDir))) throw new RunSetupError(`the key file ${shown} is inside the output folder; it would be released with the data, so keep it elsewhere`);
+    for (const path of written) {
+      if (path && canonicalPath(path) === canonical) throw new RunSetupError(`${displayPath(path)} is the key file; the run would overwrite it, so write the report and the crosswalk elsewhere`);
+    }
+    reserved.set(canonical, "the key file");
+  }
+  return reserved;
 }
 
 /** Creates a folder the run writes to; a failure is a usage error, reported before any input is read. */
@@ -204,6 +283,10 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
   const secrets = loadSecrets(ir, { keyFile: opts.keyFile, env: deps.env, warn: (m) => stderr.write(`deidc: warning: ${m}\n`) });
   const params = parseParams(ir, opts.param ?? []);
   const tables = loadTables(ir);
+  const crosswalkFiles = destinations.crosswalk ? [join(destinations.crosswalk, PATIENT_ID_CROSSWALK), join(destinations.crosswalk, UID_CROSSWALK)] : [];
+  const written = [destinations.report, ...crosswalkFiles];
+  const reserved = checkKeyFiles(keyFilePaths(ir, { keyFile: opts.keyFile }), inputs, destinations, written);
+  if (destinations.report) reserved.set(canonicalPath(destinations.report), "the report of this run");
   const crosswalk = destinations.crosswalk ? new CrosswalkCollector() : undefined;
   let executor: Executor;
   try {
@@ -212,17 +295,31 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
     throw new RunSetupError(`cannot prepare profile \`${ir.profile.name}\` to run: ${(e as Error).message}`);
   }
 
+  if (crosswalk && destinations.crosswalk) {
+    try {
+      await crosswalk.addExisting(destinations.crosswalk);
+    } catch (e) {
+      if (e instanceof CrosswalkFileError) throw new RunSetupError(`--crosswalk: ${e.message}; move it away or choose another folder`);
+      throw e;
+    }
+  }
+
   const started = clock();
   await makeFolder("-o", destinations.outputDir, 0o777);
-  if (destinations.quarantine) await makeFolder("--quarantine", destinations.quarantine, 0o700);
-  // Created now so that a crosswalk folder the run cannot write to stops it before the first object, not after the last.
-  if (destinations.crosswalk) await makeFolder("--crosswalk", destinations.crosswalk, 0o700);
+  await checkWritable("-o", destinations.outputDir);
+  if (destinations.quarantine) {
+    await makeFolder("--quarantine", destinations.quarantine, 0o700);
+    await checkWritable("--quarantine", destinations.quarantine);
+  }
+  if (crosswalk && destinations.crosswalk) {
+    await makeFolder("--crosswalk", destinations.crosswalk, 0o700);
+    await checkWritable("--crosswalk", destinations.crosswalk);
+  }
   // Earlier runs' outputs must not become inputs. The report is not excluded: a report path that is an input file is refused below rather than overwritten.
   const exclude = [destinations.outputDir, destinations.quarantine, destinations.crosswalk].flatMap((p) => (p ? [canonicalPath(p)] : []));
   const collected = await collectInputs(inputs, { exclude });
 
   const inputFiles = new Set(collected.entries.flatMap((e) => (e.kind === "file" ? [e.canonical] : [])));
-  const written = [destinations.report, ...(destinations.crosswalk ? [join(destinations.crosswalk, PATIENT_ID_CROSSWALK), join(destinations.crosswalk, UID_CROSSWALK)] : [])];
   for (const path of written) {
     if (path && inputFiles.has(canonicalPath(path))) throw new RunSetupError(`${displayPath(path)} is an input file; the run would overwrite it, so write it outside the input folders`);
   }
@@ -231,7 +328,7 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
   const progress = new ProgressLine(stderr, opts.progress !== false && shouldShowProgress(stderr, deps.env), collected.entries.length, totalBytes);
   const say = (line: string): void => {
     progress.clear();
-    stderr.write(`deidc: ${line}\n`);
+    stderr.write(`deidc: ${terminalSafe(line)}\n`);
   };
 
   let report: ReportWriter | null = null;
@@ -245,6 +342,13 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
       throw new RunSetupError(`--report ${displayPath(destinations.report)}: cannot write beside it: ${fsReason(e)}`);
     }
   }
+  /** Why the batch stops before its end: a signal, or a report that can no longer be written. */
+  let interrupted: InterruptSignal | null = null;
+  let reportProblem: string | null = null;
+  const stopListening = deps.interrupts?.listen((signal) => {
+    interrupted = signal;
+    say(`${signal}: finishing the objects under way, then writing the report (${signal === "SIGINT" ? "Ctrl-C" : "the signal"} again stops at once)`);
+  });
   try {
     // Large objects are prepared one at a time whatever --jobs (src/run/batch.ts): only the others can share workers.
     const sharedCount = collected.entries.reduce((n, e) => n + (e.kind === "file" && e.size < LARGE_OBJECT_BYTES ? 1 : 0), 0);
@@ -267,24 +371,44 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
     if (deps.workerScript && !deps.readInput && writable >= OBJECTS_FOR_WRITER_THREAD) writer = new WriterThread(deps.workerScript);
     const counts = await runBatch(
       executor,
-      { entries: collected.entries, roots: collected.roots, ...stage, readAhead: jobs },
+      { entries: collected.entries, roots: collected.roots, ...stage, readAhead: jobs, reserved },
       {
         record: async (record) => {
           const message = recordMessage(record);
           if (message) say(message);
-          await report?.record(record);
+          if (!report || reportProblem !== null) return;
+          try {
+            await report.record(record);
+          } catch (e) {
+            reportProblem = fsReason(e);
+          }
         },
         notice: say,
         progress: (done, bytes) => progress.update(done, bytes),
         internalError: (input, detail) => say(`${input}: internal error in the executor: ${detail}`),
+        shouldStop: () => interrupted !== null || reportProblem !== null,
         ...(crosswalk ? { crosswalk } : {}),
         ...(deps.readInput ? { readInput: deps.readInput } : {}),
         ...(writer ? { writer } : {}),
       },
       workers ?? undefined,
     );
-    if (crosswalk && destinations.crosswalk) await crosswalk.write(destinations.crosswalk);
     const seconds = Math.round(clock() - started) / 1000;
+    const unprocessed = collected.entries.length - counts.objects;
+    progress.clear();
+    if (reportProblem !== null) {
+      say(`the report ${displayPath(destinations.report!)} could not be written (${reportProblem}); the run stopped after ${counts.objects} of ${collected.entries.length} input(s)`);
+      say(`the ${counts.written} output file(s) written are in place but no report lists them: free the space, then run again into an empty output folder`);
+      return EXIT_STOPPED;
+    }
+    let crosswalkProblem: string | null = null;
+    if (crosswalk && destinations.crosswalk) {
+      try {
+        await crosswalk.write(destinations.crosswalk);
+      } catch (e) {
+        crosswalkProblem = fsReason(e);
+      }
+    }
     const summary: RunSummary = {
       objects: counts.objects,
       written: counts.written,
@@ -300,15 +424,29 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
       release: ir.profile.release,
       options: ir.profile.layers.filter((l) => l.kind === "option").map((l) => l.name),
       deidc: COMPILER_VERSION,
+      ...(interrupted !== null ? { interrupted, unprocessed } : {}),
     };
-    await report?.finish(summary);
-    report = null;
-    progress.clear();
-    if (counts.objects === 0) say("nothing to process: every input was skipped (listed twice, or inside the output, crosswalk or quarantine folder)");
+    try {
+      await report?.finish(summary);
+      report = null;
+    } catch (e) {
+      say(`the report ${displayPath(destinations.report!)} could not be written (${fsReason(e)}); the ${counts.written} output file(s) written are in place but no report lists them`);
+      return EXIT_STOPPED;
+    }
+    if (crosswalkProblem !== null) {
+      say(`the crosswalk in ${displayPath(destinations.crosswalk!)} could not be written (${crosswalkProblem}); its earlier files, if any, are unchanged, and the ${counts.written} output file(s) written are in place`);
+      return EXIT_STOPPED;
+    }
+    if (counts.objects === 0 && interrupted === null) say("nothing to process: every input was skipped (listed twice, or inside the output, crosswalk or quarantine folder)");
     say(summaryMessage(counts, seconds));
+    if (interrupted !== null) {
+      say(`stopped by ${interrupted}: ${unprocessed} input(s) not processed${destinations.report ? `; the report lists what was done` : ""}`);
+      return interruptExitCode(interrupted);
+    }
     // A skipped object is an outcome the profile asked for, as a written one is.
     return counts.objects > 0 && counts.written + counts.skipped === counts.objects ? EXIT_OK : EXIT_FINDINGS;
   } finally {
+    stopListening?.();
     progress.clear();
     await workers?.close();
     await writer?.close();
@@ -346,5 +484,11 @@ export function generatedExecutors(): Pick<RunDependencies, "createExecutor" | "
 /** `deidc run`: the entry point main.ts calls. */
 export function runCommand(profile: string, inputs: string[], opts: RunCliOptions): Promise<number> {
   const workerScript = bundledProgramUrl(import.meta.url, "run-worker.mjs");
-  return runWithDependencies(profile, inputs, opts, { ...generatedExecutors(), stderr: process.stderr, env: process.env, ...(workerScript ? { workerScript } : {}) });
+  return runWithDependencies(profile, inputs, opts, {
+    ...generatedExecutors(),
+    stderr: guardedSink(process.stderr),
+    env: process.env,
+    interrupts: processInterrupts,
+    ...(workerScript ? { workerScript } : {}),
+  });
 }

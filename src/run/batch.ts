@@ -27,6 +27,8 @@ export interface BatchPlan extends StagePlan {
   roots: readonly InputRoot[];
   /** files read ahead of the one being processed in this thread (at least 1); with workers, objects in flight per worker */
   readAhead: number;
+  /** paths no output may take (canonical path: what it is, e.g. "the report of this run") */
+  reserved?: ReadonlyMap<string, string>;
 }
 
 /** Prepares objects elsewhere (worker threads); RunWorkerPool is the real one. */
@@ -50,6 +52,11 @@ export interface BatchHooks {
   internalError?: (input: string, detail: string) => void;
   /** writes files while the next objects are prepared (WriterThread); without it, files are written in this thread */
   writer?: OutputWriter;
+  /**
+   * Asked before each entry: true stops the batch there (a signal). Objects
+   * already prepared are finished and reported; no new one is started.
+   */
+  shouldStop?: () => boolean;
 }
 
 /** Writes one file atomically; resolves with why it could not (fsReason), or null. Never rejects. */
@@ -116,6 +123,8 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
       }
       const canonical = join(canonicalFolder, basename(target));
       if (inputFiles.has(canonical)) return `${pending.rel} is an input file of this run; it is never overwritten`;
+      const reserved = plan.reserved?.get(canonical);
+      if (reserved !== undefined) return `${pending.rel} is ${reserved}; choose another output folder`;
       const other = claimed.get(canonical);
       if (other !== undefined) return `${pending.rel} was already written for ${other} in this run`;
       claimed.set(canonical, input);
@@ -213,6 +222,8 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
   interface Unreported {
     index: number;
     entry: InputEntry;
+    /** the input was read and parsed as DICOM, whatever became of it (a write can still fail) */
+    dicom: boolean;
     record: ReportRecord | null;
     wait: Promise<void> | null;
     release: (() => void) | undefined;
@@ -228,7 +239,7 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
     if (entry.kind === "file") {
       doneBytes += entry.size;
       filesPerRoot.set(entry.root, (filesPerRoot.get(entry.root) ?? 0) + 1);
-      if (record.outcome !== "failed") usableObjects.set(entry.root, (usableObjects.get(entry.root) ?? 0) + 1);
+      if (u.dicom) usableObjects.set(entry.root, (usableObjects.get(entry.root) ?? 0) + 1);
     }
     replayPairs(u.pairs);
     if (record.outcome === "written") hooks.crosswalk?.commitObject();
@@ -244,17 +255,19 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
 
   let next = 0;
   for (const [index, entry] of plan.entries.entries()) {
+    if (hooks.shouldStop?.()) break;
     // An entry not yet started waits for a large object before it (see `start`); a large one also waits for every
     // file still being written, since large objects share one read buffer.
     if (entry.kind === "file" && !inFlight.has(index) && unreported.length > 0) await reportAll();
     while (next < plan.entries.length && next < index + window && start(next)) next++;
-    const u: Unreported = { index, entry, record: null, wait: null, release: undefined, pairs: null };
+    const u: Unreported = { index, entry, dicom: false, record: null, wait: null, release: undefined, pairs: null };
     if (entry.kind === "problem") u.record = problemRecord(entry);
     else {
       const { prepared, pairs, release } = await resultFor(index, entry);
       // In this thread the executor reported the object's crosswalk pairs to the collector: taken now, replayed when it is reported.
       u.pairs = preparer ? pairs : (hooks.crosswalk?.takeObject() ?? null);
       u.release = release;
+      u.dicom = prepared.kind === "processed" && (prepared.record.outcome !== "failed" || prepared.pending !== null);
       const record = finish(entry, prepared, preparer !== undefined);
       if (record instanceof Promise) {
         u.wait = record.then((r) => {
@@ -272,5 +285,7 @@ export async function runBatch(executor: Executor, plan: BatchPlan, hooks: Batch
     const files = filesPerRoot.get(index) ?? 0;
     if (root.folder && files > 0 && !usableObjects.has(index)) hooks.notice(`${root.argument}: no DICOM object among its ${files} file(s)`);
   }
+  // A stop leaves entries started but not reported: their reads (or workers) finish on their own and are dropped.
+  for (const pending of inFlight.values()) void pending.then((r) => ("release" in r ? r.release?.() : undefined), () => undefined);
   return counts;
 }

@@ -3,11 +3,17 @@
 // when asked for, kept to objects that were written (pairs seen while
 // processing an object that was then rejected or failed describe nothing that
 // was released), and written with owner-only permissions.
+//
+// A folder used again (one release in several batches) keeps what earlier
+// runs wrote: its files are read before the run and the new pairs added, so
+// the crosswalk of a release is the union of its batches, never the last one.
 
-import { mkdir } from "node:fs/promises";
+import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { CrosswalkSink } from "../runtime/executor/types";
-import { writeFileAtomic } from "./atomic";
+import { temporaryPathFor } from "./atomic";
+import { fsReason, displayPath } from "./paths";
+import { CsvSyntaxError, parseCsvRows } from "./tables";
 
 export const PATIENT_ID_CROSSWALK = "patient-ids.csv";
 export const UID_CROSSWALK = "uids.csv";
@@ -19,6 +25,12 @@ const CROSSWALK_MODE = 0o600;
 export function csvField(value: string): string {
   return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
+
+const PATIENT_ID_HEADER = ["original_patient_id", "new_patient_id"] as const;
+const UID_HEADER = ["original_uid", "new_uid"] as const;
+
+/** An earlier crosswalk file that cannot be read or is not one deidc wrote: the run must not replace it. */
+export class CrosswalkFileError extends Error {}
 
 function csvText(header: readonly [string, string], pairs: Iterable<readonly [string, string]>): string {
   const lines = [header.join(",")];
@@ -88,10 +100,66 @@ export class CrosswalkCollector implements CrosswalkSink {
     return sortedPairs(this.uids);
   }
 
-  /** Writes patient-ids.csv and uids.csv into `dir` (created if needed), each atomically. */
+  /**
+   * Adds the pairs of an earlier run's files in `dir`, if there are any; throws CrosswalkFileError when
+   * one exists but cannot be read or is not a crosswalk (then writing would lose it).
+   */
+  async addExisting(dir: string): Promise<void> {
+    for (const [name, header, map] of [
+      [PATIENT_ID_CROSSWALK, PATIENT_ID_HEADER, this.patientIds],
+      [UID_CROSSWALK, UID_HEADER, this.uids],
+    ] as const) {
+      const path = join(dir, name);
+      let text: string;
+      try {
+        text = await readFile(path, "utf8");
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") continue;
+        throw new CrosswalkFileError(`cannot read the existing crosswalk ${displayPath(path)}: ${fsReason(e)}`);
+      }
+      let rows;
+      try {
+        rows = parseCsvRows(text);
+      } catch (e) {
+        if (!(e instanceof CsvSyntaxError)) throw e;
+        throw new CrosswalkFileError(`the existing crosswalk ${displayPath(path)}, line ${e.line}: ${e.message}`);
+      }
+      const [first, ...pairs] = rows;
+      if (!first || first.fields.join(",") !== header.join(",")) {
+        throw new CrosswalkFileError(`the existing ${displayPath(path)} does not start with the header \`${header.join(",")}\`: it is not a crosswalk this program wrote`);
+      }
+      for (const row of pairs) {
+        if (row.fields.length !== 2) throw new CrosswalkFileError(`the existing crosswalk ${displayPath(path)}, line ${row.line}: ${row.fields.length} fields, not 2`);
+        addPair(map, row.fields[0]!, row.fields[1]!);
+      }
+    }
+  }
+
+  /**
+   * Writes patient-ids.csv and uids.csv into `dir`: both are written to temporary files first and
+   * renamed only when both are complete, so a full disk leaves the earlier pair of files, not a new
+   * one beside an old one.
+   */
   async write(dir: string): Promise<void> {
+    const files = [
+      { path: join(dir, PATIENT_ID_CROSSWALK), text: csvText(PATIENT_ID_HEADER, this.patientIdPairs()) },
+      { path: join(dir, UID_CROSSWALK), text: csvText(UID_HEADER, this.uidPairs()) },
+    ].map((f) => ({ ...f, temporary: temporaryPathFor(f.path) }));
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    await writeFileAtomic(join(dir, PATIENT_ID_CROSSWALK), csvText(["original_patient_id", "new_patient_id"], this.patientIdPairs()), { mode: CROSSWALK_MODE });
-    await writeFileAtomic(join(dir, UID_CROSSWALK), csvText(["original_uid", "new_uid"], this.uidPairs()), { mode: CROSSWALK_MODE });
+    try {
+      for (const f of files) {
+        // "wx": never follow or reuse a file someone else put at the temporary name.
+        const handle = await open(f.temporary, "wx", CROSSWALK_MODE);
+        try {
+          await handle.writeFile(f.text);
+        } finally {
+          await handle.close();
+        }
+      }
+      for (const f of files) await rename(f.temporary, f.path);
+    } catch (e) {
+      for (const f of files) await unlink(f.temporary).catch(() => undefined);
+      throw e;
+    }
   }
 }

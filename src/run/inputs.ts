@@ -51,6 +51,26 @@ function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Names in `folder` that are valid UTF-8. Node gives a name that is not
+ * (a Latin-1 "Müller.dcm" from an old system) with U+FFFD in place of the bad
+ * bytes, and no file has that name: opening it fails with "no such file".
+ */
+async function validUtf8Names(folder: string): Promise<Set<string>> {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const valid = new Set<string>();
+  for (const raw of await readdir(folder, { encoding: "buffer" })) {
+    try {
+      valid.add(decoder.decode(raw));
+    } catch {
+      // not UTF-8: reported by the caller
+    }
+  }
+  return valid;
+}
+
+const NOT_UTF8 = "the file name is not valid UTF-8, so it cannot be opened or written under its name; rename it (e.g. `convmv -f latin1 -t utf8 --notest`)";
+
 /** Hidden files and folders (a leading dot) are skipped: editor backups, `.DS_Store`, and this tool's own temporary files. */
 function isHidden(name: string): boolean {
   return name.startsWith(".");
@@ -103,10 +123,15 @@ export async function collectInputs(args: readonly string[], options: CollectOpt
       }
       // Sorted, so which of two paths to one folder is walked does not depend on the listing order.
       children.sort((a, b) => byCodeUnits(a.name, b.name));
+      let utf8Names: Set<string> | null = null;
       for (const child of children) {
         if (isHidden(child.name)) continue;
         const path = join(folder, child.name);
         const childRel = rel === "" ? child.name : `${rel}/${child.name}`;
+        if (child.name.includes("\uFFFD") && !(utf8Names ??= await validUtf8Names(folder)).has(child.name)) {
+          found.push({ rel: childRel, entry: { kind: "problem", display: path, reason: NOT_UTF8, root } });
+          continue;
+        }
         let childInfo;
         try {
           childInfo = statSync(path);

@@ -59,6 +59,17 @@ function readKeyFile(path: string, what: string): Uint8Array {
   return key;
 }
 
+/** The file a `from file` secret is read from: relative to the rule file that declares it. */
+function secretFilePath(secret: IrSecret): string {
+  return resolve(dirname(resolve(secret.source.file)), secret.ref);
+}
+
+/** Every file loadSecrets reads keys from, absolute: a run must never read them as inputs nor write over them. */
+export function keyFilePaths(ir: IrProgram, sources: Pick<KeySources, "keyFile">): string[] {
+  if (sources.keyFile !== undefined) return [resolve(sources.keyFile)];
+  return ir.secrets.filter((s) => s.from !== "env").map(secretFilePath);
+}
+
 function declaredAt(secret: IrSecret): string {
   return `secret \`${secret.name}\` declared at ${secret.source.file}:${secret.source.line}`;
 }
@@ -91,7 +102,7 @@ export function loadSecrets(ir: IrProgram, sources: KeySources): Map<string, Uin
       if (!value) throw new RunSetupError(`${declaredAt(secret)} reads environment variable ${secret.ref}, which is not set or empty; set it or pass --key-file <file>`);
       key = value;
     } else {
-      key = readKeyFile(resolve(dirname(resolve(secret.source.file)), secret.ref), declaredAt(secret));
+      key = readKeyFile(secretFilePath(secret), declaredAt(secret));
     }
     secrets.set(secret.name, key);
   }

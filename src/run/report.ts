@@ -37,7 +37,14 @@ export interface RunSummary extends RunCounts {
   options: string[];
   /** deidc version */
   deidc: string;
+  /** the signal that stopped the run early; absent when it went to the end */
+  interrupted?: InterruptSignal;
+  /** with `interrupted`: input files not processed */
+  unprocessed?: number;
 }
+
+/** Signals that stop a run gracefully (src/run/interrupts.ts). */
+export type InterruptSignal = "SIGINT" | "SIGTERM" | "SIGHUP";
 
 export function emptyCounts(): RunCounts {
   return { objects: 0, written: 0, skipped: 0, rejected: 0, quarantined: 0, failed: 0, bytesIn: 0, bytesOut: 0 };

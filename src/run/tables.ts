@@ -38,7 +38,7 @@ export function resolveTablePath(table: string, ruleFile: string): string {
   return isAbsolute(table) ? table : resolve(dirname(resolve(ruleFile)), table);
 }
 
-class CsvSyntaxError extends Error {
+export class CsvSyntaxError extends Error {
   constructor(
     readonly line: number,
     message: string,
@@ -47,7 +47,7 @@ class CsvSyntaxError extends Error {
   }
 }
 
-interface CsvRow {
+export interface CsvRow {
   /** 1-based line on which the row starts */
   line: number;
   fields: string[];

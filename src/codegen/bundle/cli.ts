@@ -15,6 +15,8 @@ import { isMainThread } from "node:worker_threads";
 import { Command, CommanderError } from "commander";
 import { EXIT_USAGE, UsageError } from "../../cli/exit";
 import { bundledProgramUrl, runWithDependencies, type RunCliOptions } from "../../cli/run";
+import { processInterrupts } from "../../run/interrupts";
+import { guardedSink } from "../../run/stderr";
 import { withBatchOptions } from "../../cli/run-command";
 import type { ExecutorEnvironment, Executor } from "../../runtime/executor/types";
 import { RunSetupError } from "../../run/errors";
@@ -62,8 +64,9 @@ export async function processorMain(argv: readonly string[], m: ProcessorModule)
         ...(workerScript ? { workerScript } : {}),
         // The profile is compiled in; the IR the driver passes is the one this module was generated from.
         createExecutor: (_ir, env) => m.createProcessor(env),
-        stderr: process.stderr,
+        stderr: guardedSink(process.stderr),
         env: process.env,
+        interrupts: processInterrupts,
       });
     });
   try {

@@ -9,7 +9,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileProfile } from "../../src/compile";
 import { explainProgram, type ExplainRow } from "../../src/ir/explain";
-import { CORPUS_DIR, buildPart10, compile, executorFor, loadCorpusFile, walkBytes, type BuiltElement } from "../executor/helpers";
+import { planModuleFunction } from "../../src/codegen/in-memory";
+import { instantiatePlanModule } from "../../src/codegen/instantiate";
+import { COMPILER_VERSION } from "../../src/ir/build";
+import { CORPUS_DIR, TEST_KEY, buildPart10, compile, executorFor, loadCorpusFile, walkBytes, type BuiltElement } from "../executor/helpers";
 
 function profileFile(body: string): string {
   const dir = mkdtempSync(join(tmpdir(), "deidc-review-explain-ranges-"));
@@ -110,10 +113,20 @@ describe("explain agrees with the executor on ranges", () => {
   const rows = explainProgram(compileProfile(path).ir!);
   const inputs: [string, () => Uint8Array][] = [["constructed", () => CONSTRUCTED]];
   if (CT_SMALL && existsSync(CT_SMALL)) inputs.push(["CT_small.dcm", () => loadCorpusFile(CT_SMALL)]);
+  // the reference interpreter, and the generated plan `deidc run` executes
+  const cases = inputs.flatMap(([name, load]) => [
+    [name, "createExecutor", load] as const,
+    [name, "generated plan", load] as const,
+  ]);
 
-  it.each(inputs)("%s: every element in a range row is decided as its row says", (_name, load) => {
+  it.each(cases)("%s, %s: every element in a range row is decided as its row says", (_name, how, load) => {
     const input = load();
-    const result = executorFor(compile(path)).process(input, "in.dcm");
+    const ir = compile(path);
+    const executor =
+      how === "createExecutor"
+        ? executorFor(ir)
+        : instantiatePlanModule(planModuleFunction(ir, COMPILER_VERSION), ir).createProcessor({ secrets: new Map(), params: new Map(), tables: new Map(), runKey: TEST_KEY });
+    const result = executor.process(input, "in.dcm");
     expect(result.record.outcome).toBe("written");
     const output = walkBytes(result.output!).elements;
     const touched = new Map(result.record.touched.map((t) => [t.path, t]));

@@ -42,4 +42,5 @@ registerCodes([
   { code: "DEID3025", name: "unreachable-pixel-block", severity: "warning", summary: "a pixel block that can never apply: under `pixels apply first` (often inherited from a base profile) an earlier block of the chain has no condition" },
   { code: "DEID3026", name: "image-option-unstated", severity: "warning", summary: "`ps315.clean-pixel-data` or `ps315.clean-recognizable-visual-features` switched on with nothing in the profile stating the NO it needs: only images that say NO themselves are written" },
   { code: "DEID4001", name: "unreadable-file", severity: "error", summary: "an imported file or table that cannot be read" },
+  { code: "DEID4002", name: "lookup-table-unavailable", severity: "warning", summary: "`deidc lint` cannot read a lookup table (missing, no permission); `deidc compile` and `deidc run` refuse to start without it (DEID4001)" },
 ]);

@@ -8,6 +8,8 @@ import { basename, dirname, extname, join } from "node:path";
 import { emitBundle, emitJavaScript, emitTypeScript } from "../codegen/emit";
 import { irText } from "../codegen/generate";
 import { compileProfile } from "../compile";
+import { irTableDiagnostics } from "../check/lookup-tables";
+import { hasErrors, sortDiagnostics } from "../diagnostics/diagnostic";
 import { COMPILER_VERSION } from "../version";
 import { validateIr } from "../ir/validate";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit";
@@ -79,9 +81,11 @@ export function compileCommand(entry: string, opts: CompileCliOptions): number |
   if (emit === "bundle" && extname(opts.output!).toLowerCase() !== ".mjs") throw new UsageError(`--emit bundle writes an ES module, so -o must end in .mjs (not ${opts.output})`);
   const result = compileProfile(entry, { withOptions: opts.with ?? [] });
   const sources = new Map<string, SourceText>(result.program.files.map((f) => [f.path, f.source]));
-  const problems = result.diagnostics.filter((d) => d.severity !== "info");
+  // Its lookup tables, read and checked as `deidc run` does: what is compiled here runs with them (docs/run.md, "Lookup tables").
+  const tables = result.ir ? irTableDiagnostics(result.ir, result.program) : [];
+  const problems = sortDiagnostics([...result.diagnostics, ...tables].filter((d) => d.severity !== "info"));
   if (problems.length > 0) process.stderr.write(renderDiagnostics(problems, sources, "pretty", process.stderr) + "\n");
-  if (!result.ir) return EXIT_FINDINGS;
+  if (!result.ir || hasErrors(tables)) return EXIT_FINDINGS;
   const ir = result.ir;
   // What leaves the process (the IR, or the plan and processor made from it) is checked against src/ir/schema.json.
   validateIr(ir);

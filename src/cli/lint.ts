@@ -4,6 +4,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import { sortDiagnostics } from "../diagnostics/diagnostic";
 import { checkProgram } from "../check";
+import { fileTableDiagnostics } from "../check/lookup-tables";
 import { LoadError, loadProgram } from "../program/parse-and-load";
 import type { SourceText } from "../syntax/source";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit";
@@ -29,8 +30,13 @@ export function lintCommand(args: string[], opts: LintOptions): number {
     try {
       const program = loadProgram(path);
       for (const f of program.files) sources.set(f.path, f.source);
+      // The tables its lookups name, read as `deidc run` reads them; an imported file's errors only,
+      // as checkProgram does, and not a file that does not parse.
+      const tables = program.files
+        .filter((f) => !f.fromStdlib && !f.diagnostics.some((d) => d.severity === "error"))
+        .flatMap((f) => fileTableDiagnostics(f).filter((d) => f === program.entry || d.severity === "error"));
       // A file imported by several linted files reports its errors once.
-      for (const d of checkProgram(program)) {
+      for (const d of [...checkProgram(program), ...tables]) {
         const key = `${d.file}\0${d.code}\0${d.span.start}\0${d.span.end}\0${d.message}`;
         if (seen.has(key)) continue;
         seen.add(key);

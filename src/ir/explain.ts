@@ -1,7 +1,8 @@
 // What a profile does to each attribute it names, read from the IR alone
 // (never from the source): the effective action and the rule it came from.
 
-import { lookupTag } from "../dicom/dictionary";
+import { allEntries, lookupTag, parseMask, type DictEntry } from "../dicom/dictionary";
+import { ALL_TAGS, coverage, intersect, matchTags, ODD_GROUPS, privateMatchTags, privateTags, type Coverage, type TagMask, type TagSet } from "./tag-sets";
 import { anyWhereCondition, isPixelDataTag } from "../runtime/executor/plan";
 import type { IrAction, IrCoordinate, IrElementMatch, IrExpr, IrFilter, IrPixelRule, IrProgram, IrRegion, IrRule, IrSelector, IrStep } from "./types";
 
@@ -47,17 +48,6 @@ export function selectsAttribute(sel: IrSelector, key: AttributeKey): boolean {
       }
     }
   }
-}
-
-/**
- * A path rule that decides the attribute only in some places (inside a sequence, in one item, only
- * at the top level): its last step names the attribute but `selectsAttribute` does not hold.
- */
-function selectsInPlaces(sel: IrSelector, key: AttributeKey): boolean {
-  if (sel.kind !== "path" || selectsAttribute(sel, key)) return false;
-  const last = sel.steps[sel.steps.length - 1];
-  if (!last || last.kind !== "element") return false;
-  return selectsAttribute({ kind: "path", anchored: false, steps: [{ ...last, item: null }] }, key);
 }
 
 /** The first unconditional rule deciding this attribute, optionally only among layers below `belowLayer`. */
@@ -187,13 +177,15 @@ export interface ExplainRow {
   /** "file:line" of the deciding rule */
   source: string;
   /**
-   * the deciding rule's selector as written, when it names more than this row's attribute:
-   * `keyword /Date$/`, `vr DA, DT`; null for a rule that names the attribute itself
+   * the deciding rule's selector as written, when it names more than this row:
+   * `keyword /Date$/`, `vr DA, DT`, a wider range or mask; null for a rule that names the row itself
    */
   selector: string | null;
   /**
-   * conditional rules that come first and may decide instead, as "action when condition (file:line)";
-   * an `any where` rule reads "action when any where test (file:line)"
+   * rules that come first and may decide instead: conditional ones as "action when condition (file:line)",
+   * an `any where` rule as "action when any where test (file:line)", a path into sequences as
+   * "action at path (file:line)", one that selects only some of a family's tags as
+   * "action for selector (file:line)"
    */
   conditional: string[];
 }
@@ -254,13 +246,6 @@ export function describeSelector(sel: IrSelector): string {
   }
 }
 
-/** Can an `any where` rule see this attribute at all? Never a sequence, nor Pixel or Overlay Data. */
-function valueTestable(key: AttributeKey | null): boolean {
-  if (!key) return true;
-  if (key.kind === "tag" && isPixelDataTag(key.tag >>> 0)) return false;
-  return !key.vrs.every((v) => v === "SQ");
-}
-
 /**
  * The `any where` rules, in the order they decide. Each can decide any element that no earlier
  * rule decides (a more specific rule of its unit, or any rule of a later unit), so instead of a
@@ -302,29 +287,170 @@ function selectorLabel(sel: IrSelector): { tag: string; keyword: string | null; 
   }
 }
 
-function keyOfSelector(sel: IrSelector): AttributeKey | null {
-  if (sel.kind !== "path" || sel.steps.length !== 1) return null;
-  const step = sel.steps[0]!;
-  if (step.kind !== "element") return null;
-  const m = step.match;
+/**
+ * What one row of explain stands for. Rows of one attribute and rows of a family of tags are
+ * decided the same way: by the first rule, in the executor's order, that selects every tag of the
+ * row unconditionally; rules before it that select only some of the row's tags, or only under a
+ * condition, are the row's notes.
+ */
+type RowTarget =
+  /**
+   * a tag, or the tags of a mask or range; `single`: the one attribute they are (a tag, or a
+   * repeating group such as (60xx,3000)), else null and `vrs` the VRs of the dictionary's
+   * attributes among them
+   */
+  | { kind: "tags"; tags: TagSet; single: AttributeKey | null; vrs: ReadonlySet<string> }
+  /** a private element by creator, or (element null) the creator's whole block; `tags`: its raw tags, in whichever block the creator reserved */
+  | { kind: "private"; group: number; creator: string; element: number | null; tags: TagSet }
+  /** a `vr` row: the attributes of these VRs that no row of their own names */
+  | { kind: "vrs"; vrs: readonly string[] }
+  /** `private *` or `*` */
+  | { kind: "catchAll"; selector: IrSelector };
+
+/** The dictionary's attributes with a tag in the set. */
+function dictionaryIn(tags: TagSet): DictEntry[] {
+  const found: DictEntry[] = [];
+  for (const entry of allEntries()) {
+    const { value, mask } = parseMask(entry.tag);
+    if (coverage([{ mask, value }], tags) !== "none") found.push(entry);
+  }
+  return found;
+}
+
+function targetOf(sel: IrSelector): RowTarget | null {
+  if (sel.kind === "vr") return { kind: "vrs", vrs: sel.vrs };
+  if (sel.kind === "all" || sel.kind === "privateAll") return { kind: "catchAll", selector: sel };
+  const m = directMatch(sel);
+  if (!m) return null;
+  if (m.kind === "private") {
+    const group = parseInt(m.group, 16);
+    const element = m.element === null ? null : parseInt(m.element, 16);
+    return { kind: "private", group, creator: m.creator, element, tags: privateTags(group, element) };
+  }
+  const tags = matchTags(m)!;
   if (m.kind === "tag") {
     const tag = parseInt(m.tag, 16);
-    return { kind: "tag", tag, vrs: lookupTag(tag)?.vrs ?? ["UN"] };
+    const vrs = lookupTag(tag)?.vrs ?? ["UN"];
+    return { kind: "tags", tags, single: { kind: "tag", tag, vrs }, vrs: new Set(vrs) };
   }
-  if (m.kind === "mask") {
-    const tag = parseInt(m.value, 16);
-    return { kind: "tag", tag, vrs: lookupTag(tag)?.vrs ?? ["UN"] };
+  const inside = dictionaryIn(tags);
+  // a repeating-group attribute written as its mask, (60xx,3000), is that one attribute, with its VRs
+  const first = m.kind === "mask" ? parseInt(m.value, 16) : parseInt(m.from, 16);
+  const entry = m.kind === "mask" ? lookupTag(first) : undefined;
+  const single = entry && inside.every((e) => e.keyword === entry.keyword) ? { kind: "tag" as const, tag: first, vrs: entry.vrs } : null;
+  return { kind: "tags", tags, single, vrs: new Set(inside.flatMap((e) => e.vrs)) };
+}
+
+/** The element a one-step path selects wherever it is (`PatientName`, `**\/PatientName`, `/PatientName`); null for a path into sequences, one item or `*`. */
+function directMatch(sel: IrSelector): IrElementMatch | null {
+  if (sel.kind !== "path" || sel.steps.some((s) => s.kind === "any")) return null;
+  const elements = sel.steps.filter((s) => s.kind === "element");
+  if (elements.length !== 1) return null;
+  const step = elements[0]!;
+  return step.kind === "element" && step.item === null ? step.match : null;
+}
+
+// explain asks about every rule once per row: the answers per selector are kept
+const placesCache = new WeakMap<IrSelector, IrSelector | null>();
+
+/** A path rule that decides its last step's element only in some places: that step, alone. */
+function placesSelector(sel: IrSelector): IrSelector | null {
+  if (sel.kind !== "path") return null;
+  let places = placesCache.get(sel);
+  if (places === undefined) {
+    const last = sel.steps[sel.steps.length - 1];
+    places = directMatch(sel) || !last || last.kind !== "element" ? null : { kind: "path", anchored: false, steps: [{ ...last, item: null }] };
+    placesCache.set(sel, places);
   }
-  if (m.kind === "private" && m.element !== null) {
-    return { kind: "private", group: parseInt(m.group, 16), creator: m.creator, element: parseInt(m.element, 16), vrs: ["UN"] };
-  }
-  return null;
+  return places;
+}
+
+const keywordTagsCache = new WeakMap<IrSelector, TagSet>();
+
+/** The tags a `keyword /re/` selector found. */
+function keywordTags(sel: Extract<IrSelector, { kind: "keywords" }>): TagSet {
+  let tags = keywordTagsCache.get(sel);
+  if (!tags) keywordTagsCache.set(sel, (tags = sel.matches.flatMap((m) => matchTags(m)!)));
+  return tags;
+}
+
+interface Reach {
+  coverage: Coverage;
+  tags: TagSet | null;
+}
+
+function unknown(coverage: Coverage): Reach {
+  return { coverage, tags: null };
+}
+
+function knownReach(row: TagSet, tags: TagSet): Reach {
+  const c = coverage(row, tags);
+  return { coverage: c, tags: c === "none" ? [] : c === "all" ? row : intersect(row, tags) };
 }
 
 /**
- * One row per attribute that some rule names by tag, keyword, mask or private
- * tag (plus one per other selector kind), in tag order, with the action that
- * decides it when no condition intervenes.
+ * How much of the row's target a selector selects, anywhere it is (a path into sequences: see
+ * placesSelector), and which of the row's tags, when that is known without an object: null for a
+ * `vr` rule on a family and a private rule on raw tags, whose reach depends on the object.
+ */
+function reach(sel: IrSelector, target: RowTarget): Reach {
+  if (target.kind === "catchAll") return unknown(JSON.stringify(sel) === JSON.stringify(target.selector) ? "all" : "none");
+  if (target.kind === "vrs") {
+    if (sel.kind === "all") return unknown("all");
+    if (sel.kind !== "vr") return unknown("none");
+    const shared = target.vrs.filter((v) => sel.vrs.includes(v)).length;
+    return unknown(shared === target.vrs.length ? "all" : shared > 0 ? "some" : "none");
+  }
+  const row = target.tags;
+  switch (sel.kind) {
+    case "all":
+      return knownReach(row, ALL_TAGS);
+    case "privateAll":
+      return knownReach(row, target.kind === "private" ? ALL_TAGS : ODD_GROUPS);
+    case "vr":
+      if (target.kind === "private") return knownReach(row, sel.vrs.includes("UN") ? ALL_TAGS : []);
+      if (target.single) return knownReach(row, target.single.vrs.some((v) => sel.vrs.includes(v)) ? ALL_TAGS : []);
+      // a family: some of its attributes may have these VRs; in a private range or mask, an element has the VR its file gives it
+      return unknown([...target.vrs].some((v) => sel.vrs.includes(v)) || coverage(row, ODD_GROUPS) === "all" ? "some" : "none");
+    case "keywords":
+      return knownReach(row, keywordTags(sel));
+    case "anyWhere":
+      return unknown("none");
+    case "path": {
+      const m = directMatch(sel);
+      if (!m) return unknown("none");
+      if (m.kind !== "private") return knownReach(row, matchTags(m)!);
+      if (target.kind === "private") return knownReach(row, parseInt(m.group, 16) === target.group && m.creator === target.creator ? privateMatchTags(m) : []);
+      // raw tags: some of them may be this creator's, in the objects where it reserved that block
+      return unknown(coverage(row, privateMatchTags(m)) === "none" ? "none" : "some");
+    }
+  }
+}
+
+/** A rule's selector in a note of a family's row: an exact tag by number as well, `(6000,3000) OverlayData`, as the row may be named like it. */
+function describePart(sel: IrSelector): string {
+  const m = directMatch(sel);
+  if (m?.kind !== "tag") return describeSelector(sel);
+  const keyword = lookupTag(parseInt(m.tag, 16))?.keyword ?? m.keyword;
+  return `${(sel.kind === "path" && sel.anchored ? "/" : "") + tagText(m.tag)}${keyword ? ` ${keyword}` : ""}`;
+}
+
+/** Can an `any where` rule see the row's elements at all? Never a sequence, nor Pixel or Overlay Data. */
+function valueTestable(target: RowTarget): boolean {
+  if (target.kind === "vrs") return !target.vrs.every((v) => v === "SQ");
+  if (target.kind !== "tags" || !target.single) return true;
+  const key = target.single;
+  if (key.kind === "tag" && isPixelDataTag(key.tag >>> 0)) return false;
+  return !key.vrs.every((v) => v === "SQ");
+}
+
+/**
+ * One row per attribute that some rule names by tag, keyword, mask, range or
+ * private tag (plus one per other selector kind), in tag order, with the
+ * action that decides it when no condition intervenes: the first rule in the
+ * executor's order (the IR's) that selects every tag of the row
+ * unconditionally. A narrower range or mask behind a wider one is therefore
+ * shown decided by the wider one, as the executor decides it.
  */
 export function explainProgram(ir: IrProgram): ExplainRow[] {
   const rows = new Map<string, ExplainRow>();
@@ -333,44 +459,62 @@ export function explainProgram(ir: IrProgram): ExplainRow[] {
   for (const rule of ir.rules) {
     // `keyword /re/` gives a row to each attribute it found.
     // A path into sequences gives a row to the attribute of its last step, where it is a note.
-    const last = rule.selector.kind === "path" ? rule.selector.steps[rule.selector.steps.length - 1] : undefined;
     const selectors: IrSelector[] =
       rule.selector.kind === "keywords"
         ? rule.selector.matches.map((m): IrSelector => ({ kind: "path", anchored: false, steps: [{ kind: "element", match: m, item: null }] }))
-        : last?.kind === "element" && rule.selector.kind === "path" && rule.selector.steps.length > 1
-          ? [{ kind: "path", anchored: false, steps: [{ ...last, item: null }] }]
-          : [rule.selector];
+        : [placesSelector(rule.selector) ?? rule.selector];
     for (const selector of selectors) {
       const label = selectorLabel(selector);
-      const key = keyOfSelector(selector);
       const labelText = label?.tag ?? (selector.kind === "vr" ? `vr ${selector.vrs.join(", ")}` : selector.kind === "privateAll" ? "private *" : selector.kind === "all" ? "*" : null);
-      if (!labelText || rows.has(labelText)) continue;
-      const deciding = key ? decidingRule(ir, key) : ir.rules.find((r) => r.when === null && JSON.stringify(r.selector) === JSON.stringify(selector));
-      const conditional = ir.rules
-        .filter(
-          (r) =>
-            (!deciding || r.id < deciding.id) &&
-            (r.selector.kind === "anyWhere" ? valueTestable(key) : (key !== null && selectsInPlaces(r.selector, key)) || (r.when !== null && (key ? selectsAttribute(r.selector, key) : JSON.stringify(r.selector) === JSON.stringify(selector)))),
-        )
-        .map((r) =>
-          r.selector.kind === "anyWhere"
-            ? `${describeAction(r.action)} when any where ${describeExpr(anyWhereCondition(r.selector.test, r.when))} (${at(r)})`
-            : key !== null && selectsInPlaces(r.selector, key)
-              ? `${describeAction(r.action)} at ${describeSelector(r.selector)}${r.when ? ` when ${describeExpr(r.when)}` : ""} (${at(r)})`
-              : `${describeAction(r.action)} when ${describeExpr(r.when!)} (${at(r)})`,
-        );
+      const target = targetOf(selector);
+      if (!labelText || !target || rows.has(labelText)) continue;
+      // The rules before the one that decides, in the executor's order: each decides the row's tags
+      // it selects that no earlier unconditional rule has claimed, and is a note of the row; the
+      // deciding rule is the first unconditional one that leaves no tag of the row unclaimed.
+      const rowTags = target.kind === "tags" || target.kind === "private" ? target.tags : null;
+      const claimed: TagMask[] = [];
+      const conditional: string[] = [];
+      let deciding: IrRule | undefined;
+      for (const r of ir.rules) {
+        if (r.selector.kind === "anyWhere") {
+          if (valueTestable(target)) conditional.push(`${describeAction(r.action)} when any where ${describeExpr(anyWhereCondition(r.selector.test, r.when))} (${at(r)})`);
+          continue;
+        }
+        const places = placesSelector(r.selector);
+        if (places) {
+          if (reach(places, target).coverage !== "none") {
+            conditional.push(`${describeAction(r.action)} at ${describeSelector(r.selector)}${r.when ? ` when ${describeExpr(r.when)}` : ""} (${at(r)})`);
+          }
+          continue;
+        }
+        const { coverage: c, tags } = reach(r.selector, target);
+        if (c === "none") continue;
+        // every tag of the row this rule selects is decided before it: it never decides here
+        if (rowTags && tags && claimed.length > 0 && coverage(tags, claimed) === "all") continue;
+        if (r.when === null && (c === "all" || (rowTags && tags && coverage(rowTags, [...claimed, ...tags]) === "all"))) {
+          deciding = r;
+          break;
+        }
+        // "some": the rule decides part of the row's tags (a narrower mask or range first, an
+        // attribute of the family named on its own, raw tags a private creator may hold)
+        const part = c === "some" ? ` for ${describePart(r.selector)}` : "";
+        conditional.push(`${describeAction(r.action)}${part}${r.when ? ` when ${describeExpr(r.when)}` : ""} (${at(r)})`);
+        if (r.when === null && tags) claimed.push(...tags);
+      }
       // Only conditional rules (a `when` block in a profile based on nothing): when none holds, the
       // executor's default decides, a standard attribute kept and a private one removed.
-      if (!deciding && (!key || conditional.every((c) => c.includes(" when any where ")))) continue;
+      if (!deciding && (target.kind === "vrs" || target.kind === "catchAll" || conditional.every((c) => c.includes(" when any where ")))) continue;
+      const odd = target.kind === "private" ? "all" : target.kind === "tags" ? coverage(target.tags, ODD_GROUPS) : "none";
+      const decidingLabel = deciding ? (selectorLabel(deciding.selector)?.tag ?? describeSelector(deciding.selector)) : null;
       rows.set(labelText, {
         tag: labelText,
         keyword: label?.keyword ?? null,
         name: label?.name ?? null,
-        action: deciding ? describeAction(deciding.action) : key!.kind === "private" ? "X (no rule)" : "K (no rule)",
+        action: deciding ? describeAction(deciding.action) : odd === "all" ? "X (no rule)" : odd === "none" ? "K (no rule)" : "K (no rule; X in odd groups)",
         unit: deciding ? unitOf(deciding) : "default",
         because: deciding ? deciding.because : null,
         source: deciding ? at(deciding) : "",
-        selector: deciding && deciding.selector.kind !== "path" && describeSelector(deciding.selector) !== labelText ? describeSelector(deciding.selector) : null,
+        selector: deciding && decidingLabel !== labelText ? describeSelector(deciding.selector) : null,
         conditional,
       });
     }
@@ -378,4 +522,3 @@ export function explainProgram(ir: IrProgram): ExplainRow[] {
   const order = (t: string): string => (t.startsWith("(") ? "0" + t.toUpperCase().replace(/X/g, "0") : t === "private *" ? "2" : t === "*" ? "3" : "1" + t);
   return [...rows.values()].sort((a, b) => (order(a.tag) < order(b.tag) ? -1 : order(a.tag) > order(b.tag) ? 1 : 0));
 }
-

@@ -156,15 +156,33 @@ export function parseLookupTable(text: string, file: string, keyCount: number): 
 }
 
 /**
- * Reads every table the program's lookups name, keyed by the path as written
- * in the rule file (the executor's ExecutorEnvironment.tables contract).
- * Throws RunSetupError for a missing or malformed table, for lookups of one
- * table with different key counts, and for one written path that would mean
- * two different files (two rule files in different folders).
+ * A table the lookups cannot use. `unavailable`: the file cannot be read
+ * (missing, no permission); `content`: it can, but does not fit the lookups
+ * (not CSV, wrong width, a key with two values); `lookups`: the lookups
+ * disagree about it (different key counts, one written path meaning two
+ * files). `deidc run` refuses all three; `deidc lint` only warns about an
+ * unavailable table (docs/run.md, "Lookup tables").
  */
-export function loadTables(ir: IrProgram): Map<string, ReadonlyMap<string, string>> {
+export interface TableProblem {
+  kind: "unavailable" | "content" | "lookups";
+  /** the table as written in the rule file */
+  table: string;
+  /** the lookup that names it (the first one, when the problem is the table's content) */
+  use: TableUse;
+  /** the run's message: names the table, the rule and, for a bad row, the table's file and line (never the row's content) */
+  message: string;
+}
+
+/**
+ * Reads and checks every table the lookups name: one reading and one set of
+ * checks for `deidc run` (loadTables) and for `deidc lint` and `deidc compile`
+ * (src/check/lookup-tables.ts). Returns the tables that could be read, keyed
+ * by the path as written, and every problem, in the order of the lookups.
+ */
+export function readTables(uses: readonly TableUse[]): { tables: Map<string, ReadonlyMap<string, string>>; problems: TableProblem[] } {
+  const problems: TableProblem[] = [];
   const byName = new Map<string, { absolute: string; use: TableUse }>();
-  for (const use of tableUses(ir)) {
+  for (const use of uses) {
     const absolute = resolveTablePath(use.table, use.source.file);
     const seen = byName.get(use.table);
     if (!seen) {
@@ -173,10 +191,9 @@ export function loadTables(ir: IrProgram): Map<string, ReadonlyMap<string, strin
     }
     const at = (u: TableUse): string => `${u.source.file}:${u.source.line}`;
     if (seen.absolute !== absolute) {
-      throw new RunSetupError(`lookup table \`${use.table}\` means ${displayPath(seen.absolute)} at ${at(seen.use)} but ${displayPath(absolute)} at ${at(use)}; give the tables different names`);
-    }
-    if (seen.use.keyCount !== use.keyCount) {
-      throw new RunSetupError(`lookup table \`${use.table}\` is used with ${seen.use.keyCount} key(s) at ${at(seen.use)} but ${use.keyCount} at ${at(use)}`);
+      problems.push({ kind: "lookups", table: use.table, use, message: `lookup table \`${use.table}\` means ${displayPath(seen.absolute)} at ${at(seen.use)} but ${displayPath(absolute)} at ${at(use)}; give the tables different names` });
+    } else if (seen.use.keyCount !== use.keyCount) {
+      problems.push({ kind: "lookups", table: use.table, use, message: `lookup table \`${use.table}\` is used with ${seen.use.keyCount} key(s) at ${at(seen.use)} but ${use.keyCount} at ${at(use)}` });
     }
   }
   const tables = new Map<string, ReadonlyMap<string, string>>();
@@ -185,9 +202,28 @@ export function loadTables(ir: IrProgram): Map<string, ReadonlyMap<string, strin
     try {
       text = readFileSync(absolute, "utf8");
     } catch (e) {
-      throw new RunSetupError(`cannot read lookup table \`${name}\` named at ${use.source.file}:${use.source.line} (${displayPath(absolute)}): ${fsReason(e)}`);
+      problems.push({ kind: "unavailable", table: name, use, message: `cannot read lookup table \`${name}\` named at ${use.source.file}:${use.source.line} (${displayPath(absolute)}): ${fsReason(e)}` });
+      continue;
     }
-    tables.set(name, parseLookupTable(text, displayPath(absolute), use.keyCount));
+    try {
+      tables.set(name, parseLookupTable(text, displayPath(absolute), use.keyCount));
+    } catch (e) {
+      if (!(e instanceof RunSetupError)) throw e;
+      problems.push({ kind: "content", table: name, use, message: e.message });
+    }
   }
+  return { tables, problems };
+}
+
+/**
+ * Reads every table the program's lookups name, keyed by the path as written
+ * in the rule file (the executor's ExecutorEnvironment.tables contract).
+ * Throws RunSetupError for a missing or malformed table, for lookups of one
+ * table with different key counts, and for one written path that would mean
+ * two different files (two rule files in different folders).
+ */
+export function loadTables(ir: IrProgram): Map<string, ReadonlyMap<string, string>> {
+  const { tables, problems } = readTables(tableUses(ir));
+  if (problems.length > 0) throw new RunSetupError(problems[0]!.message);
   return tables;
 }

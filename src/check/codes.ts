@@ -41,5 +41,6 @@ registerCodes([
   { code: "DEID3024", name: "keep-fill-mismatch", severity: "error", summary: "`keep` lines of one pixel block that give different fills for what they blank" },
   { code: "DEID3025", name: "unreachable-pixel-block", severity: "warning", summary: "a pixel block that can never apply: under `pixels apply first` (often inherited from a base profile) an earlier block of the chain has no condition" },
   { code: "DEID3026", name: "image-option-unstated", severity: "warning", summary: "`ps315.clean-pixel-data` or `ps315.clean-recognizable-visual-features` switched on with nothing in the profile stating the NO it needs: only images that say NO themselves are written" },
+  { code: "DEID3027", name: "unreachable-filter", severity: "warning", summary: "a filter that can never decide: an earlier filter of the profile's chain (base profile, options, this file) has no condition and decides every object" },
   { code: "DEID4001", name: "unreadable-file", severity: "error", summary: "an imported file or table that cannot be read" },
 ]);

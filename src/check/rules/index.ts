@@ -16,6 +16,7 @@ import { KeepWithoutReasonRule } from "./KeepWithoutReasonRule";
 import { PixelRegionRule } from "./PixelRegionRule";
 import { FilterReasonRule } from "./FilterReasonRule";
 import { SkipFilterRule } from "./SkipFilterRule";
+import { UnreachableFilterRule } from "./UnreachableFilterRule";
 import { PixelApplyRule } from "./PixelApplyRule";
 import { InheritedPixelApplyRule } from "./InheritedPixelApplyRule";
 import { PathSelectorRule } from "./PathSelectorRule";
@@ -46,6 +47,7 @@ export const specifiedRules: readonly LintRule[] = Object.freeze([
   PixelRegionRule,
   FilterReasonRule,
   SkipFilterRule,
+  UnreachableFilterRule,
   PixelApplyRule,
   InheritedPixelApplyRule,
   ImageOptionStatementRule,

@@ -42,5 +42,6 @@ registerCodes([
   { code: "DEID3025", name: "unreachable-pixel-block", severity: "warning", summary: "a pixel block that can never apply: under `pixels apply first` (often inherited from a base profile) an earlier block of the chain has no condition" },
   { code: "DEID3026", name: "image-option-unstated", severity: "warning", summary: "`ps315.clean-pixel-data` or `ps315.clean-recognizable-visual-features` switched on with nothing in the profile stating the NO it needs: only images that say NO themselves are written" },
   { code: "DEID3027", name: "unreachable-filter", severity: "warning", summary: "a filter that can never decide: an earlier filter of the profile's chain (base profile, options, this file) has no condition and decides every object" },
+  { code: "DEID3028", name: "and-or-precedence", severity: "warning", summary: "`and` and `or` mixed in one condition without brackets: `A or B and C` is `A or (B and C)`, which may not be what was meant" },
   { code: "DEID4001", name: "unreadable-file", severity: "error", summary: "an imported file or table that cannot be read" },
 ]);

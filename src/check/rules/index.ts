@@ -10,6 +10,7 @@ import { UnitReferenceRule } from "./UnitReferenceRule";
 import { DeclarationRule } from "./DeclarationRule";
 import { RegexRule } from "./RegexRule";
 import { ConditionTypeRule } from "./ConditionTypeRule";
+import { AndOrPrecedenceRule } from "./AndOrPrecedenceRule";
 import { ActionVrRule } from "./ActionVrRule";
 import { RuleOverlapRule } from "./RuleOverlapRule";
 import { KeepWithoutReasonRule } from "./KeepWithoutReasonRule";
@@ -40,6 +41,7 @@ export const specifiedRules: readonly LintRule[] = Object.freeze([
   DeclarationRule,
   RegexRule,
   ConditionTypeRule,
+  AndOrPrecedenceRule,
   ActionVrRule,
   CreateAppendRule,
   RuleOverlapRule,

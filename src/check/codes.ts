@@ -28,7 +28,7 @@ registerCodes([
   { code: "DEID3001", name: "duplicate-rule", severity: "warning", summary: "the same selector given the same action twice in one unit" },
   { code: "DEID3002", name: "conflicting-rules", severity: "error", summary: "the same selector given different actions in one unit" },
   { code: "DEID3003", name: "unreachable-rule", severity: "warning", summary: "a rule that can never decide any element" },
-  { code: "DEID3004", name: "keep-without-reason", severity: "warning", summary: "a rule keeps what the base profile removes or replaces, with no `because`" },
+  { code: "DEID3004", name: "keep-without-reason", severity: "warning", summary: "a rule keeps what the base profile removes or replaces, or keeps private attributes wholesale (`private *`, a whole private block or group, `*` before any `private *`), with no `because`" },
   { code: "DEID3005", name: "pixel-region-outside", severity: "error", summary: "a pixel rectangle outside the image dimensions its condition fixes" },
   { code: "DEID3006", name: "filter-without-reason", severity: "warning", summary: "a `reject`, `quarantine` or `accept` with no `because`" },
   { code: "DEID3007", name: "not-an-option", severity: "error", summary: "`with` names a profile, or `based on` names an option" },

@@ -25,6 +25,7 @@ registerCodes([
   { code: "DEID2019", name: "second-profile-header", severity: "error", summary: "a second `profile` header in one file, whose options and base would be ignored" },
   { code: "DEID2020", name: "let-cycle", severity: "error", summary: "a `let` defined through itself, directly or through other `let`s" },
   { code: "DEID2021", name: "declaration-hides-attribute", severity: "warning", summary: "a `let`, `param` or `secret` named like an attribute keyword, which it hides in the whole file" },
+  { code: "DEID2022", name: "private-element-number", severity: "warning", summary: "a private data element named by its number, `(0019,1010)`, not by its creator, `(0019,\"CREATOR\",10)`: the number differs between files where the creator got another block" },
   { code: "DEID3001", name: "duplicate-rule", severity: "warning", summary: "the same selector given the same action twice in one unit" },
   { code: "DEID3002", name: "conflicting-rules", severity: "error", summary: "the same selector given different actions in one unit" },
   { code: "DEID3003", name: "unreachable-rule", severity: "warning", summary: "a rule that can never decide any element" },

@@ -5,6 +5,7 @@ import type { Visitor } from "../../syntax/visitor";
 import type { CheckContext } from "../context";
 import { UnknownAttributeRule } from "./UnknownAttributeRule";
 import { PrivateTagRule } from "./PrivateTagRule";
+import { PrivateElementNumberRule } from "./PrivateElementNumberRule";
 import { NameResolutionRule } from "./NameResolutionRule";
 import { UnitReferenceRule } from "./UnitReferenceRule";
 import { DeclarationRule } from "./DeclarationRule";
@@ -32,6 +33,7 @@ export type LintRule = (ctx: CheckContext) => Visitor;
 export const specifiedRules: readonly LintRule[] = Object.freeze([
   UnknownAttributeRule,
   PrivateTagRule,
+  PrivateElementNumberRule,
   PathSelectorRule,
   KeywordPatternRule,
   NameResolutionRule,

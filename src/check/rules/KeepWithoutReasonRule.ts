@@ -100,7 +100,10 @@ export function KeepWithoutReasonRule(ctx: CheckContext): Visitor {
                 if (base && isKeep(base)) continue;
                 const note = ir && base ? baseNote(ir, base) : null;
                 ctx.report("DEID3004", sel.span, `keeps ${wildcard.what}, with no reason`, {
-                  help: (sel.kind === "AllSelector" ? "add `private * -> remove` so that `*` keeps only standard attributes; or: " : "") + privateHelp,
+                  help:
+                    sel.kind === "AllSelector"
+                      ? 'add `private * -> remove` so that `*` keeps only standard attributes (PS3.15 E.3.10 keeps only private attributes known to be safe), or add `because "..."` saying why all of them are safe in this release'
+                      : privateHelp,
                   ...(note ? { related: note.related } : {}),
                 });
                 continue;

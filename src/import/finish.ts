@@ -1,7 +1,9 @@
 // Turns a draft into the final text: render, parse, format, lint. The output
 // is canonical because it is the formatter's own output, and lint-clean
 // because it is checked here; a draft that fails either test is a bug in an
-// importer, reported as a finding instead of being written.
+// importer, reported as a finding instead of being written. The one lint
+// finding allowed is a private element named by number where the source
+// names it so (DEID2022), reported as an import finding too.
 
 import { checkProgram } from "../check";
 import { buildIr } from "../ir/build";
@@ -15,10 +17,13 @@ import { ImportCode } from "./codes";
 import type { ProfileDraft } from "./draft";
 import type { Findings } from "./source";
 
+/** Lint's code for a private element named by number (src/check/codes.ts), which the import reproduces on purpose. */
+const PRIVATE_ELEMENT_NUMBER = "DEID2022";
+
 /** The name the generated text is checked under when it has no output path yet. */
 export const UNSAVED_OUTPUT_NAME = "imported.deid";
 
-/** The formatted, lint-clean text of `draft`, or null (with a finding) when it is neither. */
+/** The formatted, lint-clean text of `draft` (DEID2022 aside), or null (with a finding) when it is neither. */
 export function finishDraft(draft: ProfileDraft, outputPath: string | undefined, findings: Findings): string | null {
   const path = outputPath ?? UNSAVED_OUTPUT_NAME;
   const raw = draft.render();
@@ -30,7 +35,20 @@ export function finishDraft(draft: ProfileDraft, outputPath: string | undefined,
   }
   const formatted = formatDeid(parsed.file, raw);
   const program = loadProgram(path, [], formatted);
-  const lint = checkProgram(program);
+  // A private element the source names by number stays a number: the source tool acts on that
+  // number, and so must the import. Lint's DEID2022 about it is the point, not a bug of the import;
+  // it becomes a finding, and the profile keeps it until a person writes the creator in.
+  const all = checkProgram(program);
+  const lint = all.filter((d) => d.code !== PRIVATE_ELEMENT_NUMBER);
+  for (const d of all.filter((d) => d.code === PRIVATE_ELEMENT_NUMBER)) {
+    const line = program.entry.source.position(d.span.start).line;
+    findings.addGenerated(
+      path,
+      ImportCode.privateElementNumber,
+      `\`${program.entry.source.lineText(line).trim()}\` names a private element by number, as the source does; where its creator got another block, the number is another creator's element (lint: DEID2022, line ${line})`,
+      "find the creator in the data (the element (gggg,00bb) of block bb) and write the element as `(gggg,\"CREATOR\",ee)`",
+    );
+  }
   if (lint.length > 0) {
     findings.addGenerated(path, ImportCode.generatedNotClean, `the generated profile is not lint-clean: ${describe(lint, formatted, path)}`, "this is a bug in deidc import; please report it with the source file");
     return null;

@@ -13,7 +13,7 @@ describe("CTP match expressions", () => {
     ['Modality.equals("CT")', 'Modality == "CT"'],
     ['!ImageType.contains("SCREEN")', "not (ImageType ~ /SCREEN/)"],
     ['Modality.equals("CT") * !ImageType.contains("SCREEN")', 'Modality == "CT" and not (ImageType ~ /SCREEN/)'],
-    ['Modality.equals("CT") + Modality.equals("MR") * Rows.equals("512")', 'Modality == "CT" or Modality == "MR" and Rows == 512'],
+    ['Modality.equals("CT") + Modality.equals("MR") * Rows.equals("512")', 'Modality == "CT" or (Modality == "MR" and Rows == 512)'],
     ['(Modality.equals("CT") + Modality.equals("MR")) * [0008,0070].startsWith("GE")', '(Modality == "CT" or Modality == "MR") and Manufacturer ~ /^GE/'],
     ['SeriesDescription.endsWithIgnoreCase("Report")', "lower(SeriesDescription) ~ /report$/"],
     ['StudyDescription.equalsIgnoreCase("Head")', 'lower(StudyDescription) == "head"'],
@@ -61,6 +61,12 @@ describe("CTP DicomFilter and DicomPixelAnonymizer scripts", () => {
     { path: "DicomPixelAnonymizer.script", text: PIXELS },
   ]);
   const text = importedText(result);
+
+  it("brackets `*` inside `+`, so the generated condition lints clean (DEID3028)", () => {
+    const mixed = importedText(importProfile("ctp", [{ path: "DicomFilter.script", text: 'Modality.equals("CT") + Modality.equals("MR") * Rows.equals("512")\n' }]));
+    expectCanonicalAndClean(mixed);
+    expect(mixed).toContain('quarantine when not (Modality == "CT" or (Modality == "MR" and Rows == 512)) because');
+  });
 
   it("keeps the scripts' comments and notes", () => {
     expect(text).toContain("// keep original CT and MR only\n");

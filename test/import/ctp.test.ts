@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { importProfile } from "../../src/import";
 import { ImportCode } from "../../src/import/codes";
+import { checkProgram } from "../../src/check";
+import { loadProgram } from "../../src/program/parse-and-load";
 import { actionOf, expectCanonicalAndClean, explainImported, findingsOf, importedText, importText, ruleLines } from "./helpers";
 
 /** A script whose n-th element line is source line n + 1 (line 1 is `<script>`). */
@@ -265,6 +267,15 @@ describe("deidc import ctp: global rules", () => {
     expect(text).toContain("param dateinc: number = -20\n");
     expect(findingsOf(result, ImportCode.overridden).map((f) => f.line)).toEqual([3]);
     expectCanonicalAndClean(text);
+  });
+
+  it("keeps a private element named by number as a number, with a finding, where lint reports it and nothing else", () => {
+    const result = importText("ctp", ctpScript(['<e en="T" t="00191010" n="Priv">@remove()</e>', '<r en="T" t="privategroups"/>']));
+    const text = importedText(result);
+    expect(ruleLines(text)).toContain("(0019,1010) -> remove");
+    const noted = result.findings.filter((f) => f.code === ImportCode.privateElementNumber);
+    expect(noted.map((f) => [f.severity, f.message])).toEqual([["warning", expect.stringMatching(/^`\(0019,1010\) -> remove \/\/ ctp:2` names a private element by number/)]]);
+    expect(checkProgram(loadProgram("imported.deid", [], text)).map((d) => d.code)).toEqual(["DEID2022"]);
   });
 
   it("does not import a source that is not a CTP script", () => {

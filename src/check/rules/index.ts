@@ -5,17 +5,20 @@ import type { Visitor } from "../../syntax/visitor";
 import type { CheckContext } from "../context";
 import { UnknownAttributeRule } from "./UnknownAttributeRule";
 import { PrivateTagRule } from "./PrivateTagRule";
+import { PrivateElementNumberRule } from "./PrivateElementNumberRule";
 import { NameResolutionRule } from "./NameResolutionRule";
 import { UnitReferenceRule } from "./UnitReferenceRule";
 import { DeclarationRule } from "./DeclarationRule";
 import { RegexRule } from "./RegexRule";
 import { ConditionTypeRule } from "./ConditionTypeRule";
+import { AndOrPrecedenceRule } from "./AndOrPrecedenceRule";
 import { ActionVrRule } from "./ActionVrRule";
 import { RuleOverlapRule } from "./RuleOverlapRule";
 import { KeepWithoutReasonRule } from "./KeepWithoutReasonRule";
 import { PixelRegionRule } from "./PixelRegionRule";
 import { FilterReasonRule } from "./FilterReasonRule";
 import { SkipFilterRule } from "./SkipFilterRule";
+import { UnreachableFilterRule } from "./UnreachableFilterRule";
 import { PixelApplyRule } from "./PixelApplyRule";
 import { InheritedPixelApplyRule } from "./InheritedPixelApplyRule";
 import { PathSelectorRule } from "./PathSelectorRule";
@@ -30,6 +33,7 @@ export type LintRule = (ctx: CheckContext) => Visitor;
 export const specifiedRules: readonly LintRule[] = Object.freeze([
   UnknownAttributeRule,
   PrivateTagRule,
+  PrivateElementNumberRule,
   PathSelectorRule,
   KeywordPatternRule,
   NameResolutionRule,
@@ -39,6 +43,7 @@ export const specifiedRules: readonly LintRule[] = Object.freeze([
   DeclarationRule,
   RegexRule,
   ConditionTypeRule,
+  AndOrPrecedenceRule,
   ActionVrRule,
   CreateAppendRule,
   RuleOverlapRule,
@@ -46,6 +51,7 @@ export const specifiedRules: readonly LintRule[] = Object.freeze([
   PixelRegionRule,
   FilterReasonRule,
   SkipFilterRule,
+  UnreachableFilterRule,
   PixelApplyRule,
   InheritedPixelApplyRule,
   ImageOptionStatementRule,

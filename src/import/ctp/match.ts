@@ -100,17 +100,18 @@ class MatchParser {
       parts.push(this.and());
     }
     if (parts.length === 1) return parts[0]!;
-    return { text: parts.map((p) => p.text).join(" or "), or: true };
+    // `*` binds tighter than `+`, as `and` than `or`; the brackets say so, which lint asks for (DEID3028).
+    return { text: parts.map((p) => (p.and ? `(${p.text})` : p.text)).join(" or "), or: true };
   }
 
-  private and(): { text: string; or: boolean } {
+  private and(): { text: string; or: boolean; and?: boolean } {
     const parts = [this.unary()];
     while (this.peekOp("*")) {
       this.pos++;
       parts.push(this.unary());
     }
     if (parts.length === 1) return parts[0]!;
-    return { text: parts.map((p) => (p.or ? `(${p.text})` : p.text)).join(" and "), or: false };
+    return { text: parts.map((p) => (p.or ? `(${p.text})` : p.text)).join(" and "), or: false, and: true };
   }
 
   private unary(): { text: string; or: boolean } {

@@ -27,8 +27,8 @@ import { createHash } from "node:crypto";
 import { lookupTag } from "../../dicom/dictionary";
 import { TEXT_VRS } from "../../dicom/vr";
 import { asText, type EvalContext, type Value } from "./expr";
-import { isPixelDataTag, type Ancestor, type PlannedAction, type PlannedRule } from "./plan";
-import { MissingKeyError } from "./keys";
+import { isPixelDataTag, keepsUnchanged, type Ancestor, type PlannedAction, type PlannedRule } from "./plan";
+import { MissingKeyError, runKeyFor } from "./keys";
 import type { DeclaredAction } from "./private-declarations";
 import { contentItemAction } from "./content-items";
 import type { ExecutionPlan } from "./index";
@@ -38,7 +38,7 @@ import { TAG_ICON_IMAGE_SEQUENCE, blankIcon, type IconOutcome } from "../pixels/
 import type { IrActionCode, IrPixelRule, IrSource } from "../../ir/types";
 import { CONCEPT_CODE_VALUE, CONCEPT_SCHEME, ItemScopes, TAG_CONCEPT_NAME_CODE_SEQUENCE, VALUE_TYPE_TAGS, valueTypeOf } from "./item-scopes";
 import { readTopLevel } from "./top-level";
-import { hex, privateName } from "./record-names";
+import { elementPath, hex, itemPath } from "./record-names";
 import { mayBeSequence, startsWithItem, unSequenceCursor } from "./un-sequences";
 import { QuarantineError, UnwritableObjectError } from "./errors";
 import { checkImageOptions } from "./image-options";
@@ -50,14 +50,14 @@ import {
   TAG_DEIDENTIFICATION_METHOD,
   TAG_DEIDENTIFICATION_METHOD_CODES,
   TAG_PIXEL_DATA,
+  TAG_PATIENT_ID,
+  TAG_SERIES_UID,
   TAG_SOP_CLASS_UID,
   TAG_SOP_INSTANCE_UID,
+  TAG_STUDY_UID,
   TAG_LONGITUDINAL_MODIFIED,
 } from "./tags";
 
-const TAG_STUDY_UID = 0x0020000d;
-const TAG_SERIES_UID = 0x0020000e;
-const TAG_PATIENT_ID = 0x00100020;
 const TAG_PATIENT_IDENTITY_REMOVED = 0x00120062;
 
 /**
@@ -148,12 +148,6 @@ function uidBytes(text: string): Uint8Array {
 /** What the File Meta accepts as a UID (the writer's own test: digits and dots, at most 64 characters). */
 function isWritableUid(uid: string): boolean {
   return uid.length <= 64 && /^[0-9]+(\.[0-9]+)*$/.test(uid);
-}
-
-/** The run key, for `what` (a constant: nothing is built on the hot path); fails the object when the run has none. */
-function runKeyFor(plan: ExecutionPlan, what: string): Uint8Array {
-  if (plan.runKey !== null) return plan.runKey;
-  throw new MissingKeyError(`${what} needs a secret key, and this run was given none: set DEID_KEY or pass --key-file`);
 }
 
 /** A private group at one nesting level whose creators are written only if a block element stays. */
@@ -525,17 +519,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
     }
   };
 
-  // A private element is named by its creator and offset, at any depth, since its slot (gggg,xxee)
-  // varies between objects; the name is built only for the record, never for a kept element.
-  const nameOf = (tag: number, creator: string | undefined): string => (creator === undefined ? hex(tag) : privateName(tag, creator));
-  const pathOf = (tag: number, creator: string | undefined): string => {
-    let p = "";
-    for (const a of ancestors) p += `${nameOf(a.tag, a.creator)}[${a.item}]/`;
-    return p + nameOf(tag, creator);
-  };
-
-  /** The path of the item the walk is in: `(0040,A730)[0]/(0040,A730)[2]`. */
-  const itemPath = (): string => ancestors.map((a) => `${nameOf(a.tag, a.creator)}[${a.item}]`).join("/");
+  const pathOf = (tag: number, creator: string | undefined): string => elementPath(ancestors, tag, creator);
 
   const closeFrames = (depth: number, group: number): void => {
     while (frames.length > 0) {
@@ -901,8 +885,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
   };
   if (pixelRules.length > 0 && top.present.has(TAG_PIXEL_DATA)) {
     const pixelRule = decide(TAG_PIXEL_DATA, top.pixelDataVr ?? "OW", undefined, false);
-    const pixelDataKept = pixelRule === null || (pixelRule.action.ir.kind === "code" && pixelRule.action.ir.code === "K");
-    if (pixelDataKept) {
+    if (keepsUnchanged(pixelRule)) {
       // Clean Pixel Data (113101): some rectangle is filled in some frame of this object.
       const planned = planRegions(imageGeometry(), pixelRules, objectRegions);
       const cleans = planned.some((r) => r.frames.length > 0);
@@ -966,7 +949,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
             const action = contentItemActionOf(values);
             if (action === "X") {
               // E.3.4: the content item goes whole (the record names the item, not an element).
-              record.touched.push({ path: itemPath(), action: "X", rule: modeRules[level]?.source ?? null });
+              record.touched.push({ path: itemPath(ancestors), action: "X", rule: modeRules[level]?.source ?? null });
               c.skip();
               continue;
             }
@@ -1058,7 +1041,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
       }
 
       if (depth === 0 && pixelWorkPossible) {
-        const keeps = rule === null || (rule.action.ir.kind === "code" && rule.action.ir.code === "K");
+        const keeps = keepsUnchanged(rule);
         // A rewritten encapsulated Pixel Data makes the Extended Offset Table stale; it is optional.
         if ((tag === TAG_EXTENDED_OFFSET_TABLE || tag === TAG_EXTENDED_OFFSET_TABLE_LENGTHS) && keeps) {
           record.touched.push({ path: tag === TAG_EXTENDED_OFFSET_TABLE ? "(7FE0,0001)" : "(7FE0,0002)", action: "X", rule: null });
@@ -1069,7 +1052,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
 
       if (depth === 1 && tag === TAG_PIXEL_DATA && iconOutcomes !== null && ancestors[0]!.tag === TAG_ICON_IMAGE_SEQUENCE && modes[0] === KEEP) {
         const icon = iconOutcomes[ancestors[0]!.item];
-        if (icon?.kind === "blanked" && (rule === null || (rule.action.ir.kind === "code" && rule.action.ir.code === "K"))) {
+        if (icon?.kind === "blanked" && keepsUnchanged(rule)) {
           out.copy(icon.element, 0, icon.element.length);
           for (const b of icon.blanked) record.touched.push({ path: `(0088,0200)[${ancestors[0]!.item}]/(7FE0,0010)`, action: "icon-blanked", rule: b.source });
           continue;

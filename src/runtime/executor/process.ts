@@ -8,26 +8,11 @@
 
 import { ByteSink, DatasetWriter, DicomCursor, DicomReadError, TokenKind, concatParts, openCursor, readPart10, writePart10Parts } from "../dicom";
 import { TextEncodeError } from "../dicom/text";
-import {
-  coarsenTemporal,
-  dateRenderings,
-  daysOffset,
-  dummyValue,
-  makeCleaner,
-  personNameTokens,
-  ageRenderings,
-  sexWords,
-  replaceInValues,
-  replacementUids,
-  shiftTemporal,
-  truncateToVrLength,
-  type Cleaner,
-} from "../actions";
-import { createHash } from "node:crypto";
+import { coarsenTemporal, daysOffset, dummyValue, replaceInValues, replacementUids, shiftTemporal, truncateToVrLength, type Cleaner } from "../actions";
 import { lookupTag } from "../../dicom/dictionary";
 import { TEXT_VRS } from "../../dicom/vr";
-import { asText, type EvalContext, type Value } from "./expr";
-import { isPixelDataTag, keepsUnchanged, type Ancestor, type PlannedAction, type PlannedRule } from "./plan";
+import { asText } from "./expr";
+import { isPixelDataTag, keepsUnchanged, type PlannedAction, type PlannedRule } from "./plan";
 import { MissingKeyError, runKeyFor } from "./keys";
 import type { DeclaredAction } from "./private-declarations";
 import { contentItemAction } from "./content-items";
@@ -42,6 +27,9 @@ import { elementPath, hex, itemPath } from "./record-names";
 import { mayBeSequence, startsWithItem, unSequenceCursor } from "./un-sequences";
 import { QuarantineError, UnwritableObjectError } from "./errors";
 import { checkImageOptions } from "./image-options";
+import { objectCleaner } from "./object-cleaner";
+import { ObjectContext } from "./object-context";
+import { instanceFallback, isWritableUid } from "./output-name";
 import {
   TAG_BURNED_IN_ANNOTATION,
   TAG_CODE_MEANING,
@@ -76,16 +64,7 @@ const CLEAN_PIXEL_DATA_CODE = { value: "113101", scheme: "DCM", meaning: "Clean 
 const TAG_DIRECTORY_RECORD_SEQUENCE = 0x00041220;
 const MEDIA_STORAGE_DIRECTORY = "1.2.840.10008.1.3.10";
 
-/** Top-level attributes whose values a text clean (C) removes wherever they appear (PS3.15 E.3.5). */
-export const IDENTIFYING_TAGS: readonly number[] = [
-  0x00100010, 0x00101001, 0x00100020, 0x00101000, 0x00100021, 0x00080050, 0x00100030, 0x00080080, 0x00080081, 0x00080090, 0x00081050,
-  0x00081070, 0x00081060, 0x00200010, 0x00101040, 0x00102154, 0x00101060, 0x00080092, 0x00080094, 0x00321032, 0x00400006, 0x00081048,
-];
-const TAG_PATIENT_AGE = 0x00101010;
-const TAG_PATIENT_SEX = 0x00100040;
-/** Read for the cleaner too, which removes them from text unless the profile keeps them (E.3.5, E.3.7). */
-export const CHARACTERISTIC_TAGS: readonly number[] = [TAG_PATIENT_AGE, TAG_PATIENT_SEX];
-const PERSON_NAME_TAGS = new Set([0x00100010, 0x00101001, 0x00080090, 0x00081050, 0x00081070, 0x00081060, 0x00101060, 0x00321032, 0x00400006, 0x00081048]);
+export { CHARACTERISTIC_TAGS, IDENTIFYING_TAGS } from "./object-cleaner";
 
 /**
  * Sequences given X/Z by Table E.1-1 that are Type 3 wherever a composite IOD has them at the top
@@ -143,11 +122,6 @@ function uidBytes(text: string): Uint8Array {
   const bytes = new Uint8Array(text.length + (text.length & 1));
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
-}
-
-/** What the File Meta accepts as a UID (the writer's own test: digits and dots, at most 64 characters). */
-function isWritableUid(uid: string): boolean {
-  return uid.length <= 64 && /^[0-9]+(\.[0-9]+)*$/.test(uid);
 }
 
 /** A private group at one nesting level whose creators are written only if a block element stays. */
@@ -213,10 +187,6 @@ export function processObjectParts(plan: ExecutionPlan, bytes: Uint8Array, input
   }
 }
 
-/** Binary number VRs: `value` reads their numbers (as `attr` does), not their bytes as text. */
-const NUMBER_VR_SIZES: Readonly<Record<string, number>> = { US: 2, SS: 2, UL: 4, SL: 4, FL: 4, FD: 8, SV: 8, UV: 8 };
-
-/** `value` of the element under the cursor: text as text; binary numbers in decimal, backslash-separated. */
 const LONGITUDINAL_RANK: Readonly<Record<string, number>> = { UNMODIFIED: 0, MODIFIED: 1, REMOVED: 2 };
 
 /**
@@ -227,15 +197,6 @@ const LONGITUDINAL_RANK: Readonly<Record<string, number>> = { UNMODIFIED: 0, MOD
 export function longitudinalValue(thisPass: "UNMODIFIED" | "MODIFIED" | "REMOVED", input: string | null): string {
   const before = input === null ? undefined : LONGITUDINAL_RANK[input];
   return before !== undefined && before > LONGITUDINAL_RANK[thisPass]! ? input! : thisPass;
-}
-
-function elementValueText(cursor: DicomCursor): string {
-  const size = NUMBER_VR_SIZES[cursor.vr];
-  if (size === undefined) return cursor.readText();
-  const count = Math.floor(cursor.valueLength / size);
-  let text = "";
-  for (let i = 0; i < count; i++) text += (i > 0 ? "\\" : "") + String(cursor.readNumber(i));
-  return text;
 }
 
 /** The rule that asked for pixel work on the object (a `pixels` block, or the removal of overlays kept in pixel bits): what a pixel quarantine names. */
@@ -256,33 +217,9 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
     );
   }
 
-  const lets = new Map<string, Value>();
-  let currentText: (() => string) | null = null;
-  const ancestors: Ancestor[] = [];
-  /** per enclosing item (parallel to `ancestors`): what `item.X` reads there; empty unless the profile uses `item.` */
-  const itemValues: Map<number, string | number | undefined>[] = [];
-  const ctx: EvalContext = {
-    attr: (tag) => top.values.get(tag),
-    has: (tag) => top.present.has(tag),
-    itemAttr: (tag) => {
-      const depth = ancestors.length;
-      return depth === 0 ? top.values.get(tag) : itemValues[depth - 1]?.get(tag);
-    },
-    itemHas: (tag) => {
-      const depth = ancestors.length;
-      return depth === 0 ? top.present.has(tag) : itemValues[depth - 1]?.has(tag) === true;
-    },
-    letValue: (name) => {
-      if (!lets.has(name)) {
-        const compiled = plan.lets.get(name);
-        lets.set(name, compiled ? compiled(ctx) : undefined);
-      }
-      return lets.get(name);
-    },
-    param: (name) => plan.params.get(name),
-    secret: (name) => plan.secret(name),
-    current: () => (currentText ? currentText() : undefined),
-  };
+  const ctx = new ObjectContext(plan, top);
+  const ancestors = ctx.ancestors;
+  const itemValues = ctx.itemValues;
 
   for (const f of plan.filters) {
     if (f.when !== null && f.when(ctx) !== true) continue;
@@ -310,67 +247,8 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
   // The File Meta needs valid UIDs; the messages do not quote them (the record never carries input values).
   if (!isWritableUid(sopClass)) throw new UnwritableObjectError(`the SOP Class UID (from the ${datasetClass ? "dataset" : "File Meta"}) is not a valid UID, so no File Meta can name the object`);
   if (!isWritableUid(file.transferSyntaxUid)) throw new UnwritableObjectError("the File Meta's Transfer Syntax UID is not a valid UID, so the output cannot declare its encoding");
-  /**
-   * Would the profile keep a top-level SOP Instance UID (`ps315.retain-uids`, or a site's `K`)? Then the
-   * File Meta's instance UID, standing in for a missing one, is kept too: the same rule decides both.
-   * (Asked before the walk: `decide` answers for the element under the cursor.)
-   */
-  const keepsInstanceUid = (): boolean => keepsTopLevel(TAG_SOP_INSTANCE_UID, "UI");
-  /** Would the rule deciding top-level attribute `tag` of this object keep it (`K`)? */
-  const keepsTopLevel = (tag: number, vr: string): boolean => {
-    for (const rule of plan.rules.forTag(tag)) {
-      if (rule.vrs !== null && !rule.vrs.includes(vr)) continue;
-      // `any where` tests a value, and there is none to test.
-      if (rule.anyWhere === true) continue;
-      if (rule.ancestors !== null && !rule.ancestors([], 0)) continue;
-      if (rule.when !== null && rule.when(ctx) !== true) continue;
-      return rule.action.ir.kind === "code" && rule.action.ir.code === "K";
-    }
-    return false;
-  };
-  /**
-   * The SOP Instance UID that names an output whose dataset has none. The File Meta's instance UID
-   * is an identifier like any other, so it is replaced with the keyed UID; without one, a keyed UID
-   * of the content, so that the same input always gets the same name. `why` starts the warning.
-   */
-  const instanceFallback = (why: string): string => {
-    const metaInstance = file.meta?.mediaStorageSopInstanceUid;
-    if (metaInstance && isWritableUid(metaInstance) && keepsInstanceUid()) {
-      record.warnings.push(`${why}: the File Meta's, kept as the profile keeps SOP Instance UIDs, names the output`);
-      return metaInstance;
-    }
-    if (metaInstance) {
-      record.warnings.push(`${why}: the File Meta's, replaced, names the output`);
-      return replacementUids(runKeyFor(plan, "naming an object that has no SOP Instance UID"), metaInstance);
-    }
-    record.warnings.push(`${why}, nor in the File Meta: a keyed UID derived from the content names the output`);
-    return replacementUids(runKeyFor(plan, "naming an object that has no SOP Instance UID"), `content:${createHash("sha256").update(file.dataset).digest("hex")}`);
-  };
-
   let cleaner: Cleaner | null = null;
-  const cleanText = (text: string): string => {
-    if (!cleaner) {
-      const identifiers: string[] = [];
-      for (const tag of IDENTIFYING_TAGS) {
-        const v = top.values.get(tag);
-        if (typeof v !== "string" || v === "") continue;
-        identifiers.push(v);
-        if (PERSON_NAME_TAGS.has(tag)) identifiers.push(...personNameTokens(v));
-        if (tag === 0x00100030) identifiers.push(...dateRenderings(v));
-        for (const part of v.split("\\")) identifiers.push(part);
-      }
-      // Age and sex are removed by ps315.basic but kept by ps315.retain-patient-characteristics: in text
-      // they go only where their own attribute goes ("55F" in E.3.5's example).
-      const age = asText(top.values.get(TAG_PATIENT_AGE));
-      const sex = asText(top.values.get(TAG_PATIENT_SEX));
-      const removesSex = !keepsTopLevel(TAG_PATIENT_SEX, "CS");
-      if (!keepsTopLevel(TAG_PATIENT_AGE, "AS")) identifiers.push(...ageRenderings(age, removesSex ? sex : undefined));
-      else if (removesSex) identifiers.push(...ageRenderings(age, sex).filter((r) => /[FM]$/.test(r)));
-      if (removesSex) identifiers.push(...sexWords(sex));
-      cleaner = makeCleaner(identifiers);
-    }
-    return cleaner(text);
-  };
+  const cleanText = (text: string): string => (cleaner ??= objectCleaner(top, ctx))(text);
   let dateShift: number | null = null;
   const dateShiftDays = (): number => {
     if (dateShift === null) {
@@ -414,7 +292,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
   const frames: PrivateFrame[] = [];
   const dates: DateTally = { kept: 0, modified: 0, removed: 0 };
   const outputTop = new Map<number, string>();
-  currentText = () => elementValueText(cursor);
+  ctx.element = cursor;
 
   // Markers the executor writes into the top level (PS3.15 E.1.1), in tag order.
   const methodValues = [...top.existingMethods];
@@ -428,7 +306,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
   // dataset agree (PS3.10 7.1). A missing SOP Class UID is not added: the File Meta's says what the
   // input claimed to be, and adding it to a fragment would claim an IOD the object does not have.
   if (!datasetInstance) {
-    const instance = instanceFallback("no SOP Instance UID in the dataset (one is added)");
+    const instance = instanceFallback(plan, file, ctx, record, "no SOP Instance UID in the dataset (one is added)");
     markers.push({ tag: TAG_SOP_INSTANCE_UID, write: () => out.writeText(TAG_SOP_INSTANCE_UID, "UI", instance) });
     outputTop.set(TAG_SOP_INSTANCE_UID, instance);
   }
@@ -464,22 +342,14 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
   for (const tag of plan.createTags) {
     if (top.present.has(tag) || markers.some((m) => m.tag === tag)) continue;
     const vr = lookupTag(tag)?.vrs[0] ?? "UN";
-    let deciding: PlannedRule | null = null;
+    let deciding: PlannedRule | null;
     // The attribute is absent: a condition reading `value` (`any where`) sees nothing.
-    const element: (() => string) | null = currentText;
-    currentText = null;
+    const element: DicomCursor | null = ctx.element;
+    ctx.element = null;
     try {
-      for (const r of plan.rules.forTag(tag)) {
-        // `any where` tests an element's own value, and an absent attribute has none (as in `decide`).
-        if (r.anyWhere === true) continue;
-        if (r.vrs !== null && !r.vrs.includes(vr)) continue;
-        if (r.ancestors !== null && !r.ancestors([], 0)) continue;
-        if (r.when !== null && r.when(ctx) !== true) continue;
-        deciding = r;
-        break;
-      }
+      deciding = ctx.topLevelRule(tag, vr);
     } finally {
-      currentText = element;
+      ctx.element = element;
     }
     const a = deciding?.action;
     if (!deciding || !a || a.ir.kind !== "set" || a.ir.mode !== "create") continue;
@@ -489,12 +359,12 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
       action: "create",
       write: () => {
         // The attribute is absent: `value` has nothing to read.
-        const element = currentText;
-        currentText = null;
+        const element: DicomCursor | null = ctx.element;
+        ctx.element = null;
         try {
           writeTextValue(tag, vr, asText(a.value!(ctx)));
         } finally {
-          currentText = element;
+          ctx.element = element;
         }
         if (isDate(vr)) dates.modified++;
       },
@@ -932,6 +802,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
 
   const walk = (c: DicomCursor, scopes: ItemScopes | null): void => {
     cursor = c;
+    ctx.element = c;
     while (c.next()) {
       const kind = c.kind;
       if (kind === TokenKind.Item) {
@@ -1035,6 +906,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
           if (openSequence(tag, "UN", creator, isPrivate, rule, frame)) {
             walk(sub, scannedTags === null ? null : itemScopesOf(unSequenceCursor(c)!));
             cursor = c;
+            ctx.element = c;
           }
           continue;
         }
@@ -1089,7 +961,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
 
   // The dataset's (new) UIDs name the output. A profile that removes the SOP Instance UID itself
   // leaves the File Meta with the fallback.
-  const sopInstance = outputTop.get(TAG_SOP_INSTANCE_UID) || instanceFallback("the profile removed the SOP Instance UID");
+  const sopInstance = outputTop.get(TAG_SOP_INSTANCE_UID) || instanceFallback(plan, file, ctx, record, "the profile removed the SOP Instance UID");
   const outputClass = outputTop.get(TAG_SOP_CLASS_UID) || sopClass;
   // A UID the profile kept (retain-uids) or set is written as it is, and must be one.
   if (!isWritableUid(sopInstance)) throw new UnwritableObjectError("the output's SOP Instance UID is not a valid UID, so no File Meta can name the object");

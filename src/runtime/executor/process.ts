@@ -23,30 +23,24 @@ import { TAG_ICON_IMAGE_SEQUENCE, blankIcon, type IconOutcome } from "../pixels/
 import type { IrActionCode, IrPixelRule, IrSource } from "../../ir/types";
 import { CONCEPT_CODE_VALUE, CONCEPT_SCHEME, ItemScopes, TAG_CONCEPT_NAME_CODE_SEQUENCE, VALUE_TYPE_TAGS, valueTypeOf } from "./item-scopes";
 import { readTopLevel } from "./top-level";
-import { elementPath, hex, itemPath } from "./record-names";
+import { elementPath, itemPath } from "./record-names";
 import { mayBeSequence, startsWithItem, unSequenceCursor } from "./un-sequences";
 import { QuarantineError, UnwritableObjectError } from "./errors";
 import { checkImageOptions } from "./image-options";
+import { Markers, type DateTally } from "./markers";
 import { objectCleaner } from "./object-cleaner";
+import { PrivateFrames, type PrivateFrame } from "./private-frames";
 import { ObjectContext } from "./object-context";
 import { instanceFallback, isWritableUid } from "./output-name";
 import {
   TAG_BURNED_IN_ANNOTATION,
-  TAG_CODE_MEANING,
-  TAG_CODE_VALUE,
-  TAG_CODING_SCHEME,
-  TAG_DEIDENTIFICATION_METHOD,
-  TAG_DEIDENTIFICATION_METHOD_CODES,
   TAG_PIXEL_DATA,
   TAG_PATIENT_ID,
   TAG_SERIES_UID,
   TAG_SOP_CLASS_UID,
   TAG_SOP_INSTANCE_UID,
   TAG_STUDY_UID,
-  TAG_LONGITUDINAL_MODIFIED,
 } from "./tags";
-
-const TAG_PATIENT_IDENTITY_REMOVED = 0x00120062;
 
 /**
  * A kept top-level element at least this large goes to the output by
@@ -65,6 +59,7 @@ const TAG_DIRECTORY_RECORD_SEQUENCE = 0x00041220;
 const MEDIA_STORAGE_DIRECTORY = "1.2.840.10008.1.3.10";
 
 export { CHARACTERISTIC_TAGS, IDENTIFYING_TAGS } from "./object-cleaner";
+export { longitudinalValue } from "./markers";
 
 /**
  * Sequences given X/Z by Table E.1-1 that are Type 3 wherever a composite IOD has them at the top
@@ -124,25 +119,6 @@ function uidBytes(text: string): Uint8Array {
   return bytes;
 }
 
-/** A private group at one nesting level whose creators are written only if a block element stays. */
-interface PrivateFrame {
-  group: number;
-  depth: number;
-  /** output offset where the group's first element would go */
-  mark: number;
-  /** the bytes the creators are in (the input, or a UN value's decoded sequence) */
-  source: Uint8Array;
-  creators: { slot: number; start: number; end: number }[];
-  keptSlots: Set<number>;
-}
-
-/** Counts of what happened to DA/DT values, for Longitudinal Temporal Information Modified. */
-interface DateTally {
-  kept: number;
-  modified: number;
-  removed: number;
-}
-
 export function processObject(plan: ExecutionPlan, bytes: Uint8Array, inputPath: string): ObjectResult {
   const { record, parts } = processObjectParts(plan, bytes, inputPath);
   return { record, output: parts === null ? null : concatParts(parts) };
@@ -187,17 +163,6 @@ export function processObjectParts(plan: ExecutionPlan, bytes: Uint8Array, input
   }
 }
 
-const LONGITUDINAL_RANK: Readonly<Record<string, number>> = { UNMODIFIED: 0, MODIFIED: 1, REMOVED: 2 };
-
-/**
- * Longitudinal Temporal Information Modified of the output: what this pass did to the dates, unless the input
- * says an earlier de-identification did more. Dates kept from an object whose dates were already shifted are
- * still modified dates; claiming UNMODIFIED (as E.3.6 would have the full-dates option write) would be false.
- */
-export function longitudinalValue(thisPass: "UNMODIFIED" | "MODIFIED" | "REMOVED", input: string | null): string {
-  const before = input === null ? undefined : LONGITUDINAL_RANK[input];
-  return before !== undefined && before > LONGITUDINAL_RANK[thisPass]! ? input! : thisPass;
-}
 
 /** The rule that asked for pixel work on the object (a `pixels` block, or the removal of overlays kept in pixel bits): what a pixel quarantine names. */
 interface PixelWorkSource {
@@ -276,7 +241,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
   );
   /** Copies the element under the cursor, or references it when it is large, top-level and in no private block being assembled. */
   const copyElement = (c: DicomCursor): void => {
-    if (referencing && c.endOffset - c.headerOffset >= REFERENCE_AT_BYTES && ancestors.length === 0 && frames.length === 0) out.reference(c.bytes, c.headerOffset, c.endOffset);
+    if (referencing && c.endOffset - c.headerOffset >= REFERENCE_AT_BYTES && ancestors.length === 0 && !frames.pending) out.reference(c.bytes, c.headerOffset, c.endOffset);
     else out.copy(c.bytes, c.headerOffset, c.endOffset);
   };
   /** per enclosing sequence (parallel to `ancestors`): how its content is treated, and the rule that said so */
@@ -289,125 +254,19 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
     return contentItemAction(plan.contentItems!, code, asText(values.get(CONCEPT_SCHEME)), valueTypeOf(values));
   };
   const modeRules: (PlannedRule | null)[] = [];
-  const frames: PrivateFrame[] = [];
+  const frames = new PrivateFrames(out, record, ancestors);
   const dates: DateTally = { kept: 0, modified: 0, removed: 0 };
   const outputTop = new Map<number, string>();
   ctx.element = cursor;
 
-  // Markers the executor writes into the top level (PS3.15 E.1.1), in tag order.
-  const methodValues = [...top.existingMethods];
-  for (const m of plan.methodDescription) if (!methodValues.includes(m)) methodValues.push(m);
-  const codes = [...top.existingCodes];
-  for (const c of plan.methodCodes) if (!codes.some((x) => x.value === c.value && (x.scheme === c.scheme || x.scheme === ""))) codes.push(c);
-  let longitudinalValueOffset = -1;
-  /** what the executor adds to the top level; `create` markers name their rule in the record */
-  const markers: { tag: number; write: () => void; rule?: PlannedRule; action?: string; source?: IrSource }[] = [];
   // A dataset without a SOP Instance UID gets the one that names the output, so that File Meta and
   // dataset agree (PS3.10 7.1). A missing SOP Class UID is not added: the File Meta's says what the
   // input claimed to be, and adding it to a fragment would claim an IOD the object does not have.
-  if (!datasetInstance) {
-    const instance = instanceFallback(plan, file, ctx, record, "no SOP Instance UID in the dataset (one is added)");
-    markers.push({ tag: TAG_SOP_INSTANCE_UID, write: () => out.writeText(TAG_SOP_INSTANCE_UID, "UI", instance) });
-    outputTop.set(TAG_SOP_INSTANCE_UID, instance);
-  }
-  markers.push(
-    { tag: TAG_PATIENT_IDENTITY_REMOVED, write: () => out.writeText(TAG_PATIENT_IDENTITY_REMOVED, "CS", "YES") },
-    { tag: TAG_DEIDENTIFICATION_METHOD, write: () => out.writeText(TAG_DEIDENTIFICATION_METHOD, "LO", methodValues.map((m) => truncateToVrLength(m.replace(/\\/g, "/"), "LO")).join("\\")) },
-    {
-      tag: TAG_DEIDENTIFICATION_METHOD_CODES,
-      write: () => {
-        out.beginSequence(TAG_DEIDENTIFICATION_METHOD_CODES, "SQ");
-        for (const c of codes) {
-          out.beginItem();
-          out.writeText(TAG_CODE_VALUE, "SH", c.value);
-          out.writeText(TAG_CODING_SCHEME, "SH", c.scheme || "DCM");
-          out.writeText(TAG_CODE_MEANING, "LO", truncateToVrLength(c.meaning, "LO"));
-          out.endItem();
-        }
-        out.endSequence();
-      },
-    },
-    {
-      tag: TAG_LONGITUDINAL_MODIFIED,
-      write: () => {
-        // The value depends on dates that may follow; reserve 10 bytes and patch at the end.
-        out.writeHeader(TAG_LONGITUDINAL_MODIFIED, "CS", 10);
-        longitudinalValueOffset = out.length;
-        out.copy(new TextEncoder().encode("UNMODIFIED"), 0, 10);
-      },
-    },
-  );
-  // `create` rules: a top-level attribute the object lacks is added when the rule that would decide
-  // it, were it present, is a `create` whose condition holds (first matching rule wins, as always).
-  for (const tag of plan.createTags) {
-    if (top.present.has(tag) || markers.some((m) => m.tag === tag)) continue;
-    const vr = lookupTag(tag)?.vrs[0] ?? "UN";
-    let deciding: PlannedRule | null;
-    // The attribute is absent: a condition reading `value` (`any where`) sees nothing.
-    const element: DicomCursor | null = ctx.element;
-    ctx.element = null;
-    try {
-      deciding = ctx.topLevelRule(tag, vr);
-    } finally {
-      ctx.element = element;
-    }
-    const a = deciding?.action;
-    if (!deciding || !a || a.ir.kind !== "set" || a.ir.mode !== "create") continue;
-    markers.push({
-      tag,
-      rule: deciding,
-      action: "create",
-      write: () => {
-        // The attribute is absent: `value` has nothing to read.
-        const element: DicomCursor | null = ctx.element;
-        ctx.element = null;
-        try {
-          writeTextValue(tag, vr, asText(a.value!(ctx)));
-        } finally {
-          ctx.element = element;
-        }
-        if (isDate(vr)) dates.modified++;
-      },
-    });
-  }
-  if (plan.createTags.length > 0) markers.sort((x, y) => x.tag - y.tag);
-  /** Adds a CS value a `pixels complete` block sets, in tag order, in place of the input's element and of a `create` rule's marker. */
-  const addMarker = (tag: number, value: string, source: IrSource): void => {
-    const same = markers.findIndex((m) => m.tag === tag);
-    if (same >= 0) markers.splice(same, 1);
-    const at = markers.findIndex((m) => m.tag > tag);
-    markers.splice(at < 0 ? markers.length : at, 0, { tag, write: () => out.writeText(tag, "CS", value), action: "set", source });
-  };
-
-  let nextMarker = 0;
-  const flushMarkers = (beforeTag: number): void => {
-    while (nextMarker < markers.length && markers[nextMarker]!.tag < beforeTag) {
-      const marker = markers[nextMarker]!;
-      marker.write();
-      record.touched.push({ path: hex(marker.tag), action: marker.action ?? "insert", rule: marker.rule ? marker.rule.source : (marker.source ?? null) });
-      nextMarker++;
-    }
-  };
+  const instance = !datasetInstance ? instanceFallback(plan, file, ctx, record, "no SOP Instance UID in the dataset (one is added)") : null;
+  if (instance !== null) outputTop.set(TAG_SOP_INSTANCE_UID, instance);
+  const markers = new Markers(plan, top, instance, out, record, ctx, dates, { writeTextValue: (tag, vr, text) => writeTextValue(tag, vr, text) });
 
   const pathOf = (tag: number, creator: string | undefined): string => elementPath(ancestors, tag, creator);
-
-  const closeFrames = (depth: number, group: number): void => {
-    while (frames.length > 0) {
-      const f = frames[frames.length - 1]!;
-      if (f.depth < depth || (f.depth === depth && f.group === group)) return;
-      frames.pop();
-      const keep = f.creators.filter((c) => f.keptSlots.has(c.slot));
-      if (keep.length === 0) {
-        if (f.creators.length > 0) record.touched.push({ path: `${pathOf(f.group << 16, undefined).slice(0, -11)}(${hex(f.group << 16).slice(1, 5)},00xx)`, action: "X", rule: null });
-        continue;
-      }
-      const sink = out.sink;
-      const tail = sink.bytes().slice(f.mark, sink.length);
-      sink.length = f.mark;
-      for (const c of keep) out.copy(f.source, c.start, c.end);
-      sink.writeBytes(tail);
-    }
-  };
 
   const decide = (tag: number, vr: string, creator: string | undefined, isPrivate: boolean): PlannedRule | null => {
     const list = isPrivate ? plan.rules.forPrivate(tag, creator) : plan.rules.forTag(tag);
@@ -761,10 +620,10 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
       const cleans = planned.some((r) => r.frames.length > 0);
       // The icon is a thumbnail of this image: met before Pixel Data in the walk, so blanked now.
       if (cleans) iconOutcomes = planIcons(planned);
-      if (cleans && !codes.some((c) => c.value === CLEAN_PIXEL_DATA_CODE.value)) codes.push(CLEAN_PIXEL_DATA_CODE);
+      if (cleans) markers.addCode(CLEAN_PIXEL_DATA_CODE);
       // `pixels complete`: the author states the block removes every burned-in text of this layout.
       const complete = pixelRules.find((r) => r.complete === true);
-      if (complete) addMarker(TAG_BURNED_IN_ANNOTATION, "NO", complete.source);
+      if (complete) markers.setCodeString(TAG_BURNED_IN_ANNOTATION, "NO", complete.source);
     }
   }
 
@@ -785,7 +644,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
       record.touched.push({ path: "(7FE0,0010)", action: entry.kind, rule: source });
     }
     if (result.element === null) return false;
-    if (referencing && frames.length === 0) out.reference(result.element, 0, result.element.length);
+    if (referencing && !frames.pending) out.reference(result.element, 0, result.element.length);
     else out.copy(result.element, 0, result.element.length);
     return true;
   };
@@ -831,7 +690,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
         continue;
       }
       if (kind === TokenKind.ItemEnd) {
-        closeFrames(ancestors.length, -1);
+        frames.close(ancestors.length, -1);
         itemModes[ancestors.length - 1] = null;
         out.endItem();
         continue;
@@ -853,15 +712,15 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
         if (known && TEXT_VRS.has(known)) vr = known;
       }
       const group = tag >>> 16;
-      closeFrames(depth, group);
+      frames.close(depth, group);
       if ((tag & 0xffff) === 0) {
         // Group lengths (retired) would be wrong once elements are removed.
         if (kind === TokenKind.Sequence) c.skip();
         continue;
       }
       if (depth === 0) {
-        flushMarkers(tag);
-        if (nextMarker < markers.length && markers[nextMarker]!.tag === tag) {
+        markers.writeBefore(tag);
+        if (markers.replaces(tag)) {
           // The input's own marker is replaced by ours.
           if (kind === TokenKind.Sequence) c.skip();
           continue;
@@ -875,11 +734,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
       const isPrivate = (group & 1) === 1;
       let frame: PrivateFrame | undefined;
       if (isPrivate) {
-        frame = frames[frames.length - 1];
-        if (!frame || frame.depth !== depth || frame.group !== group) {
-          frame = { group, depth, mark: out.length, source: c.bytes, creators: [], keptSlots: new Set() };
-          frames.push(frame);
-        }
+        frame = frames.frameFor(group, depth, c.bytes);
         const element = tag & 0xffff;
         if (element >= 0x0010 && element <= 0x00ff && kind === TokenKind.Element) {
           frame.creators.push({ slot: element, start: c.headerOffset, end: c.endOffset });
@@ -948,14 +803,9 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
     }
   };
   walk(cursor, itemScopesOf(openCursor(file)));
-  closeFrames(0, -1);
-  flushMarkers(0x100000000);
-
-  if (longitudinalValueOffset >= 0) {
-    const value = longitudinalValue(dates.modified > 0 ? "MODIFIED" : dates.kept > 0 ? "UNMODIFIED" : "REMOVED", top.existingLongitudinal).padEnd(10, " ");
-    // an offset in the sink's own bytes: the marker is never a referenced value
-    out.sink.bytes().set(new TextEncoder().encode(value), longitudinalValueOffset);
-  }
+  frames.close(0, -1);
+  markers.writeRemaining();
+  markers.finishLongitudinal(top.existingLongitudinal);
   const dataset = out.finishParts();
   checkImageOptions(plan, dataset, outputEncoding);
 

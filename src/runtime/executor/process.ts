@@ -15,13 +15,13 @@ import { asText } from "./expr";
 import { isPixelDataTag, keepsUnchanged, type PlannedAction, type PlannedRule } from "./plan";
 import { MissingKeyError, runKeyFor } from "./keys";
 import type { DeclaredAction } from "./private-declarations";
-import { contentItemAction } from "./content-items";
+import { CLEAN, DUMMY, KEEP, ContentModes, carriesFreeContent, contentItemActionOf, isCodeAttribute } from "./content-modes";
 import type { ExecutionPlan } from "./index";
 import type { ObjectParts, ObjectRecord, ObjectResult } from "./types";
-import { PixelError, applyPixelRules, describeImage, imageAttributesFrom, planRegions, transferSyntaxInfo, type ObjectRegions, type PlannedRegion } from "../pixels";
-import { TAG_ICON_IMAGE_SEQUENCE, blankIcon, type IconOutcome } from "../pixels/icon";
-import type { IrActionCode, IrPixelRule, IrSource } from "../../ir/types";
-import { CONCEPT_CODE_VALUE, CONCEPT_SCHEME, ItemScopes, TAG_CONCEPT_NAME_CODE_SEQUENCE, VALUE_TYPE_TAGS, valueTypeOf } from "./item-scopes";
+import { PixelError } from "../pixels";
+import { TAG_ICON_IMAGE_SEQUENCE } from "../pixels/icon";
+import type { IrActionCode } from "../../ir/types";
+import { ItemScopes, VALUE_TYPE_TAGS } from "./item-scopes";
 import { readTopLevel } from "./top-level";
 import { elementPath, itemPath } from "./record-names";
 import { mayBeSequence, startsWithItem, unSequenceCursor } from "./un-sequences";
@@ -29,11 +29,11 @@ import { QuarantineError, UnwritableObjectError } from "./errors";
 import { checkImageOptions } from "./image-options";
 import { Markers, type DateTally } from "./markers";
 import { objectCleaner } from "./object-cleaner";
+import { PixelWork, type PixelWorkSource } from "./pixel-work";
 import { PrivateFrames, type PrivateFrame } from "./private-frames";
 import { ObjectContext } from "./object-context";
 import { instanceFallback, isWritableUid } from "./output-name";
 import {
-  TAG_BURNED_IN_ANNOTATION,
   TAG_PIXEL_DATA,
   TAG_PATIENT_ID,
   TAG_SERIES_UID,
@@ -54,7 +54,6 @@ const REFERENCE_AT_BYTES = 64 << 10;
 const SINK_START_BYTES = 16 << 10;
 const TAG_EXTENDED_OFFSET_TABLE = 0x7fe00001;
 const TAG_EXTENDED_OFFSET_TABLE_LENGTHS = 0x7fe00002;
-const CLEAN_PIXEL_DATA_CODE = { value: "113101", scheme: "DCM", meaning: "Clean Pixel Data Option" };
 const TAG_DIRECTORY_RECORD_SEQUENCE = 0x00041220;
 const MEDIA_STORAGE_DIRECTORY = "1.2.840.10008.1.3.10";
 
@@ -72,42 +71,6 @@ export { longitudinalValue } from "./markers";
  * (0040,0555) Acquisition Context Sequence, the other X/Z sequence, is Type 2 (PS3.3 C.7.6.14).
  */
 const TYPE3_TOP_LEVEL_SEQUENCES: ReadonlySet<number> = new Set([0x00081110]);
-
-/**
- * How a sequence's content is treated where no specific rule decides (docs/executor.md,
- * "Sequences"): KEEP applies the rules and keeps what they do not name (E.1.1, "K" on a sequence);
- * DUMMY (D on a sequence) and CLEAN (C on a sequence) also apply the rules, but replace or clean the
- * free content that no specific rule names, so a D or C sequence never passes text through as is.
- */
-const KEEP = 0;
-const DUMMY = 1;
-const CLEAN = 2;
-type ContentMode = typeof KEEP | typeof DUMMY | typeof CLEAN;
-
-/**
- * VRs whose values can carry identifying content that no rule names: free text, names, dates and
- * times, and opaque bytes. Coded strings (CS), UIDs and numbers are structure (enumerated values,
- * references, measurements) and stay, so the IOD stays valid.
- */
-function carriesFreeContent(vr: string): boolean {
-  switch (vr) {
-    case "AE": case "AS": case "DA": case "DT": case "TM": case "LO": case "LT": case "PN": case "SH": case "ST": case "UC": case "UT": case "UR":
-    case "OB": case "OD": case "OF": case "OL": case "OV": case "OW": case "UN":
-      return true;
-    default:
-      return false;
-  }
-}
-
-/**
- * Code Value, Coding Scheme Designator, Coding Scheme Version, Long Code Value, URN Code Value: they
- * name a concept of a coding scheme, not a person. Clean mode keeps them (the cleaner's digit-run
- * pattern would erase SNOMED and LOINC codes); dummy mode does not, since a code sequence such as
- * Person Identification Code Sequence carries the identifier in its Code Value.
- */
-function isCodeAttribute(tag: number): boolean {
-  return tag === 0x00080100 || tag === 0x00080102 || tag === 0x00080103 || tag === 0x00080119 || tag === 0x00080120;
-}
 
 /** One or more UIDs (`\`-separated): what a UN value must hold for U to replace it. */
 const UID_TEXT = /^[0-9]+(\.[0-9]+)*(\\[0-9]+(\.[0-9]+)*)*$/;
@@ -163,11 +126,6 @@ export function processObjectParts(plan: ExecutionPlan, bytes: Uint8Array, input
   }
 }
 
-
-/** The rule that asked for pixel work on the object (a `pixels` block, or the removal of overlays kept in pixel bits): what a pixel quarantine names. */
-interface PixelWorkSource {
-  source: IrSource | null;
-}
 
 function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixelWork: PixelWorkSource): ObjectParts {
   const file = readPart10(bytes);
@@ -244,16 +202,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
     if (referencing && c.endOffset - c.headerOffset >= REFERENCE_AT_BYTES && ancestors.length === 0 && !frames.pending) out.reference(c.bytes, c.headerOffset, c.endOffset);
     else out.copy(c.bytes, c.headerOffset, c.endOffset);
   };
-  /** per enclosing sequence (parallel to `ancestors`): how its content is treated, and the rule that said so */
-  const modes: ContentMode[] = [];
-  /** per enclosing sequence: the mode the Clean Structured Content Option gives the current item by its concept name, if any */
-  const itemModes: (ContentMode | null)[] = [];
-  const contentItemActionOf = (values: Map<number, string | number | undefined>) => {
-    const code = values.get(CONCEPT_CODE_VALUE);
-    if (typeof code !== "string" || code === "") return null;
-    return contentItemAction(plan.contentItems!, code, asText(values.get(CONCEPT_SCHEME)), valueTypeOf(values));
-  };
-  const modeRules: (PlannedRule | null)[] = [];
+  const modes = new ContentModes();
   const frames = new PrivateFrames(out, record, ancestors);
   const dates: DateTally = { kept: 0, modified: 0, removed: 0 };
   const outputTop = new Map<number, string>();
@@ -532,36 +481,12 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
       touch(tag, creator, "Z", rule);
       return false;
     }
-    const depth = ancestors.length;
-    let inherited: ContentMode = depth > 0 ? (itemModes[depth - 1] ?? modes[depth - 1]!) : KEEP;
-    // A content item that gets dummies for its values keeps its concept name: it names a concept,
-    // not a person, and without it the item would say nothing about what was replaced.
-    if (inherited === DUMMY && tag === TAG_CONCEPT_NAME_CODE_SEQUENCE && itemModes[depth - 1] === DUMMY) inherited = CLEAN;
-    const inheritedRule = depth > 0 ? modeRules[depth - 1]! : null;
-    let mode: ContentMode;
-    let modeRule: PlannedRule | null = rule;
-    if (code === "K" || code === "U" || code === "X/Z/U*") {
-      // K keeps the sequence with its items cleaned by the rules (E.1.1); U and X/Z/U* keep it too, and
-      // the instance UIDs it contains are replaced by their own rules (the "U*"). Only a specific K
-      // resets a dummy or clean context: a catch-all K just means "no rule names this sequence".
-      if (code === "K" && rule !== null && !rule.catchAll) mode = KEEP;
-      else {
-        mode = inherited;
-        modeRule = inheritedRule;
-      }
-    } else if (code === "C") {
-      mode = CLEAN;
-      touch(tag, creator, "C", rule);
-    } else {
-      // D, Z/D, X/D, X/Z/D: keeping the items, with dummies for the free content, is conformant
-      // whatever the sequence's Type, where an empty or absent sequence is not.
-      mode = DUMMY;
-      touch(tag, creator, "D", rule);
-    }
+    // C and the D codes open it in clean and dummy mode, which the record names; K, U and X/Z/U* keep it.
+    if (code === "C") touch(tag, creator, "C", rule);
+    else if (code !== "K" && code !== "U" && code !== "X/Z/U*") touch(tag, creator, "D", rule);
+    modes.enter(code, rule, tag, ancestors.length);
     out.beginSequence(tag, vr);
     ancestors.push({ tag, item: -1, creator });
-    modes.push(mode);
-    modeRules.push(modeRule);
     return true;
   };
 
@@ -578,86 +503,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
     }
   }
 
-  // Pixel work is decided once per object, before the walk: which `pixels` blocks apply, which
-  // overlay bits embedded in the pixel data go with the overlays the profile removes, and whether
-  // the JPEG bitstream must be scanned for APPn/COM metadata (always, for JPEG-family data).
-  const pixelRules: IrPixelRule[] = plan.pixels.empty ? [] : plan.pixels.select(ctx);
-  const embeddedOverlayBits: number[] = [];
-  for (let group = 0x6000; group <= 0x601e; group += 2) {
-    const bitsAllocated = top.values.get(((group << 16) | 0x0100) >>> 0);
-    const bitPosition = top.values.get(((group << 16) | 0x0102) >>> 0);
-    if (typeof bitsAllocated !== "number" || bitsAllocated <= 1 || typeof bitPosition !== "number") continue;
-    if (top.overlayData?.has(group)) continue;
-    const rule = decide(((group << 16) | 0x3000) >>> 0, "OW", undefined, false);
-    const a = rule?.action.ir;
-    if (a && a.kind === "code" && (a.code === "X" || a.code === "Z" || a.code === "X/Z" || a.code === "C")) {
-      embeddedOverlayBits.push(bitPosition);
-      pixelWork.source ??= rule!.source;
-    }
-  }
-  if (pixelRules.length > 0) pixelWork.source = pixelRules[0]!.source;
-  const pixelEncoding = transferSyntaxInfo(file.transferSyntaxUid).encoding;
-  const pixelWorkPossible = pixelRules.length > 0 || embeddedOverlayBits.length > 0 || pixelEncoding === "jpeg" || pixelEncoding === "jpeg-ls" || pixelEncoding === "jpeg-2000";
-  // Both markers of cleaned pixels come before Pixel Data (0012,0064 and 0028,0301 < 7FE0,0010), so
-  // they are decided from the plan: the regions that will be filled. Should filling then fail, the
-  // object is quarantined and nothing is written, so the markers never claim what did not happen.
-  const objectRegions: ObjectRegions = { ultrasound: top.ultrasoundRegions };
-  let pixelGeometry: ReturnType<typeof describeImage> | null = null;
-  const imageGeometry = (): ReturnType<typeof describeImage> => (pixelGeometry ??= describeImage(imageAttributesFrom((t) => top.values.get(t), file.transferSyntaxUid)));
-  /** per item of a kept top-level Icon Image Sequence: its blanked Pixel Data, or why it cannot be blanked (the sequence then goes) */
-  let iconOutcomes: IconOutcome[] | null = null;
-  const planIcons = (planned: readonly PlannedRegion[]): IconOutcome[] | null => {
-    if (top.iconItems === null || top.iconItems.length === 0) return null;
-    const a = decide(TAG_ICON_IMAGE_SEQUENCE, "SQ", undefined, false)?.action.ir;
-    if (a && (a.kind !== "code" || a.code === "X" || a.code === "Z" || a.code === "X/Z")) return null;
-    return top.iconItems.map((item) => blankIcon(imageGeometry(), planned, item, file.transferSyntaxUid));
-  };
-  if (pixelRules.length > 0 && top.present.has(TAG_PIXEL_DATA)) {
-    const pixelRule = decide(TAG_PIXEL_DATA, top.pixelDataVr ?? "OW", undefined, false);
-    if (keepsUnchanged(pixelRule)) {
-      // Clean Pixel Data (113101): some rectangle is filled in some frame of this object.
-      const planned = planRegions(imageGeometry(), pixelRules, objectRegions);
-      const cleans = planned.some((r) => r.frames.length > 0);
-      // The icon is a thumbnail of this image: met before Pixel Data in the walk, so blanked now.
-      if (cleans) iconOutcomes = planIcons(planned);
-      if (cleans) markers.addCode(CLEAN_PIXEL_DATA_CODE);
-      // `pixels complete`: the author states the block removes every burned-in text of this layout.
-      const complete = pixelRules.find((r) => r.complete === true);
-      if (complete) markers.setCodeString(TAG_BURNED_IN_ANNOTATION, "NO", complete.source);
-    }
-  }
-
-  /** Writes the top-level Pixel Data through the pixel layer; false when it leaves it unchanged. */
-  const writePixelData = (c: DicomCursor): boolean => {
-    const geometry = imageGeometry();
-    const result = applyPixelRules({
-      element: c.bytes.subarray(c.headerOffset, c.endOffset),
-      encoding: { littleEndian: c.littleEndian, explicitVr: c.explicitVr },
-      geometry,
-      rules: pixelRules,
-      objectRegions,
-      stripJpegMetadata: true,
-      overlayBitPositions: embeddedOverlayBits,
-    });
-    for (const entry of result.report) {
-      const source = "source" in entry ? (entry.source ?? null) : null;
-      record.touched.push({ path: "(7FE0,0010)", action: entry.kind, rule: source });
-    }
-    if (result.element === null) return false;
-    if (referencing && !frames.pending) out.reference(result.element, 0, result.element.length);
-    else out.copy(result.element, 0, result.element.length);
-    return true;
-  };
-
-  /** Whether the top-level Icon Image Sequence goes because its icon cannot be blanked (recorded here). */
-  const removesIcon = (): boolean => {
-    const removal = iconOutcomes?.find((o) => o.kind === "removed");
-    if (removal?.kind !== "removed") return false;
-    // An icon that cannot be blanked is a thumbnail of the text the blocks remove: it never leaves.
-    record.touched.push({ path: "(0088,0200)", action: "icon-removed", rule: null });
-    record.warnings.push(`Icon Image Sequence (0088,0200) removed: ${removal.reason}`);
-    return true;
-  };
+  const pixels = new PixelWork({ decide }, plan, file, top, ctx, markers, pixelWork, out, record);
 
   const walk = (c: DicomCursor, scopes: ItemScopes | null): void => {
     cursor = c;
@@ -668,22 +514,22 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
         const level = ancestors.length - 1;
         const a = ancestors[level];
         if (a) a.item++;
-        itemModes[level] = null;
+        modes.clearItem(level);
         // The look-ahead reads only as far as an item someone asks about: `item.X`, or a content item
         // in clean mode under the Clean Structured Content Option.
-        const decidesByConcept = plan.contentItems !== null && modes[level] === CLEAN;
+        const decidesByConcept = plan.contentItems !== null && modes.ofSequence(level) === CLEAN;
         if (scopes !== null && (plan.itemTags !== null || decidesByConcept)) {
           const values = scopes.take(c.headerOffset);
           itemValues[level] = values;
           if (decidesByConcept) {
-            const action = contentItemActionOf(values);
+            const action = contentItemActionOf(plan.contentItems!, values);
             if (action === "X") {
               // E.3.4: the content item goes whole (the record names the item, not an element).
-              record.touched.push({ path: itemPath(ancestors), action: "X", rule: modeRules[level]?.source ?? null });
+              record.touched.push({ path: itemPath(ancestors), action: "X", rule: modes.ruleOf(level)?.source ?? null });
               c.skip();
               continue;
             }
-            if (action !== null) itemModes[level] = action === "K" ? KEEP : action === "D" ? DUMMY : CLEAN;
+            if (action !== null) modes.setItem(level, action);
           }
         }
         out.beginItem();
@@ -691,14 +537,13 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
       }
       if (kind === TokenKind.ItemEnd) {
         frames.close(ancestors.length, -1);
-        itemModes[ancestors.length - 1] = null;
+        modes.clearItem(ancestors.length - 1);
         out.endItem();
         continue;
       }
       if (kind === TokenKind.SequenceEnd) {
         ancestors.pop();
-        modes.pop();
-        modeRules.pop();
+        modes.leave();
         out.endSequence();
         continue;
       }
@@ -744,7 +589,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
       const creator = isPrivate ? c.privateCreator() : undefined;
       const rule = decide(tag, vr, creator, isPrivate);
 
-      if (depth === 0 && tag === TAG_ICON_IMAGE_SEQUENCE && removesIcon()) {
+      if (depth === 0 && tag === TAG_ICON_IMAGE_SEQUENCE && pixels.removesIcon()) {
         if (kind === TokenKind.Sequence) c.skip();
         continue;
       }
@@ -767,27 +612,30 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
         }
       }
 
-      if (depth === 0 && pixelWorkPossible) {
+      if (depth === 0 && pixels.possible) {
         const keeps = keepsUnchanged(rule);
         // A rewritten encapsulated Pixel Data makes the Extended Offset Table stale; it is optional.
         if ((tag === TAG_EXTENDED_OFFSET_TABLE || tag === TAG_EXTENDED_OFFSET_TABLE_LENGTHS) && keeps) {
           record.touched.push({ path: tag === TAG_EXTENDED_OFFSET_TABLE ? "(7FE0,0001)" : "(7FE0,0002)", action: "X", rule: null });
           continue;
         }
-        if (tag === TAG_PIXEL_DATA && keeps && writePixelData(c)) continue;
+        if (tag === TAG_PIXEL_DATA && keeps && pixels.writePixelData(c, referencing && !frames.pending)) continue;
       }
 
-      if (depth === 1 && tag === TAG_PIXEL_DATA && iconOutcomes !== null && ancestors[0]!.tag === TAG_ICON_IMAGE_SEQUENCE && modes[0] === KEEP) {
-        const icon = iconOutcomes[ancestors[0]!.item];
-        if (icon?.kind === "blanked" && keepsUnchanged(rule)) {
-          out.copy(icon.element, 0, icon.element.length);
-          for (const b of icon.blanked) record.touched.push({ path: `(0088,0200)[${ancestors[0]!.item}]/(7FE0,0010)`, action: "icon-blanked", rule: b.source });
-          continue;
-        }
+      if (
+        depth === 1 &&
+        tag === TAG_PIXEL_DATA &&
+        pixels.blanksIcons &&
+        ancestors[0]!.tag === TAG_ICON_IMAGE_SEQUENCE &&
+        modes.ofSequence(0) === KEEP &&
+        keepsUnchanged(rule) &&
+        pixels.writeIcon(ancestors[0]!.item)
+      ) {
+        continue;
       }
 
       let kept: boolean;
-      const mode = depth > 0 ? (itemModes[depth - 1] ?? modes[depth - 1]!) : KEEP;
+      const mode = modes.at(depth);
       if (
         mode !== KEEP &&
         !isPrivate &&
@@ -796,7 +644,7 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
         !(mode === CLEAN && isCodeAttribute(tag))
       ) {
         // Free content of a D or C sequence that no specific rule names (see ContentMode).
-        kept = applyCode(mode === DUMMY ? "D" : "C", tag, vr, creator, modeRules[depth - 1]!);
+        kept = applyCode(mode === DUMMY ? "D" : "C", tag, vr, creator, modes.ruleOf(depth - 1)!);
       } else if (rule) kept = applyAction(rule.action, tag, vr, creator, rule);
       else kept = applyCode(isPrivate ? "X" : "K", tag, vr, creator, null);
       if (kept && frame) frame.keptSlots.add((tag >>> 8) & 0xff);

@@ -80,7 +80,11 @@ export class ObjectContext implements EvalContext {
     return this.element === null ? undefined : elementValueText(this.element);
   }
 
-  /** The rule that decides top-level attribute `tag` where no element of it is under the cursor (first matching rule wins). */
+  /**
+   * The rule that decides top-level attribute `tag` where no element of it is under the cursor (first
+   * matching rule wins): before the walk, or for an absent attribute (ObjectRewrite.decide answers only
+   * for the element under the cursor).
+   */
   topLevelRule(tag: number, vr: string): PlannedRule | null {
     for (const rule of this.plan.rules.forTag(tag)) {
       if (rule.vrs !== null && !rule.vrs.includes(vr)) continue;

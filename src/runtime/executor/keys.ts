@@ -17,6 +17,12 @@ export class MissingSecretError extends Error {}
 /** A keyed action reached in a run without a key: fails that object. */
 export class MissingKeyError extends Error {}
 
+/** The run key, for `what` (a constant: nothing is built on the hot path); fails the object when the run has none. */
+export function runKeyFor(plan: { runKey: Uint8Array | null }, what: string): Uint8Array {
+  if (plan.runKey !== null) return plan.runKey;
+  throw new MissingKeyError(`${what} needs a secret key, and this run was given none: set DEID_KEY or pass --key-file`);
+}
+
 /** Action codes whose values are derived from the run key. */
 const KEYED_CODES: ReadonlySet<string> = new Set(["U", "X/Z/U*", "C"]);
 

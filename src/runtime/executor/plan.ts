@@ -29,6 +29,11 @@ export interface PlannedRule {
   anyWhere?: true;
 }
 
+/** Whether a standard element that `rule` decides stays as it is: no rule names it, or the rule says K. */
+export function keepsUnchanged(rule: PlannedRule | null): boolean {
+  return rule === null || (rule.action.ir.kind === "code" && rule.action.ir.code === "K");
+}
+
 /** An enclosing sequence of the element being decided. */
 export interface Ancestor {
   tag: number;

@@ -1,6 +1,8 @@
 // How the report names an element: "(0010,0010)", or a private element by its
 // creator, "(0029,\"SIEMENS CSA HEADER\",10)", whatever slot it sits in.
 
+import type { Ancestor } from "./plan";
+
 /**
  * Names of tags and private elements met so far, for report paths: the same
  * few hundred recur in every object of a batch, and building them was a
@@ -35,4 +37,25 @@ export function privateName(tag: number, creator: string): string {
     }
   }
   return name;
+}
+
+/**
+ * An element's name in a report path: its tag, or for a private element its creator and offset, at
+ * any depth, since its slot (gggg,xxee) varies between objects. Built only for the record, never for
+ * a kept element.
+ */
+export function elementName(tag: number, creator: string | undefined): string {
+  return creator === undefined ? hex(tag) : privateName(tag, creator);
+}
+
+/** The report path of an element inside `ancestors`: `(0040,A730)[0]/(0040,A730)[2]/(0040,A160)`. */
+export function elementPath(ancestors: readonly Ancestor[], tag: number, creator: string | undefined): string {
+  let p = "";
+  for (const a of ancestors) p += `${elementName(a.tag, a.creator)}[${a.item}]/`;
+  return p + elementName(tag, creator);
+}
+
+/** The path of the item the walk is in: `(0040,A730)[0]/(0040,A730)[2]`. */
+export function itemPath(ancestors: readonly Ancestor[]): string {
+  return ancestors.map((a) => `${elementName(a.tag, a.creator)}[${a.item}]`).join("/");
 }

@@ -6,7 +6,7 @@
 import type { IrAction, IrProgram } from "../../ir/types";
 import { planPixelRules } from "../pixels";
 import { collectAttributeTags } from "./expr";
-import { CHARACTERISTIC_TAGS, IDENTIFYING_TAGS } from "./process";
+import { CHARACTERISTIC_TAGS, IDENTIFYING_TAGS } from "./object-cleaner";
 
 function collectActionTags(a: IrAction, out: Set<number>, itemScoped = false): void {
   if (a.kind === "set") collectAttributeTags(a.value, out, itemScoped);

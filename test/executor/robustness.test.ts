@@ -46,3 +46,20 @@ describe.skipIf(!CORPUS_DIR)("executor on corrupted inputs", () => {
     expect(outcomes.failed).toBeGreaterThan(50);
   });
 });
+
+describe.skipIf(!CORPUS_DIR)("an image cut short before its pixels", () => {
+  it("is written with a warning that it has no Pixel Data; the whole image has none", () => {
+    const path = corpusFiles().find((p) => p.endsWith("/CT_small.dcm"))!;
+    const bytes = loadCorpusFile(path);
+    // The offset of Pixel Data's tag: cut there, the file ends at a clean element boundary.
+    const at = Buffer.from(bytes).indexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00]));
+    expect(at).toBeGreaterThan(132);
+    const executor = executorFor(compile("ps315.basic"));
+    const cut = executor.process(bytes.slice(0, at), "cut.dcm");
+    expect(cut.record.outcome).toBe("written");
+    expect(cut.record.warnings).toContain(
+      "the object has Rows and Columns but no Pixel Data: an image file cut short before its pixels reads like this; the output has no image either",
+    );
+    expect(executor.process(bytes, "whole.dcm").record.warnings.some((w) => w.includes("no Pixel Data"))).toBe(false);
+  });
+});

@@ -69,6 +69,23 @@ export function processObjectParts(plan: ExecutionPlan, bytes: Uint8Array, input
   }
 }
 
+const TAG_ROWS = 0x00280010;
+const TAG_COLUMNS = 0x00280011;
+const PIXEL_DATA_TAGS = [0x7fe00008, 0x7fe00009, 0x7fe00010] as const; // Float, Double Float, Pixel Data
+/** Pixel Data Provider URL: the pixels are fetched (JPIP), not in the object. */
+const TAG_PIXEL_DATA_PROVIDER_URL = 0x00287fe0;
+
+/**
+ * An image whose file ends where its pixels should start: the element
+ * boundary before Pixel Data is a clean end of file, so the reader finds no
+ * error, and the output would be a valid-looking image with no image.
+ */
+function lacksItsPixels(present: ReadonlySet<number>): boolean {
+  if (!present.has(TAG_ROWS) || !present.has(TAG_COLUMNS) || present.has(TAG_PIXEL_DATA_PROVIDER_URL)) return false;
+  for (const tag of PIXEL_DATA_TAGS) if (present.has(tag)) return false;
+  return true;
+}
+
 function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixelWork: PixelWorkSource): ObjectParts {
   const file = readPart10(bytes);
   for (const w of file.warnings) record.warnings.push(w.message);
@@ -109,6 +126,10 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
   // The File Meta needs valid UIDs; the messages do not quote them (the record never carries input values).
   if (!isWritableUid(sopClass)) throw new UnwritableObjectError(`the SOP Class UID (from the ${datasetClass ? "dataset" : "File Meta"}) is not a valid UID, so no File Meta can name the object`);
   if (!isWritableUid(file.transferSyntaxUid)) throw new UnwritableObjectError("the File Meta's Transfer Syntax UID is not a valid UID, so the output cannot declare its encoding");
+
+  if (lacksItsPixels(top.present)) {
+    record.warnings.push("the object has Rows and Columns but no Pixel Data: an image file cut short before its pixels reads like this; the output has no image either");
+  }
 
   const rewrite = new ObjectRewrite(plan, file, top, ctx, record, pixelWork, !datasetInstance);
   const dataset = rewrite.rewrite();

@@ -72,7 +72,12 @@
 //                 calls `f(a, b)`; lists `[a, b]`; argument ranges with spaced
 //                 `..` (`-365 .. -30`); parentheses exactly where the author
 //                 put them (Paren nodes), never removed, never added for a
-//                 tree that came from the parser.
+//                 tree that came from the parser. An `and` or `or` chain
+//                 prints flat however its tree groups it (the parser
+//                 balances long chains; grouping does not change the
+//                 meaning); chains, `+` and runs of `not` are printed
+//                 without recursion, so a hand-built tree of any length
+//                 prints.
 //   literals      numbers as written (NumberLit.raw); regular expressions as
 //                 written; strings re-escaped: `\"`, `\\`, `\n`, `\t`, and
 //                 `\u{HEX}` (upper-case, no leading zeros) for other control,
@@ -90,6 +95,7 @@
 
 import type {
   Action,
+  Binary,
   Comment,
   Coordinate,
   DeidFile,
@@ -522,6 +528,8 @@ function frameRange(f: FrameRange): string {
 // Binding strength, loosest first, as in docs/language.md: `or`, `and`,
 // `not`, comparisons, `+`, primaries. Used only to add parentheses a
 // hand-built tree would need; trees from the parser carry their own (Paren).
+// A hand-built tree prints as text of the same meaning, which parses to the
+// same tree up to Paren nodes and the grouping of `and` and `or` chains.
 const PREC_OR = 1;
 const PREC_AND = 2;
 const PREC_NOT = 3;
@@ -565,13 +573,33 @@ function exprText(e: Expr): string {
       return `${e.callee.text}(${e.args.map((a) => expr(a)).join(", ")})`;
     case "Binary": {
       const p = precedence(e);
-      // Left-associative chains (`a or b or c`, `x + y + z`); comparisons do not chain.
+      // `and` and `or` chains print flat, whatever the tree's shape: the
+      // parser balances them, and grouping does not change their meaning.
+      if (e.op === "and" || e.op === "or") return chainOperands(e).map((o) => expr(o, p + 1)).join(` ${e.op} `);
+      if (e.op === "+") {
+        // Left-associative: down the left spine, iteratively, as for the chains above.
+        const rights: Expr[] = [];
+        let first: Expr = e;
+        while (first.kind === "Binary" && first.op === "+") {
+          rights.push(first.right);
+          first = first.left;
+        }
+        return [expr(first, p), ...rights.reverse().map((r) => expr(r, p + 1))].join(" + ");
+      }
+      // Comparisons do not chain.
       const left = expr(e.left, p === PREC_COMPARE ? PREC_SUM : p);
       const right = expr(e.right, p === PREC_COMPARE ? PREC_SUM : p + 1);
       return `${left} ${e.op} ${right}`;
     }
-    case "Unary":
-      return `not ${expr(e.operand, PREC_NOT)}`;
+    case "Unary": {
+      let nots = 0;
+      let operand: Expr = e;
+      while (operand.kind === "Unary") {
+        nots++;
+        operand = operand.operand;
+      }
+      return "not ".repeat(nots) + expr(operand, PREC_NOT);
+    }
     case "List":
       return `[${e.items.map((i) => expr(i)).join(", ")}]`;
     case "Range":
@@ -579,6 +607,23 @@ function exprText(e: Expr): string {
     case "Paren":
       return `(${expr(e.inner)})`;
   }
+}
+
+/**
+ * The operands of an `and` or `or` chain, in source order: the operator's
+ * Binary nodes below it are looked through (not Paren nodes, which the
+ * author wrote). Iterative, so a long left-leaning chain from a hand-built
+ * tree cannot exhaust the stack.
+ */
+function chainOperands(e: Binary): Expr[] {
+  const operands: Expr[] = [];
+  const pending: Expr[] = [e];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (next.kind === "Binary" && next.op === e.op) pending.push(next.right, next.left);
+    else operands.push(next);
+  }
+  return operands;
 }
 
 function regex(pattern: string, flags: string): string {

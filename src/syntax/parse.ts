@@ -9,7 +9,7 @@ import { EXPECTED_ARROW, deidParser, type ParseFinding } from "../../grammar/par
 import * as T from "../../grammar/tokens";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic";
 import type { DeidFile, Span } from "./ast";
-import { decodeStringLiteral, lowerFile } from "./lower";
+import { MAX_EXPRESSION_DEPTH, decodeStringLiteral, lowerFile } from "./lower";
 import { SourceText } from "./source";
 
 export interface ParseResult {
@@ -68,11 +68,12 @@ function parseText(text: string, path: string): ParseResult {
   const parseErrors = parser.errors;
   const findings = parser.findings;
 
-  const file = lowerFile(cst, lexed.groups.comments ?? [], path, text.length);
+  const { file, tooDeep } = lowerFile(cst, lexed.groups.comments ?? [], path, text.length);
 
   const lexicalSpans = report.diagnostics.map((d) => d.span);
   for (const error of parseErrors) reportParseError(report, tokens, error, lexicalSpans);
   for (const finding of findings) reportFinding(report, finding, lexicalSpans);
+  for (const span of tooDeep) reportTooDeep(report, span);
   checkVersion(report, file, tokens);
   for (const item of cst.children.item ?? []) {
     const profile = item.children.profileHeader?.[0];
@@ -346,6 +347,13 @@ function reportFinding(report: Reporter, finding: ParseFinding, lexicalSpans: Sp
   } else {
     report.error("DEID1001", span, `expected a rule or a declaration, found ${describeFound(token)}`);
   }
+}
+
+/** An expression lowering refused (src/syntax/lower.ts, MAX_EXPRESSION_DEPTH); its statement was dropped. */
+function reportTooDeep(report: Reporter, span: Span): void {
+  report.error("DEID1001", span, `expression nested more than ${MAX_EXPRESSION_DEPTH} deep`, {
+    help: "each `not`, `+`, bracket and call nests one level (a chain of `and` or `or` barely counts): split the expression into `let` declarations",
+  });
 }
 
 // ---------------------------------------------------------------- file-level checks

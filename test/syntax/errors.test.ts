@@ -256,7 +256,41 @@ describe("recovery", () => {
     expect(file.items).toHaveLength(1);
     const elses = `A -> ${'lookup("t", Bb) else '.repeat(500)}remove\nCc -> X`;
     expect(parseDeid(`deid 1\n${elses}`, "deep.deid").diagnostics.map((d) => d.message)).toEqual(["`else` actions nested more than 64 deep"]);
-    const nots = `A -> X when ${"not ".repeat(20000)}Bb`;
-    expect(parseDeid(`deid 1\n${nots}`, "deep.deid").diagnostics).toEqual([]);
+  });
+
+  it("limits the depth of an expression: a run of `not`s or a `+` chain past 128 levels is an error at its line", () => {
+    // `not` 127 times and the name: 128 levels, the most there may be
+    expect(parseDeid(`deid 1\nA -> X when ${"not ".repeat(127)}Bb`, "deep.deid").diagnostics).toEqual([]);
+    const text = `deid 1\nCc -> X\nA -> X when ${"not ".repeat(20000)}Bb\nDd -> X`;
+    const { file, diagnostics } = parseDeid(text, "deep.deid");
+    expect(diagnostics.map((d) => describeDiagnostic(d, text))).toEqual([
+      // the 128th `not` from the inside, where the limit is passed
+      `3:${"A -> X when ".length + 4 * (20000 - 128) + 1} DEID1001 expression nested more than 128 deep`,
+    ]);
+    expect(slice(text, diagnostics[0]!.span)).toBe("not");
+    expect(diagnostics[0]!.help).toMatch(/split the expression into `let` declarations/);
+    // the rule is dropped, the others are kept
+    expect(file.items.map((i) => i.kind === "Rule" && slice(text, i.span))).toEqual(["Cc -> X", "Dd -> X"]);
+    const sum = (n: number) => `deid 1\nA -> ${Array.from({ length: n }, () => "Bb").join(" + ")}`;
+    expect(parseDeid(sum(128), "deep.deid").diagnostics).toEqual([]);
+    const long = sum(129);
+    const [plus] = parseDeid(long, "deep.deid").diagnostics;
+    expect(plus?.message).toBe("expression nested more than 128 deep");
+    expect(plus?.span.start).toBe(long.lastIndexOf("+"));
+    // brackets and `not`s add up: 60 brackets, each with a `not` inside, and 9 more `not`s
+    const mixed = `deid 1\nA -> X when ${"(not ".repeat(60)}${"not ".repeat(9)}Bb${")".repeat(60)}`;
+    expect(parseDeid(mixed, "deep.deid").diagnostics.map((d) => d.message)).toEqual(["expression nested more than 128 deep"]);
+  });
+
+  it("a chain of `or` or `and` is never too deep", () => {
+    const terms = (n: number) => Array.from({ length: n }, (_, i) => `PatientID == "p${i}"`);
+    for (const op of ["or", "and"]) {
+      const { file, diagnostics } = parseDeid(`deid 1\nreject when ${terms(20_000).join(` ${op} `)}`, "long.deid");
+      expect(diagnostics).toEqual([]);
+      expect(file.items).toHaveLength(1);
+    }
+    // but depth adds up: 63 brackets, each holding a chain, the innermost of 1,000 terms
+    const nestedChains = `deid 1\nreject when ${"(A or ".repeat(63)}${terms(1000).join(" or ")}${")".repeat(63)}`;
+    expect(parseDeid(nestedChains, "long.deid").diagnostics.map((d) => d.message)).toEqual(["expression nested more than 128 deep"]);
   });
 });

@@ -466,15 +466,22 @@ function letDeclaration(node: LetDeclarationCstNode | null): LetDecl | null {
 
 // ---------------------------------------------------------------- rules
 
-/** `when` and `because`, shared by rules, filters and pixel blocks; null when either is broken. */
+/**
+ * `when` and `because`, shared by rules, filters and pixel blocks; null when
+ * either is broken. A `when` written after `because` (reported by parse.ts)
+ * gives the condition when it is the only one.
+ */
 function conditionAndReason(c: {
   When?: IToken[];
   condition?: ExpressionCstNode[];
   Because?: IToken[];
   reason?: IToken[];
+  lateWhen?: IToken[];
+  lateCondition?: ExpressionCstNode[];
 }): { when: Expr | null; because: StringLit | null } | null {
-  const when = c.When ? expression(complete(c.condition)) : null;
-  if (c.When && when === null) return null;
+  const conditions = c.When ? c.condition : c.lateCondition;
+  const when = c.When || c.lateWhen ? expression(complete(conditions)) : null;
+  if ((c.When || c.lateWhen) && when === null) return null;
   const because = c.Because ? stringLit(tokenOf(c.reason)) : null;
   if (c.Because && because === null) return null;
   return { when, because };
@@ -581,8 +588,12 @@ export const ACTION_WORDS: Readonly<Record<string, ActionCode>> = {
   uid: "U",
 };
 
+/** Every code of PS3.15 Table E.1-1a, single and compound. */
+const ACTION_CODES: ReadonlySet<string> = new Set<ActionCode>(["D", "Z", "X", "K", "C", "U", "Z/D", "X/Z", "X/D", "X/Z/D", "X/Z/U*"]);
+
 function codeAction(token: IToken | null, code: ActionCode | undefined): CodeAction | null {
-  if (token === null || code === undefined) return null;
+  // `D/X`, which parse.ts reported, is no code: the rule is dropped.
+  if (token === null || code === undefined || !ACTION_CODES.has(code)) return null;
   return { kind: "CodeAction", span: tokenSpan(token), code, written: token.image };
 }
 

@@ -163,6 +163,8 @@ export type RuleCstChildren = {
   condition?: ExpressionCstNode[];
   Because?: IToken[];
   reason?: IToken[];
+  lateWhen?: IToken[];
+  lateCondition?: ExpressionCstNode[];
 };
 
 export interface SelectorCstNode extends CstNode {
@@ -316,6 +318,8 @@ export type FilterStatementCstChildren = {
   condition?: ExpressionCstNode[];
   Because?: IToken[];
   reason?: IToken[];
+  lateWhen?: IToken[];
+  lateCondition?: ExpressionCstNode[];
 };
 
 export interface ConditionalBlockCstNode extends CstNode {
@@ -325,7 +329,7 @@ export interface ConditionalBlockCstNode extends CstNode {
 
 export type ConditionalBlockCstChildren = {
   When: IToken[];
-  condition: ExpressionCstNode[];
+  condition?: ExpressionCstNode[];
   LBrace: IToken[];
   statement?: StatementCstNode[];
   RBrace: IToken[];
@@ -354,6 +358,8 @@ export type PixelBlockCstChildren = {
   condition?: ExpressionCstNode[];
   Because?: IToken[];
   reason?: IToken[];
+  lateWhen?: IToken[];
+  lateCondition?: ExpressionCstNode[];
   LBrace: IToken[];
   pixelRegion?: PixelRegionCstNode[];
   RBrace: IToken[];

@@ -42,6 +42,28 @@ export type ParseFinding =
       /** `=` used as a comparison operator (`when Modality = "US"`); parsed as `==` */
       kind: "assignment-in-condition";
       token: IToken;
+    }
+  | {
+      /** `when` (or `any where`) with no condition after it; `token` is the keyword, `found` what follows it */
+      kind: "missing-condition";
+      token: IToken;
+      found: IToken;
+      /** the `when` of a conditional block, which cannot go without one */
+      block: boolean;
+    }
+  | {
+      /**
+       * A `when` after the statement's `because` (`A -> X because "r" when B`), or a
+       * second `when`: `token` is that `when`, `last` the last token of its condition;
+       * `because` the statement's `because`, if it has one, and `earlier` whether it
+       * already had a condition. The condition is kept (as the statement's, unless it
+       * has one).
+       */
+      kind: "late-condition";
+      token: IToken;
+      last: IToken;
+      because: IToken | undefined;
+      earlier: boolean;
     };
 
 // What is expected where a generic "expected X, Y or Z" would say too little.
@@ -122,6 +144,8 @@ const LABEL = {
   default: { LABEL: "default" },
   value: { LABEL: "value" },
   condition: { LABEL: "condition" },
+  lateWhen: { LABEL: "lateWhen" },
+  lateCondition: { LABEL: "lateCondition" },
   reason: { LABEL: "reason" },
   privateStar: { LABEL: "privateStar" },
   allStar: { LABEL: "allStar" },
@@ -372,15 +396,102 @@ class DeidParser extends CstParser {
     this.SUBRULE2(this.selector);
   };
 
-  private readonly ruleCondition = () => {
-    this.CONSUME(T.When);
-    this.SUBRULE(this.expression, LABEL.condition);
+  /** `when` and its condition (see `conditionFollows`); returns the `when`. */
+  private readonly ruleCondition = (): IToken => {
+    const when = this.CONSUME(T.When);
+    const condition = this.OPTION4({
+      GATE: () => this.conditionFollows(when),
+      DEF: () => this.SUBRULE(this.expression, LABEL.condition),
+    });
+    if (condition === undefined) this.missingCondition(when);
+    return when;
   };
 
-  private readonly ruleReason = () => {
-    this.CONSUME(T.Because);
+  /** `because` and the reason; returns the `because`. */
+  private readonly ruleReason = (): IToken => {
+    const because = this.CONSUME(T.Because);
     this.CONSUME(T.StringLiteral, LABEL.reason);
+    return because;
   };
+
+  /**
+   * Whether a condition is to be parsed after `keyword` (`when`, `where`).
+   * Not when the keyword ends its line and the next line starts with a rule
+   * (`PatientID -> X`): the condition was left out, and that line is the
+   * next statement. Where the next token cannot start a condition
+   * (`because`, `{`, the end of the file) the OPTION's own lookahead says no.
+   */
+  private conditionFollows(keyword: IToken): boolean {
+    const first = this.LA(1);
+    return tokenMatcher(first, EOF) || !startsLaterLine(first, keyword) || !this.ruleStartsHere();
+  }
+
+  /**
+   * Whether the next line starts with a rule's selectors and its `->`:
+   * `A ->`, `A, B/C[0]/** ->`, `(0008,0000)..(0008,FFFF) ->`, `vr DA, DT ->`,
+   * `private * ->`, `* ->`, `keyword /re/ ->`, `any where`. An expression
+   * never reads so: no operand of one is followed by `->` or `,` directly.
+   * Only that line counts: a condition may be split over lines (`when` then
+   * `AccessionNumber` alone on the next line), and a path on the line after
+   * it is the next rule's.
+   */
+  private ruleStartsHere(): boolean {
+    const line = this.LA(1).startLine;
+    let i = 1;
+    const at = (type: TokenType, ahead = 0) => {
+      const token = this.LA(i + ahead);
+      return token.startLine === line && tokenMatcher(token, type);
+    };
+    for (;;) {
+      if (at(T.Vr) && at(T.VrCode, 1)) {
+        i += 2;
+        while (at(T.Comma) && at(T.VrCode, 1)) i += 2;
+      } else if (at(T.Private) && at(T.Star, 1)) i += 2;
+      else if (at(T.KeywordWord) && at(T.RegexLiteral, 1)) i += 2;
+      else if (at(T.AnyWord) && at(T.Where, 1)) return true;
+      else if (at(T.Star) && !at(T.Slash, 1)) i++;
+      else {
+        if (at(T.Slash)) i++;
+        for (;;) {
+          if (at(T.Tag) && at(T.DotDot, 1) && at(T.Tag, 2)) i += 3;
+          else if (at(T.Name) || at(T.Tag) || at(T.PrivateTag) || at(T.Star) || at(T.DoubleStar)) i++;
+          else return false;
+          if (at(T.LBracket) && (at(T.NumberLiteral, 1) || at(T.Star, 1)) && at(T.RBracket, 2)) i += 3;
+          if (!at(T.Slash)) break;
+          i++;
+        }
+      }
+      if (at(T.Arrow)) return true;
+      if (!at(T.Comma)) return false;
+      i++;
+    }
+  }
+
+  /**
+   * A `when` or `where` with no condition: recorded, and parsing goes on
+   * after the keyword, so the mistake gets one diagnostic that names it
+   * rather than an error about whatever token follows.
+   */
+  private missingCondition(keyword: IToken, block = false): void {
+    this.ACTION(() => this.findings.push({ kind: "missing-condition", token: keyword, found: this.LA(1), block }));
+  }
+
+  /**
+   * A `when` after the statement's reason (`A -> X because "r" when B`) or
+   * after its condition (`A -> X when B when C`): parsed, so the statement
+   * is kept, and recorded, so parse.ts says what to write instead. Without
+   * this the `when` would start a conditional block, and the error would be
+   * a missing `{` at the end of the line.
+   */
+  private lateCondition(earlier: boolean, because: IToken | undefined): void {
+    const when = this.CONSUME2(T.When, LABEL.lateWhen);
+    const condition = this.OPTION5({
+      GATE: () => this.conditionFollows(when),
+      DEF: () => this.SUBRULE2(this.expression, LABEL.lateCondition),
+    });
+    if (condition === undefined) this.missingCondition(when);
+    else this.ACTION(() => this.findings.push({ kind: "late-condition", token: when, last: this.LA(0), because, earlier }));
+  }
 
   /**
    * A rule's `when` is its own unless it opens a conditional block on the next
@@ -408,8 +519,9 @@ class DeidParser extends CstParser {
       this.MANY(this.moreSelectors);
       this.CONSUME(T.Arrow, ARROW_AFTER_SELECTOR);
       this.SUBRULE(this.action);
-      this.OPTION(this.ownCondition);
-      this.OPTION2(this.ruleReason);
+      const when = this.OPTION(this.ownCondition);
+      const because = this.OPTION2(this.ruleReason);
+      this.OPTION3({ GATE: () => !this.whenOpensBlock(), DEF: () => this.lateCondition(when !== undefined, because) });
     },
     { resyncEnabled: false },
   );
@@ -433,8 +545,12 @@ class DeidParser extends CstParser {
         // `any where value == PatientName`: every element whose value passes the test.
         ALT: () => {
           this.CONSUME(T.AnyWord);
-          this.CONSUME(T.Where);
-          this.SUBRULE(this.expression, LABEL.condition);
+          const where = this.CONSUME(T.Where);
+          const test = this.OPTION({
+            GATE: () => this.conditionFollows(where),
+            DEF: () => this.SUBRULE(this.expression, LABEL.condition),
+          });
+          if (test === undefined) this.missingCondition(where);
         },
       },
       { ALT: () => this.SUBRULE(this.pathSelector) },
@@ -617,8 +733,9 @@ class DeidParser extends CstParser {
     () => {
       this.OR(this.filterOutcomes);
       // as for rules: `reject` then `when B {` on the next line is a filter and a block
-      this.OPTION(this.ownCondition);
-      this.OPTION2(this.ruleReason);
+      const when = this.OPTION(this.ownCondition);
+      const because = this.OPTION2(this.ruleReason);
+      this.OPTION3({ GATE: () => !this.whenOpensBlock(), DEF: () => this.lateCondition(when !== undefined, because) });
     },
     { resyncEnabled: false },
   );
@@ -632,8 +749,12 @@ class DeidParser extends CstParser {
   conditionalBlock = this.RULE(
     "conditionalBlock",
     () => {
-      this.CONSUME(T.When);
-      this.SUBRULE(this.expression, LABEL.condition);
+      const when = this.CONSUME(T.When);
+      const condition = this.OPTION({
+        GATE: () => this.conditionFollows(when),
+        DEF: () => this.SUBRULE(this.expression, LABEL.condition),
+      });
+      if (condition === undefined) this.missingCondition(when, true);
       this.CONSUME(T.LBrace);
       this.MANY(this.blockStatements);
       this.CONSUME(T.RBrace);
@@ -660,8 +781,10 @@ class DeidParser extends CstParser {
     () => {
       this.CONSUME(T.Pixels);
       this.OPTION3(() => this.CONSUME(T.Complete));
-      this.OPTION(this.ruleCondition);
-      this.OPTION2(this.ruleReason);
+      const when = this.OPTION(this.ruleCondition);
+      const because = this.OPTION2(this.ruleReason);
+      // `pixels because "r" when B {`: the `{` of the block follows, so a `when` here is late
+      this.OPTION6(() => this.lateCondition(when !== undefined, because));
       this.CONSUME(T.LBrace);
       this.MANY(() => this.SUBRULE(this.pixelRegion));
       this.CONSUME(T.RBrace);

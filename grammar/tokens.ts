@@ -178,6 +178,30 @@ export const ActionCode = createToken({
   label: "an action code",
 });
 
+/** The compound codes of PS3.15 Table E.1-1a, as ActionCode reads them. */
+export const COMPOUND_ACTION_CODES = ["Z/D", "X/Z", "X/D", "X/Z/D", "X/Z/U*"] as const;
+
+const CODE_SEQUENCE = /[DZXKCU](?:\/[DZXKCU])+\*?(?![A-Za-z0-9_])/y;
+
+/**
+ * Action codes joined with `/` that are not one of the compound codes
+ * (`D/X`, `Z/X`, `X/Z/U` without its `*`, `K/C`): reported, then read as an
+ * action code that lowering refuses. Without it `D/X` would lex as `D` and
+ * a path `/X`, and the error would be about a path.
+ */
+export const BadActionCode = createToken({
+  name: "BadActionCode",
+  pattern: (text: string, offset: number): CustomPatternMatcherReturn | null => {
+    CODE_SEQUENCE.lastIndex = offset;
+    const match = CODE_SEQUENCE.exec(text);
+    if (match === null || (COMPOUND_ACTION_CODES as readonly string[]).includes(match[0])) return null;
+    return [match[0]];
+  },
+  start_chars_hint: ["D", "Z", "X", "K", "C", "U"],
+  line_breaks: false,
+  label: "an action code",
+});
+
 // ---------------------------------------------------------------- literals
 
 export const StringLiteral = createToken({
@@ -425,6 +449,7 @@ export const allTokens: TokenType[] = [
   ...keywordTokens,
   ...contextualWordTokens,
   VrCode,
+  BadActionCode,
   ActionCode,
   QualifiedName,
   Name,
@@ -444,6 +469,7 @@ export const mistakeTokens: readonly TokenType[] = [
   AmpAmp,
   PipePipe,
   Bang,
+  BadActionCode,
 ];
 
 /** The tokens the parser sees: every lexer token except trivia and mistakes. */

@@ -72,7 +72,12 @@
 //                 calls `f(a, b)`; lists `[a, b]`; argument ranges with spaced
 //                 `..` (`-365 .. -30`); parentheses exactly where the author
 //                 put them (Paren nodes), never removed, never added for a
-//                 tree that came from the parser.
+//                 tree that came from the parser. An `and` or `or` chain
+//                 prints flat however its tree groups it (the parser
+//                 balances long chains; grouping does not change the
+//                 meaning); chains, `+` and runs of `not` are printed
+//                 without recursion, so a hand-built tree of any length
+//                 prints.
 //   literals      numbers as written (NumberLit.raw); regular expressions as
 //                 written; strings re-escaped: `\"`, `\\`, `\n`, `\t`, and
 //                 `\u{HEX}` (upper-case, no leading zeros) for other control,
@@ -86,10 +91,17 @@
 //                 code, one space away. A comment written inside a construct
 //                 that prints on one line (a rule split over several lines, a
 //                 block header, a profile clause) cannot stay there, so it
-//                 moves onto its own line just before that construct.
+//                 moves onto its own line just before that construct. The
+//                 exception is a condition (or a `let` or `param` value)
+//                 whose terms `and` and `or` join, with a comment after its
+//                 first term: it prints one term per line, each further line
+//                 indented two levels and starting with its operator, so the
+//                 comment stays before the term it preceded or after the one
+//                 it followed (see layoutConditional).
 
 import type {
   Action,
+  Binary,
   Comment,
   Coordinate,
   DeidFile,
@@ -102,7 +114,6 @@ import type {
   PixelRegion,
   PrivateRef,
   ProfileHeader,
-  Rule,
   Selector,
   Span,
   Statement,
@@ -167,16 +178,24 @@ function unit(text: string, indent: number, segments: Span[], flags: Partial<Uni
   };
 }
 
-function layout(file: DeidFile, src: string): Unit[] {
+/** What layout reads besides the tree: the text, for brace positions, and the comments. */
+interface Source {
+  text: string;
+  /** in source order */
+  comments: readonly Comment[];
+}
+
+function layout(file: DeidFile, text: string): Unit[] {
   const out: Unit[] = [];
+  const source: Source = { text, comments: file.comments };
   if (file.version) {
     out.push(unit(`deid ${file.version.value}`, 0, [file.version.span], { isVersion: true }));
   }
-  for (const item of file.items) layoutItem(item, 0, out, src);
+  for (const item of file.items) layoutItem(item, 0, out, source);
   return out;
 }
 
-function layoutItem(item: Item, indent: number, out: Unit[], src: string): void {
+function layoutItem(item: Item, indent: number, out: Unit[], source: Source): void {
   switch (item.kind) {
     case "Import":
       out.push(unit(`import ${str(item.path)}`, indent, [item.span]));
@@ -185,7 +204,7 @@ function layoutItem(item: Item, indent: number, out: Unit[], src: string): void 
       layoutProfile(item, indent, out);
       return;
     case "Option":
-      layoutOption(item, indent, out, src);
+      layoutOption(item, indent, out, source);
       return;
     case "Secret": {
       const ref = item.ref.kind === "String" ? str(item.ref) : item.ref.text;
@@ -193,12 +212,12 @@ function layoutItem(item: Item, indent: number, out: Unit[], src: string): void 
       return;
     }
     case "Param": {
-      const dflt = item.default ? ` = ${expr(item.default)}` : "";
-      out.push(unit(`param ${item.name.text}: ${item.type.text}${dflt}`, indent, [item.span]));
+      const head = `param ${item.name.text}: ${item.type.text}`;
+      layoutConditional({ head: `${head} = `, condition: item.default, tail: "", bare: head }, item.span, indent, out, source);
       return;
     }
     case "Let":
-      out.push(unit(`let ${item.name.text} = ${expr(item.value)}`, indent, [item.span]));
+      layoutConditional({ head: `let ${item.name.text} = `, condition: item.value, tail: "", bare: "" }, item.span, indent, out, source);
       return;
     case "PixelApply":
       out.push(unit(`pixels apply ${item.mode}`, indent, [item.span]));
@@ -207,25 +226,27 @@ function layoutItem(item: Item, indent: number, out: Unit[], src: string): void 
     case "Filter":
     case "PixelBlock":
     case "WhenBlock":
-      layoutStatement(item, indent, out, src);
+      layoutStatement(item, indent, out, source);
       return;
   }
 }
 
-function layoutStatement(s: Statement, indent: number, out: Unit[], src: string): void {
+function layoutStatement(s: Statement, indent: number, out: Unit[], source: Source): void {
   switch (s.kind) {
-    case "Rule":
-      out.push(unit(rule(s), indent, [s.span]));
+    case "Rule": {
+      const head = `${s.selectors.map(selector).join(", ")} -> ${action(s.action)}`;
+      layoutConditional(withCondition(head, s.when, s.because, ""), s.span, indent, out, source);
       return;
+    }
     case "Filter":
-      out.push(unit(s.outcome + condition(s.when, s.because), indent, [s.span]));
+      layoutConditional(withCondition(s.outcome, s.when, s.because, ""), s.span, indent, out, source);
       return;
     case "PixelBlock":
-      layoutPixels(s, indent, out, src);
+      layoutPixels(s, indent, out, source);
       return;
     case "WhenBlock":
-      layoutBlock(`when ${expr(s.when)} {`, s.span, s.when.span.end, indent, out, src, (inner) => {
-        for (const b of s.body) layoutStatement(b, inner, out, src);
+      layoutBlock({ head: "when ", condition: s.when, tail: " {", bare: "" }, s.span, s.when.span.end, indent, out, source, (inner) => {
+        for (const b of s.body) layoutStatement(b, inner, out, source);
       });
       return;
   }
@@ -246,42 +267,164 @@ function layoutProfile(p: ProfileHeader, indent: number, out: Unit[]): void {
   if (p.release) clause(`release ${str(p.release)}`, [p.release.span]);
 }
 
-function layoutOption(o: OptionUnit, indent: number, out: Unit[], src: string): void {
+function layoutOption(o: OptionUnit, indent: number, out: Unit[], source: Source): void {
   const title = o.title ? ` ${str(o.title)}` : "";
   const code = o.code ? ` code ${o.code.raw}` : "";
   const headerEnd = (o.code ?? o.title ?? o.name).span.end;
-  layoutBlock(`option ${o.name.text}${title}${code} {`, o.span, headerEnd, indent, out, src, (inner) => {
-    for (const s of o.body) layoutStatement(s, inner, out, src);
+  const header = `option ${o.name.text}${title}${code} {`;
+  layoutBlock({ head: "", condition: null, tail: "", bare: header }, o.span, headerEnd, indent, out, source, (inner) => {
+    for (const s of o.body) layoutStatement(s, inner, out, source);
   });
 }
 
-function layoutPixels(p: PixelBlock, indent: number, out: Unit[], src: string): void {
+function layoutPixels(p: PixelBlock, indent: number, out: Unit[], source: Source): void {
   const headerEnd = (p.because ?? p.when)?.span.end ?? p.span.start + "pixels".length;
-  layoutBlock(`pixels${p.complete ? " complete" : ""}${condition(p.when, p.because)} {`, p.span, headerEnd, indent, out, src, (inner) => {
+  const header = withCondition(`pixels${p.complete ? " complete" : ""}`, p.when, p.because, " {");
+  layoutBlock(header, p.span, headerEnd, indent, out, source, (inner) => {
     for (const r of p.regions) out.push(unit(region(r), inner, [r.span]));
   });
 }
 
 /** A header line ending in `{`, a body one level in, and a closing `}` line. */
 function layoutBlock(
-  header: string,
+  header: Conditional,
   span: Span,
   headerEnd: number,
   indent: number,
   out: Unit[],
-  src: string,
+  source: Source,
   body: (indent: number) => void,
 ): void {
-  const open = findOpenBrace(src, headerEnd, span.end);
-  out.push(unit(header, indent, [{ start: span.start, end: open + 1 }], { opensBlock: true }));
+  const open = findOpenBrace(source.text, headerEnd, span.end);
+  layoutConditional(header, { start: span.start, end: open + 1 }, indent, out, source, { opensBlock: true });
   body(indent + INDENT);
-  const close = findCloseBrace(src, span);
+  const close = findCloseBrace(source.text, span);
   out.push(
     unit("}", indent, [{ start: close, end: close + 1 }], {
       commentIndent: indent + INDENT,
       closesBlock: true,
     }),
   );
+}
+
+/**
+ * A line that may end in a condition or value: `head` + condition + `tail`,
+ * or `bare` when there is none (`reject`, `option a {`).
+ */
+interface Conditional {
+  head: string;
+  condition: Expr | null;
+  tail: string;
+  bare: string;
+}
+
+/** `head when EXPR because "why"` + `tail`: a rule, a filter or a pixel block header. */
+function withCondition(head: string, when: Expr | null, because: StringLit | null, tail: string): Conditional {
+  const reason = because ? ` because ${str(because)}` : "";
+  return when
+    ? { head: `${head} when `, condition: when, tail: reason + tail, bare: "" }
+    : { head: "", condition: null, tail: "", bare: head + reason + tail };
+}
+
+/** Indentation of the lines that continue a condition split over lines: two levels, so a block body stays apart. */
+const CONTINUATION = 2 * INDENT;
+
+/**
+ * One line, or, when a comment sits among the terms of its condition, one
+ * line per term. The terms are those the condition's `and` and `or`
+ * operators join (outside brackets); with a comment anywhere after the
+ * first, each further term goes on a line of its own, starting with the
+ * operator before it:
+ *
+ *     reject when Modality == "OT"
+ *         // screen captures
+ *         or ImageType contains "SCREEN" and Rows > 600
+ *
+ * prints as
+ *
+ *     reject when Modality == "OT"
+ *         // screen captures
+ *         or ImageType contains "SCREEN"
+ *         and Rows > 600
+ *
+ * The lines hold the text the condition prints as on one line, broken
+ * before operators, so they read (and parse) the same. Each term line's
+ * source range starts where the previous term ends, so a comment before
+ * the operator or the term stays before that term's line, and a comment
+ * after a term on its line stays after it. Whether to split depends only on
+ * whether such a comment exists, and in the output one always does, so
+ * formatting again splits the same way. A comment inside the first term
+ * moves before the whole construct, as for other one-line constructs.
+ */
+function layoutConditional(line: Conditional, span: Span, indent: number, out: Unit[], source: Source, flags: Partial<Unit> = {}): void {
+  const e = line.condition;
+  if (e === null) {
+    out.push(unit(line.bare, indent, [span], flags));
+    return;
+  }
+  const terms = logicalTerms(e);
+  const first = terms[0]!;
+  if (terms.length === 1 || !hasCommentIn(source.comments, first.term.span.end, e.span.end)) {
+    out.push(unit(line.head + expr(e) + line.tail, indent, [span], flags));
+    return;
+  }
+  out.push(unit(line.head + expr(first.term, first.min), indent, [{ start: span.start, end: first.term.span.end }], { ...flags, opensBlock: false }));
+  for (let i = 1; i < terms.length; i++) {
+    const { op, term, min } = terms[i]!;
+    const last = i === terms.length - 1;
+    const range = { start: terms[i - 1]!.term.span.end, end: last ? span.end : term.span.end };
+    const text = `${op} ${expr(term, min)}${last ? line.tail : ""}`;
+    out.push(unit(text, indent + CONTINUATION, [range], last ? { ...flags, blankBefore: false } : { blankBefore: false }));
+  }
+}
+
+interface LogicalTerm {
+  /** the operator before the term; null for the first */
+  op: "and" | "or" | null;
+  term: Expr;
+  /** the binding strength its place needs (brackets below it: only in a hand-built tree) */
+  min: number;
+}
+
+/**
+ * The terms `and` and `or` join in `e`, in source order, without recursion:
+ * `A and B or C` gives A, `and` B, `or` C. An `or` under an `and` is one
+ * term: the parser puts brackets (a Paren node) around it, and a hand-built
+ * tree gets them from `expr`.
+ */
+function logicalTerms(e: Expr): LogicalTerm[] {
+  const terms: LogicalTerm[] = [];
+  const pending: ({ node: Expr; min: number } | { op: "and" | "or" })[] = [{ node: e, min: 0 }];
+  let op: "and" | "or" | null = null;
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if ("op" in next) {
+      op = next.op;
+      continue;
+    }
+    const { node, min } = next;
+    if (node.kind === "Binary" && (node.op === "and" || node.op === "or") && precedence(node) >= min) {
+      // Both operators are associative: an operand of the same operator continues the chain on either side.
+      const p = precedence(node);
+      pending.push({ node: node.right, min: p }, { op: node.op }, { node: node.left, min: p });
+    } else {
+      terms.push({ op, term: node, min });
+      op = null;
+    }
+  }
+  return terms;
+}
+
+/** Whether a comment starts in [from, to). */
+function hasCommentIn(comments: readonly Comment[], from: number, to: number): boolean {
+  let lo = 0;
+  let hi = comments.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (comments[mid]!.span.start < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < comments.length && comments[lo]!.span.start < to;
 }
 
 /** The `{` of a block: only whitespace and comments separate it from the header. */
@@ -427,14 +570,6 @@ function hasBlankLine(gap: string): boolean {
 
 // ---------------------------------------------------------------- statements
 
-function rule(r: Rule): string {
-  return `${r.selectors.map(selector).join(", ")} -> ${action(r.action)}${condition(r.when, r.because)}`;
-}
-
-function condition(when: Expr | null, because: StringLit | null): string {
-  return (when ? ` when ${expr(when)}` : "") + (because ? ` because ${str(because)}` : "");
-}
-
 function selector(s: Selector): string {
   switch (s.kind) {
     case "PathSelector":
@@ -522,6 +657,8 @@ function frameRange(f: FrameRange): string {
 // Binding strength, loosest first, as in docs/language.md: `or`, `and`,
 // `not`, comparisons, `+`, primaries. Used only to add parentheses a
 // hand-built tree would need; trees from the parser carry their own (Paren).
+// A hand-built tree prints as text of the same meaning, which parses to the
+// same tree up to Paren nodes and the grouping of `and` and `or` chains.
 const PREC_OR = 1;
 const PREC_AND = 2;
 const PREC_NOT = 3;
@@ -565,13 +702,33 @@ function exprText(e: Expr): string {
       return `${e.callee.text}(${e.args.map((a) => expr(a)).join(", ")})`;
     case "Binary": {
       const p = precedence(e);
-      // Left-associative chains (`a or b or c`, `x + y + z`); comparisons do not chain.
+      // `and` and `or` chains print flat, whatever the tree's shape: the
+      // parser balances them, and grouping does not change their meaning.
+      if (e.op === "and" || e.op === "or") return chainOperands(e).map((o) => expr(o, p + 1)).join(` ${e.op} `);
+      if (e.op === "+") {
+        // Left-associative: down the left spine, iteratively, as for the chains above.
+        const rights: Expr[] = [];
+        let first: Expr = e;
+        while (first.kind === "Binary" && first.op === "+") {
+          rights.push(first.right);
+          first = first.left;
+        }
+        return [expr(first, p), ...rights.reverse().map((r) => expr(r, p + 1))].join(" + ");
+      }
+      // Comparisons do not chain.
       const left = expr(e.left, p === PREC_COMPARE ? PREC_SUM : p);
       const right = expr(e.right, p === PREC_COMPARE ? PREC_SUM : p + 1);
       return `${left} ${e.op} ${right}`;
     }
-    case "Unary":
-      return `not ${expr(e.operand, PREC_NOT)}`;
+    case "Unary": {
+      let nots = 0;
+      let operand: Expr = e;
+      while (operand.kind === "Unary") {
+        nots++;
+        operand = operand.operand;
+      }
+      return "not ".repeat(nots) + expr(operand, PREC_NOT);
+    }
     case "List":
       return `[${e.items.map((i) => expr(i)).join(", ")}]`;
     case "Range":
@@ -579,6 +736,23 @@ function exprText(e: Expr): string {
     case "Paren":
       return `(${expr(e.inner)})`;
   }
+}
+
+/**
+ * The operands of an `and` or `or` chain, in source order: the operator's
+ * Binary nodes below it are looked through (not Paren nodes, which the
+ * author wrote). Iterative, so a long left-leaning chain from a hand-built
+ * tree cannot exhaust the stack.
+ */
+function chainOperands(e: Binary): Expr[] {
+  const operands: Expr[] = [];
+  const pending: Expr[] = [e];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (next.kind === "Binary" && next.op === e.op) pending.push(next.right, next.left);
+    else operands.push(next);
+  }
+  return operands;
 }
 
 function regex(pattern: string, flags: string): string {

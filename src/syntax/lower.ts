@@ -1,5 +1,6 @@
 // Lowering: the concrete syntax tree from grammar/parser.ts to the AST of
-// src/syntax/ast.ts. Pure; reports nothing.
+// src/syntax/ast.ts. Pure: it reports nothing itself, and returns the places
+// where it refused an expression nested too deep for parse.ts to report.
 //
 // After error recovery the CST may lack children the grammar requires, or
 // contain nodes Chevrotain marked `recoveredNode`. The parser has already
@@ -307,15 +308,30 @@ function qualifiedName(node: QualifiedNameCstNode | null): Name | null {
 
 // ---------------------------------------------------------------- file and items
 
-export function lowerFile(cst: DeidFileCstNode, comments: readonly IToken[], path: string, textLength: number): DeidFile {
-  return {
-    kind: "File",
-    span: { start: 0, end: textLength },
-    path,
-    version: version(complete(cst.children.versionLine)),
-    items: (cst.children.item ?? []).map(item).filter(present),
-    comments: comments.map(comment),
-  };
+export interface LoweredFile {
+  file: DeidFile;
+  /**
+   * Where an expression nested deeper than MAX_EXPRESSION_DEPTH: the first
+   * token of the level past the limit. The statement holding it is dropped.
+   */
+  tooDeep: Span[];
+}
+
+export function lowerFile(cst: DeidFileCstNode, comments: readonly IToken[], path: string, textLength: number): LoweredFile {
+  tooDeep = [];
+  try {
+    const file: DeidFile = {
+      kind: "File",
+      span: { start: 0, end: textLength },
+      path,
+      version: version(complete(cst.children.versionLine)),
+      items: (cst.children.item ?? []).map(item).filter(present),
+      comments: comments.map(comment),
+    };
+    return { file, tooDeep };
+  } finally {
+    tooDeep = [];
+  }
 }
 
 function comment(token: IToken): Comment {
@@ -450,15 +466,22 @@ function letDeclaration(node: LetDeclarationCstNode | null): LetDecl | null {
 
 // ---------------------------------------------------------------- rules
 
-/** `when` and `because`, shared by rules, filters and pixel blocks; null when either is broken. */
+/**
+ * `when` and `because`, shared by rules, filters and pixel blocks; null when
+ * either is broken. A `when` written after `because` (reported by parse.ts)
+ * gives the condition when it is the only one.
+ */
 function conditionAndReason(c: {
   When?: IToken[];
   condition?: ExpressionCstNode[];
   Because?: IToken[];
   reason?: IToken[];
+  lateWhen?: IToken[];
+  lateCondition?: ExpressionCstNode[];
 }): { when: Expr | null; because: StringLit | null } | null {
-  const when = c.When ? expression(complete(c.condition)) : null;
-  if (c.When && when === null) return null;
+  const conditions = c.When ? c.condition : c.lateCondition;
+  const when = c.When || c.lateWhen ? expression(complete(conditions)) : null;
+  if ((c.When || c.lateWhen) && when === null) return null;
   const because = c.Because ? stringLit(tokenOf(c.reason)) : null;
   if (c.Because && because === null) return null;
   return { when, because };
@@ -565,8 +588,12 @@ export const ACTION_WORDS: Readonly<Record<string, ActionCode>> = {
   uid: "U",
 };
 
+/** Every code of PS3.15 Table E.1-1a, single and compound. */
+const ACTION_CODES: ReadonlySet<string> = new Set<ActionCode>(["D", "Z", "X", "K", "C", "U", "Z/D", "X/Z", "X/D", "X/Z/D", "X/Z/U*"]);
+
 function codeAction(token: IToken | null, code: ActionCode | undefined): CodeAction | null {
-  if (token === null || code === undefined) return null;
+  // `D/X`, which parse.ts reported, is no code: the rule is dropped.
+  if (token === null || code === undefined || !ACTION_CODES.has(code)) return null;
   return { kind: "CodeAction", span: tokenSpan(token), code, written: token.image };
 }
 
@@ -755,7 +782,61 @@ function frameRange(node: FrameRangeCstNode | null): FrameRange | null {
 
 // ---------------------------------------------------------------- expressions
 
-/** `a op b op c` as a left-leaning tree of Binary nodes; null if any operand is missing. */
+/**
+ * How deep an expression tree may be. Every pass after parsing (lint, the IR
+ * builder and its schema validation, explain, code generation, the executor)
+ * walks expressions recursively, so depth is what exhausts the stack: the
+ * IR's schema validator, the deepest, fails at some 600 levels. `and` and
+ * `or` chains are lowered into balanced trees and stay shallow whatever
+ * their length; what nests is a run of `not`s, a `+` chain, brackets and
+ * calls. A condition joined with 64 enclosing `when` blocks stays under 200.
+ */
+export const MAX_EXPRESSION_DEPTH = 128;
+
+/** The depth of every compound expression lowered so far; a leaf is 1 deep. */
+const depths = new WeakMap<Expr, number>();
+
+/** Where an expression nested too deep, during one `lowerFile`. */
+let tooDeep: Span[] = [];
+
+function depthOf(e: Expr): number {
+  return depths.get(e) ?? 1;
+}
+
+/**
+ * `e`, whose operands are `operands`, or null when it nests deeper than
+ * MAX_EXPRESSION_DEPTH; `at` (its first token) is then recorded, and the
+ * enclosing constructs are dropped as for any incomplete one.
+ */
+function nested<E extends Expr>(e: E, at: Span, operands: readonly Expr[]): E | null {
+  let depth = 0;
+  for (const operand of operands) depth = Math.max(depth, depthOf(operand));
+  depth++;
+  if (depth > MAX_EXPRESSION_DEPTH) {
+    tooDeep.push(at);
+    return null;
+  }
+  depths.set(e, depth);
+  return e;
+}
+
+function binary(op: BinaryOp, left: Expr, right: Expr, at: Span): Expr | null {
+  return nested({ kind: "Binary", span: joinSpans(left.span, right.span), op, left, right }, at, [left, right]);
+}
+
+/**
+ * `a op b op c`: for `and` and `or` a balanced tree, for `+` a left-leaning
+ * one; null if any operand is missing.
+ *
+ * `and` and `or` are associative (each yields true or false, evaluated left
+ * to right with short-circuit), so any grouping of a chain means the same,
+ * and an in-order walk of the balanced tree visits the operands in source
+ * order. Balancing keeps a machine-generated chain of thousands of terms
+ * log2(n) deep instead of n deep. A chain of n operands splits into the
+ * first ceil(n/2) and the rest, so `a or b or c` is `(a or b) or c`, as a
+ * left-leaning tree. `+` is not associative (`1 + 2 + "x"` is "3x",
+ * `1 + (2 + "x")` is "12x") and stays left-leaning.
+ */
 function chain<N extends CstNode>(
   operandNodes: readonly N[] | undefined,
   operators: readonly IToken[] | undefined,
@@ -766,12 +847,29 @@ function chain<N extends CstNode>(
   const count = operators?.length ?? 0;
   if (nodes.length !== count + 1) return null;
   // Most expressions have a single operand at each level: no Binary to build.
-  let result = lower(nodes[0]!.recoveredNode ? null : nodes[0]!);
+  if (count === 0) return lower(nodes[0]!.recoveredNode ? null : nodes[0]!);
+  const operands: Expr[] = [];
+  for (const node of nodes) {
+    const operand = lower(node.recoveredNode ? null : node);
+    if (operand === null) return null;
+    operands.push(operand);
+  }
+  if (op === "and" || op === "or") return balanced(operands, 0, operands.length, op);
+  let result: Expr | null = operands[0]!;
   for (let i = 1; i <= count && result !== null; i++) {
-    const right = lower(nodes[i]!.recoveredNode ? null : nodes[i]!);
-    result = right === null ? null : { kind: "Binary", span: joinSpans(result.span, right.span), op, left: result, right };
+    const operator = operators![i - 1];
+    result = binary(op, result, operands[i]!, isReal(operator) ? tokenSpan(operator) : operands[i]!.span);
   }
   return result;
+}
+
+/** operands[from..to) joined with `op` in a balanced tree (recursion depth log2 of their number). */
+function balanced(operands: readonly Expr[], from: number, to: number, op: BinaryOp): Expr | null {
+  if (to - from === 1) return operands[from]!;
+  const middle = from + Math.ceil((to - from) / 2);
+  const left = balanced(operands, from, middle, op);
+  const right = left && balanced(operands, middle, to, op);
+  return left && right && binary(op, left, right, left.span);
 }
 
 function expression(node: ExpressionCstNode | null): Expr | null {
@@ -807,15 +905,13 @@ function comparison(node: ComparisonCstNode | null): Expr | null {
     const operator = tokenOf(c.operator);
     const op = operator === null ? undefined : COMPARISON_OPERATORS[operator.tokenType.name];
     const right = sum(complete(c.right));
-    result =
-      left === null || right === null || op === undefined
-        ? null
-        : { kind: "Binary", span: joinSpans(left.span, right.span), op, left, right };
+    result = left === null || right === null || op === undefined ? null : binary(op, left, right, tokenSpan(operator!));
   }
   const nots = c.Not ?? [];
   for (let i = nots.length - 1; i >= 0 && result !== null; i--) {
-    const not = nots[i]!;
-    result = { kind: "Unary", span: joinSpans(tokenSpan(not), result.span), op: "not", operand: result };
+    const not = tokenSpan(nots[i]!);
+    const operand: Expr = result;
+    result = nested({ kind: "Unary", span: joinSpans(not, operand.span), op: "not", operand }, not, [operand]);
   }
   return result;
 }
@@ -841,7 +937,7 @@ function primary(node: PrimaryCstNode | null): Expr | null {
     const paren = complete(c.parenthesized);
     const inner = paren && expression(complete(paren.children.inner));
     const span = paren && spanOver(tokenOf(paren.children.LParen), inner, tokenOf(paren.children.RParen));
-    return inner && span ? { kind: "Paren", span, inner } : null;
+    return inner && span ? nested({ kind: "Paren", span, inner }, { start: span.start, end: span.start + 1 }, [inner]) : null;
   }
   return list(complete(c.list));
 }
@@ -852,7 +948,7 @@ function call(node: CallCstNode | null): Expr | null {
   const args = allOrNothing(node.children.arguments ?? [], (a) => argument(a.recoveredNode ? null : a));
   const span = spanOver(callee, tokenOf(node.children.LParen), args?.[args.length - 1], tokenOf(node.children.RParen));
   if (callee === null || args === null || span === null) return null;
-  return { kind: "Call", span, callee, args };
+  return nested({ kind: "Call", span, callee, args }, callee.span, args);
 }
 
 function argument(node: ArgumentCstNode | null): Expr | null {
@@ -860,7 +956,7 @@ function argument(node: ArgumentCstNode | null): Expr | null {
   const value = expression(complete(node.children.value));
   if (value === null || !node.children.DotDot) return value;
   const to = expression(complete(node.children.rangeTo));
-  return to === null ? null : { kind: "Range", span: joinSpans(value.span, to.span), from: value, to };
+  return to === null ? null : nested({ kind: "Range", span: joinSpans(value.span, to.span), from: value, to }, value.span, [value, to]);
 }
 
 function list(node: ListCstNode | null): Expr | null {
@@ -868,5 +964,5 @@ function list(node: ListCstNode | null): Expr | null {
   const items = allOrNothing(node.children.items ?? [], (n) => expression(n.recoveredNode ? null : n));
   const span = spanOver(tokenOf(node.children.LBracket), items?.[items.length - 1], tokenOf(node.children.RBracket));
   if (items === null || span === null) return null;
-  return { kind: "List", span, items };
+  return nested({ kind: "List", span, items }, { start: span.start, end: span.start + 1 }, items);
 }

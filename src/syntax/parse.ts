@@ -9,7 +9,7 @@ import { EXPECTED_ARROW, deidParser, type ParseFinding } from "../../grammar/par
 import * as T from "../../grammar/tokens";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic";
 import type { DeidFile, Span } from "./ast";
-import { decodeStringLiteral, lowerFile } from "./lower";
+import { MAX_EXPRESSION_DEPTH, decodeStringLiteral, lowerFile } from "./lower";
 import { SourceText } from "./source";
 
 export interface ParseResult {
@@ -68,11 +68,15 @@ function parseText(text: string, path: string): ParseResult {
   const parseErrors = parser.errors;
   const findings = parser.findings;
 
-  const file = lowerFile(cst, lexed.groups.comments ?? [], path, text.length);
+  const { file, tooDeep } = lowerFile(cst, lexed.groups.comments ?? [], path, text.length);
 
   const lexicalSpans = report.diagnostics.map((d) => d.span);
+  // Findings first: where one and a parse error start at one place (a `when`
+  // block with no condition also lacks its `{`), the finding says more, and
+  // the first of a line is the one kept.
+  for (const finding of findings) reportFinding(report, finding, lexicalSpans, tokens, text);
   for (const error of parseErrors) reportParseError(report, tokens, error, lexicalSpans);
-  for (const finding of findings) reportFinding(report, finding, lexicalSpans);
+  for (const span of tooDeep) reportTooDeep(report, span);
   checkVersion(report, file, tokens);
   for (const item of cst.children.item ?? []) {
     const profile = item.children.profileHeader?.[0];
@@ -194,6 +198,23 @@ function repairMistake(token: IToken, report: Reporter): IToken | null {
     case T.UnterminatedRegex:
       report.error("DEID1005", span, "unterminated regular expression", { help: "end the pattern with `/`, then any flags" });
       return retype(token, T.RegexLiteral);
+    case T.BadActionCode: {
+      const suggestion = compoundCodeFor(token.image);
+      report.error(
+        "DEID1002",
+        span,
+        `\`${token.image}\` is not an action code${suggestion === null ? "" : `: did you mean \`${suggestion}\`?`}`,
+        {
+          help:
+            "PS3.15 Table E.1-1a's compound codes are `Z/D`, `X/Z`, `X/D`, `X/Z/D` and `X/Z/U*` (the executor picks the action the attribute's Type allows), " +
+            "and `ps315.basic` already gives each attribute of Table E.1-1 the table's code; to decide yourself, write one action: " +
+            "`remove` (X), `empty` (Z), `dummy` (D), `clean` (C), `uid` (U) or `keep` (K)",
+          ...(suggestion === null ? {} : { fix: report.fix(`write \`${suggestion}\``, span, suggestion) }),
+        },
+      );
+      // Read as an action code, which lowering refuses: the rule is dropped, the parse goes on.
+      return retype(token, T.ActionCode);
+    }
     case T.FatArrow:
       report.error("DEID1002", span, "expected `->`, found `=>`", { fix: report.fix("write `->`", span, "->") });
       return retype(token, T.Arrow);
@@ -212,6 +233,20 @@ function repairMistake(token: IToken, report: Reporter): IToken | null {
     default:
       return token;
   }
+}
+
+/**
+ * The action code whose parts are those of `written` (`D/X` is `X/D`,
+ * `X/Z/U` is `X/Z/U*`, `X/X` is `X`), or null when the parts form none.
+ */
+function compoundCodeFor(written: string): string | null {
+  const parts = new Set(written.replace("*", "").split("/"));
+  if (parts.size === 1) return [...parts][0]!;
+  for (const code of T.COMPOUND_ACTION_CODES) {
+    const codeParts = code.replace("*", "").split("/");
+    if (codeParts.length === parts.size && codeParts.every((p) => parts.has(p))) return code;
+  }
+  return null;
 }
 
 const OPENING: ReadonlySet<TokenType> = new Set([T.LParen, T.LBracket, T.LBrace]);
@@ -323,10 +358,18 @@ function reportParseError(report: Reporter, tokens: readonly IToken[], error: IR
   report.error("DEID1001", span, `${error.message}, found ${describeFound(found)}`, help === undefined ? {} : { help });
 }
 
-function reportFinding(report: Reporter, finding: ParseFinding, lexicalSpans: Span[]): void {
+function reportFinding(report: Reporter, finding: ParseFinding, lexicalSpans: Span[], tokens: readonly IToken[], text: string): void {
   const span = tokenSpan(finding.token);
   // A token already reported as a lexical mistake (`'abc'`) needs no second diagnostic.
   if (lexicalSpans.some((s) => s.start < span.end && s.end > span.start)) return;
+  if (finding.kind === "missing-condition") {
+    reportMissingCondition(report, finding);
+    return;
+  }
+  if (finding.kind === "late-condition") {
+    reportLateCondition(report, finding, tokens, text);
+    return;
+  }
   if (finding.kind === "assignment-in-condition") {
     report.error("DEID1001", span, "expected a comparison operator, found `=`", {
       help: "use `==` to compare; `=` only gives a `let` or a `param` its value",
@@ -346,6 +389,51 @@ function reportFinding(report: Reporter, finding: ParseFinding, lexicalSpans: Sp
   } else {
     report.error("DEID1001", span, `expected a rule or a declaration, found ${describeFound(token)}`);
   }
+}
+
+/** An expression lowering refused (src/syntax/lower.ts, MAX_EXPRESSION_DEPTH); its statement was dropped. */
+function reportTooDeep(report: Reporter, span: Span): void {
+  report.error("DEID1001", span, `expression nested more than ${MAX_EXPRESSION_DEPTH} deep`, {
+    help: "each `not`, `+`, bracket and call nests one level (a chain of `and` or `or` barely counts): split the expression into `let` declarations",
+  });
+}
+
+/** `when` (or `any where`) with nothing after it, or with the end of its line and a rule on the next. */
+function reportMissingCondition(report: Reporter, { token: keyword, found, block }: Extract<ParseFinding, { kind: "missing-condition" }>): void {
+  const atEnd = tokenMatcher(found, EOF) || found.startLine! > keyword.endLine!;
+  const end = keyword.endOffset! + 1;
+  const span = atEnd ? { start: end, end } : tokenSpan(found);
+  const what = tokenMatcher(found, EOF) ? "the end of the file" : atEnd ? "the end of the line" : describeFound(found);
+  if (keyword.image === "where") {
+    report.error("DEID1001", span, `expected a condition after \`any where\`, found ${what}`, {
+      help: "write the test after `any where`, as in `any where value == PatientName`",
+    });
+    return;
+  }
+  report.error("DEID1001", span, `expected a condition after \`when\`, found ${what}`, {
+    help: block
+      ? 'write the condition between `when` and `{`, as in `when Modality == "US" {`'
+      : 'write the condition after `when`, as in `when Modality == "US"`, or leave `when` out for a statement that always applies',
+  });
+}
+
+/** `A -> X because "r" when B` (a fix puts the condition first), or a second `when`. */
+function reportLateCondition(report: Reporter, finding: Extract<ParseFinding, { kind: "late-condition" }>, tokens: readonly IToken[], text: string): void {
+  const when = finding.token;
+  const span = tokenSpan(when);
+  if (finding.earlier || finding.because === undefined) {
+    report.error("DEID1001", span, "a second `when`: a statement has one condition", {
+      help: "join the conditions with `and`, as in `when A and B`, with brackets around a condition that holds `or`",
+    });
+    return;
+  }
+  const reasonEnd = tokenBefore(tokens, when)!.endOffset! + 1;
+  const condition = text.slice(when.startOffset, finding.last.endOffset! + 1);
+  const reason = text.slice(finding.because.startOffset, reasonEnd);
+  report.error("DEID1001", span, "`when` must come before `because`", {
+    help: 'a statement is written `... when <condition> because "<reason>"`',
+    fix: report.fix("put the condition before `because`", { start: finding.because.startOffset, end: finding.last.endOffset! + 1 }, `${condition} ${reason}`),
+  });
 }
 
 // ---------------------------------------------------------------- file-level checks

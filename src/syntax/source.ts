@@ -20,8 +20,10 @@ export class SourceText {
 
   private starts(): number[] {
     if (this.lineStarts) return this.lineStarts;
-    const starts = [0];
     const t = this.text;
+    // A byte order mark is no character of line 1: columns count from the
+    // character after it, as editors count them.
+    const starts = [t.charCodeAt(0) === 0xfeff ? 1 : 0];
     for (let i = 0; i < t.length; i++) {
       const c = t.charCodeAt(i);
       if (c === 10) starts.push(i + 1);
@@ -43,7 +45,8 @@ export class SourceText {
       if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+    // Offset 0 of a file that starts with a byte order mark is column 1 too.
+    return { line: lo + 1, column: Math.max(offset - starts[lo]!, 0) + 1 };
   }
 
   /** The offset of a 1-based line and column (clamped to the text), for locations known by line. */
@@ -53,7 +56,7 @@ export class SourceText {
     return Math.min(start + Math.max(column, 1) - 1, this.text.length);
   }
 
-  /** The text of a 1-based line, without its line break. */
+  /** The text of a 1-based line, without its line break (nor, on line 1, a byte order mark). */
   lineText(line: number): string {
     const starts = this.starts();
     const start = starts[line - 1];

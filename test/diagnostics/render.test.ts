@@ -133,6 +133,16 @@ describe("renderPretty without colour", () => {
     expect(output).not.toContain("\r");
   });
 
+  test("a byte order mark is not shown and does not shift the columns of line 1", () => {
+    const text = "\uFEFFPatientName keep\n";
+    const source = new SourceText("bom.deid", text);
+    const output = renderPretty([oneError("bom.deid", spanOf(text, "keep"))], sourcesOf(source), plain);
+    expect(output).toContain(lines(" --> bom.deid:1:13", "  |", "1 | PatientName keep", `  | ${" ".repeat(12)}^^^^`));
+    expect(output).not.toContain("\uFEFF");
+    expect(source.position(0)).toEqual({ line: 1, column: 1 });
+    expect(source.offsetOf(1, 13)).toBe(text.indexOf("keep"));
+  });
+
   test("a span that covers a CRLF line break is underlined to the end of the text", () => {
     const text = "a -> remove\r\nb -> keep\r\n";
     const source = new SourceText("crlf.deid", text);

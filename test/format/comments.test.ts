@@ -81,6 +81,65 @@ describe("comments inside a rule", () => {
   });
 });
 
+describe("comments inside a condition", () => {
+  it("keeps a comment line between two terms in place, one term per line", () => {
+    const src = [
+      'reject when Modality == "OT"',
+      "  // screen captures",
+      '  or ImageType contains "SCREEN" because "not images"',
+      "A -> X",
+      "",
+    ].join("\n");
+    expect(canon(src)).toBe(
+      [
+        'reject when Modality == "OT"',
+        "    // screen captures",
+        '    or ImageType contains "SCREEN" because "not images"',
+        "A -> X",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("keeps trailing comments after their terms, and splits at every `and` and `or`", () => {
+    const src = [
+      'PatientName -> remove when Modality == "CT" // CT',
+      "   and Rows > 10 or // tall ones",
+      "   Columns > 2 // wide ones",
+      "",
+    ].join("\n");
+    expect(canon(src)).toBe(
+      [
+        'PatientName -> remove when Modality == "CT" // CT',
+        "    and Rows > 10",
+        "    // tall ones",
+        "    or Columns > 2 // wide ones",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("splits the conditions of filters, blocks, pixel blocks and the values of `let` and `param`", () => {
+    const block = 'when Modality == "US"\n// or GE\nor Manufacturer ~ /^GE/i {\nStationName -> "x"\n}\n';
+    expect(canon(block)).toBe('when Modality == "US"\n    // or GE\n    or Manufacturer ~ /^GE/i {\n  StationName -> "x"\n}\n');
+    const pixels = 'pixels complete when Modality == "US" // US\n and Rows == 600 because "banner" {\n blank all\n}\n';
+    expect(canon(pixels)).toBe('pixels complete when Modality == "US" // US\n    and Rows == 600 because "banner" {\n  blank all\n}\n');
+    const declarations = 'let a = PatientID == "x" // x\n or PatientID == "y"\nparam p: bool = 1 == 1\n// two\n or 2 == 2\n';
+    expect(canon(declarations)).toBe('let a = PatientID == "x" // x\n    or PatientID == "y"\nparam p: bool = 1 == 1\n    // two\n    or 2 == 2\n');
+    const option = "option o {\n  reject when A // a\n  or B\n}\n";
+    expect(canon(option)).toBe("option o {\n  reject when A // a\n      or B\n}\n");
+  });
+
+  it("keeps one line where there is no comment among the terms, or only in the first term", () => {
+    expect(canon('reject when A\n  or B\n  or Cc because "x" // why\n')).toBe('reject when A or B or Cc because "x" // why\n');
+    expect(canon("reject when (A // inside the brackets\n  or B) and Cc\n")).toBe("// inside the brackets\nreject when (A or B) and Cc\n");
+    // a comment after the last term goes before its line
+    expect(canon('reject when A\n  or B\n  // about B\n  or Cc\n  // before the reason\n  because "x"\n')).toBe(
+      'reject when A\n    or B\n    // about B\n    // before the reason\n    or Cc because "x"\n',
+    );
+  });
+});
+
 describe("comments in the profile header", () => {
   it("keeps comments between clauses with their clause", () => {
     const src = [

@@ -254,6 +254,13 @@ describe("expressions", () => {
     expect(when("a == 05 or b == 1.50 or c == -30")).toBe("a == 05 or b == 1.50 or c == -30");
   });
 
+  it("round-trips a chain of 5,000 terms on one line", () => {
+    for (const op of ["or", "and"]) {
+      const chain = Array.from({ length: 5000 }, (_, i) => `PatientID == "p${i}"`).join(` ${op} `);
+      expect(canon(`reject when ${chain}\n   ${op} Modality == "OT"   because "x"`)).toBe(`reject when ${chain} ${op} Modality == "OT" because "x"\n`);
+    }
+  });
+
   it("prints tags in expressions canonically", () => {
     expect(when('exists((0010,0010)) and (0029,"SIEMENS CSA HEADER",0a) == "x"')).toBe(
       'exists((0010,0010)) and (0029,"SIEMENS CSA HEADER",0A) == "x"',
@@ -264,7 +271,8 @@ describe("expressions", () => {
 describe("trees not from the parser", () => {
   // Passes that build or rewrite trees (fixes, code actions) may leave out
   // the Paren nodes the parser would have made; the printer adds the
-  // parentheses the meaning needs so the text still parses to that tree.
+  // parentheses the meaning needs so the text still parses to a tree of the
+  // same meaning (`and` and `or` chains print flat, however they group).
   const span = { start: 0, end: 0 };
   const ident = (name: string): Expr => ({ kind: "Ident", span, name });
   const binary = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: "Binary", span, op, left, right });
@@ -282,7 +290,6 @@ describe("trees not from the parser", () => {
 
   it("adds the parentheses precedence needs", () => {
     expect(when(binary("and", binary("or", ident("a"), ident("b")), ident("c")))).toBe("(a or b) and c");
-    expect(when(binary("or", ident("a"), binary("or", ident("b"), ident("c"))))).toBe("a or (b or c)");
     expect(when({ kind: "Unary", span, op: "not", operand: binary("and", ident("a"), ident("b")) })).toBe("not (a and b)");
     expect(when(binary("==", binary("==", ident("a"), ident("b")), ident("c")))).toBe("(a == b) == c");
     expect(when(binary("+", ident("a"), binary("+", ident("b"), ident("c"))))).toBe("a + (b + c)");
@@ -292,6 +299,21 @@ describe("trees not from the parser", () => {
     expect(when(binary("or", binary("and", ident("a"), ident("b")), ident("c")))).toBe("a and b or c");
     expect(when(binary("==", binary("+", ident("a"), ident("b")), ident("c")))).toBe("a + b == c");
     expect(when({ kind: "Unary", span, op: "not", operand: binary("==", ident("a"), ident("b")) })).toBe("not a == b");
+    // `and` and `or` are associative: a chain prints flat whatever its grouping (the parser balances long ones)
+    expect(when(binary("or", ident("a"), binary("or", ident("b"), ident("c"))))).toBe("a or b or c");
+    expect(when(binary("and", binary("and", ident("a"), ident("b")), binary("and", ident("c"), ident("d"))))).toBe("a and b and c and d");
+    expect(when(binary("and", ident("a"), binary("or", ident("b"), ident("c"))))).toBe("a and (b or c)");
+  });
+
+  it("prints chains of any length without recursing down them", () => {
+    const names = Array.from({ length: 100_000 }, (_, i) => ident(`a${i}`));
+    const leftLeaning = (op: BinaryOp): Expr => names.slice(1).reduce((left, right) => binary(op, left, right), names[0]!);
+    for (const op of ["or", "and", "+"] as const) {
+      expect(when(leftLeaning(op))).toBe(names.map((n) => (n.kind === "Ident" ? n.name : "")).join(` ${op} `));
+    }
+    let nots: Expr = ident("a");
+    for (let i = 0; i < 100_000; i++) nots = { kind: "Unary", span, op: "not", operand: nots };
+    expect(when(nots)).toBe(`${"not ".repeat(100_000)}a`);
   });
 });
 

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { parseDeid } from "../../src/syntax/parse";
-import { describe as describeDiagnostic, diagnosticsOf, slice } from "./helpers";
+import { describe as describeDiagnostic, diagnosticsOf, onlyRule, slice } from "./helpers";
 
 /** The diagnostics of `deid 1` followed by the body. */
 function errorsOf(body: string): string[] {
@@ -50,7 +50,7 @@ describe("syntax errors", () => {
   });
 
   it("names the end of the file when the text stops early", () => {
-    expect(errorsOf("A -> X when")).toEqual(["2:12 DEID1001 expected a value, found the end of the file"]);
+    expect(errorsOf("A -> X when")).toEqual(["2:12 DEID1001 expected a condition after `when`, found the end of the file"]);
     expect(errorsOf("profile x code")).toEqual(["2:15 DEID1001 expected a number, found the end of the file"]);
     expect(errorsOf("option o { A -> X")).toEqual(["2:18 DEID1001 expected `}`, found the end of the file"]);
   });
@@ -84,6 +84,83 @@ describe("syntax errors", () => {
   it("reports a repeated profile clause", () => {
     expect(errorsOf("profile a based on b based on c")).toEqual(["2:22 DEID1001 the profile has more than one `based on`"]);
     expect(errorsOf('profile a release "x" code 1 release "y"')).toEqual(["2:30 DEID1001 the profile has more than one `release`"]);
+  });
+});
+
+/** The code of `A -> <code>`, which must parse cleanly. */
+function onlyCode(code: string): string {
+  const { action } = onlyRule(`A -> ${code}`).rule;
+  return action.kind === "CodeAction" ? action.code : action.kind;
+}
+
+/** The text with the diagnostic's fix applied. */
+function fixed(text: string, diagnostic: { fix?: { span: { start: number; end: number }; text: string } }): string {
+  const fix = diagnostic.fix!;
+  return text.slice(0, fix.span.start) + fix.text + text.slice(fix.span.end);
+}
+
+describe("mistakes that get their own message", () => {
+  it("`when` after `because`: says to put it first, with a fix; the statement keeps its condition", () => {
+    const { diagnostic, file, text } = only('PatientName -> remove because "x" when Modality == "CT"\nPatientID -> X');
+    expect(describeDiagnostic(diagnostic, text)).toBe("2:35 DEID1001 `when` must come before `because`");
+    expect(slice(text, diagnostic.span)).toBe("when");
+    expect(diagnostic.help).toBe('a statement is written `... when <condition> because "<reason>"`');
+    expect(fixed(text, diagnostic)).toBe('deid 1\nPatientName -> remove when Modality == "CT" because "x"\nPatientID -> X');
+    expect(file.items).toMatchObject([{ kind: "Rule", when: { op: "==", right: { value: "CT" } }, because: { value: "x" } }, { kind: "Rule" }]);
+    // filters and pixel blocks alike, also over several lines
+    const filter = only('reject because "screen" when ImageType contains "SCREEN" or\n  Modality == "OT"');
+    expect(filter.diagnostic.message).toBe("`when` must come before `because`");
+    expect(fixed(filter.text, filter.diagnostic)).toBe('deid 1\nreject when ImageType contains "SCREEN" or\n  Modality == "OT" because "screen"');
+    const pixels = only('pixels because "banner" when Modality == "US" {\n  blank all\n}');
+    expect(describeDiagnostic(pixels.diagnostic, pixels.text)).toBe("2:25 DEID1001 `when` must come before `because`");
+    expect(fixed(pixels.text, pixels.diagnostic)).toBe('deid 1\npixels when Modality == "US" because "banner" {\n  blank all\n}');
+    // a second condition
+    expect(errorsOf('A -> X when Bb because "r" when Cc')).toEqual(["2:28 DEID1001 a second `when`: a statement has one condition"]);
+    expect(only("A -> X when Bb when Cc").diagnostic.help).toMatch(/join the conditions with `and`/);
+    // still a rule and a conditional block
+    expect(errorsOf('A -> X because "x"\nwhen Bb == "y" {\n  Cc -> X\n}')).toEqual([]);
+    expect(errorsOf('A -> X because "x" when Bb == "y" {\n  Cc -> X\n}')).toEqual([]);
+  });
+
+  it("a compound action code that is not one: names the one with those actions, or says what to write", () => {
+    const { diagnostic, file, text } = only("PatientName -> D/X\nPatientID -> X");
+    expect(describeDiagnostic(diagnostic, text)).toBe("2:16 DEID1002 `D/X` is not an action code: did you mean `X/D`?");
+    expect(slice(text, diagnostic.span)).toBe("D/X");
+    expect(diagnostic.help).toMatch(/^PS3\.15 Table E\.1-1a's compound codes are `Z\/D`, `X\/Z`, `X\/D`, `X\/Z\/D` and `X\/Z\/U\*`/);
+    expect(diagnostic.help).toMatch(/`ps315\.basic` already gives each attribute of Table E\.1-1 the table's code/);
+    expect(diagnostic.help).toMatch(/write one action: `remove` \(X\), `empty` \(Z\), `dummy` \(D\)/);
+    expect(fixed(text, diagnostic)).toBe("deid 1\nPatientName -> X/D\nPatientID -> X");
+    // the rule is dropped, the next one kept
+    expect(file.items).toMatchObject([{ kind: "Rule", selectors: [{ steps: [{ element: { keyword: "PatientID" } }] }] }]);
+    expect(errorsOf("A -> Z/X")).toEqual(["2:6 DEID1002 `Z/X` is not an action code: did you mean `X/Z`?"]);
+    expect(errorsOf("A -> D/Z/X")).toEqual(["2:6 DEID1002 `D/Z/X` is not an action code: did you mean `X/Z/D`?"]);
+    expect(errorsOf("A -> X/Z/U")).toEqual(["2:6 DEID1002 `X/Z/U` is not an action code: did you mean `X/Z/U*`?"]);
+    const noSuch = only("A -> K/C").diagnostic;
+    expect(noSuch.message).toBe("`K/C` is not an action code");
+    expect(noSuch.fix).toBeUndefined();
+    // the compound codes themselves are codes
+    for (const code of ["Z/D", "X/Z", "X/D", "X/Z/D", "X/Z/U*"]) {
+      expect(onlyCode(code)).toBe(code);
+    }
+  });
+
+  it("`when` with no condition: says so, where the condition belongs", () => {
+    expect(errorsOf('A -> X when because "x"')).toEqual(["2:13 DEID1001 expected a condition after `when`, found `because`"]);
+    expect(errorsOf('reject when because "x"')).toEqual(["2:13 DEID1001 expected a condition after `when`, found `because`"]);
+    expect(errorsOf("pixels when {\n}")).toEqual(["2:13 DEID1001 expected a condition after `when`, found `{`"]);
+    const block = only("when {\n  A -> X\n}").diagnostic;
+    expect(block.message).toBe("expected a condition after `when`, found `{`");
+    expect(block.help).toBe('write the condition between `when` and `{`, as in `when Modality == "US" {`');
+    expect(errorsOf("any where -> X")).toEqual(["2:11 DEID1001 expected a condition after `any where`, found `->`"]);
+    // at the end of a line, with a rule on the next: the error is at the `when`, and the next rule is kept
+    const { diagnostic, file, text } = only("A -> X when\nPatientID -> X");
+    expect(describeDiagnostic(diagnostic, text)).toBe("2:12 DEID1001 expected a condition after `when`, found the end of the line");
+    expect(diagnostic.help).toBe('write the condition after `when`, as in `when Modality == "US"`, or leave `when` out for a statement that always applies');
+    expect(file.items).toMatchObject([{ kind: "Rule", selectors: [{ steps: [{ element: { keyword: "PatientID" } }] }], when: null }]);
+    expect(errorsOf("reject when\nvr DA, DT -> X")).toEqual(["2:12 DEID1001 expected a condition after `when`, found the end of the line"]);
+    // a condition may still start on the next line
+    expect(errorsOf('A -> X when\n  Modality == "CT"\nPatientID -> X')).toEqual([]);
+    expect(errorsOf("A -> X when\n  Bb\n/Cc -> X")).toEqual([]);
   });
 });
 
@@ -159,6 +236,18 @@ describe("lexical errors", () => {
 
   it("no follow-on syntax error where the lexer already complained", () => {
     expect(errorsOf("A -> @ X\nB -> X")).toEqual(["2:6 DEID1002 unexpected character `@`"]);
+  });
+});
+
+describe("byte order mark", () => {
+  it("is not counted in the columns of line 1", () => {
+    const text = "\uFEFFPatientName keep\nA => X";
+    expect(diagnosticsOf(text)).toEqual([
+      "1:1 DEID1006 the file has no `deid 1` line",
+      "1:13 DEID1001 expected `->` after the selector, found `keep`",
+      "2:3 DEID1002 expected `->`, found `=>`",
+    ]);
+    expect(diagnosticsOf("\uFEFFdeid 2\n")).toEqual(["1:1 DEID1007 unsupported language version `2`"]);
   });
 });
 
@@ -256,7 +345,41 @@ describe("recovery", () => {
     expect(file.items).toHaveLength(1);
     const elses = `A -> ${'lookup("t", Bb) else '.repeat(500)}remove\nCc -> X`;
     expect(parseDeid(`deid 1\n${elses}`, "deep.deid").diagnostics.map((d) => d.message)).toEqual(["`else` actions nested more than 64 deep"]);
-    const nots = `A -> X when ${"not ".repeat(20000)}Bb`;
-    expect(parseDeid(`deid 1\n${nots}`, "deep.deid").diagnostics).toEqual([]);
+  });
+
+  it("limits the depth of an expression: a run of `not`s or a `+` chain past 128 levels is an error at its line", () => {
+    // `not` 127 times and the name: 128 levels, the most there may be
+    expect(parseDeid(`deid 1\nA -> X when ${"not ".repeat(127)}Bb`, "deep.deid").diagnostics).toEqual([]);
+    const text = `deid 1\nCc -> X\nA -> X when ${"not ".repeat(20000)}Bb\nDd -> X`;
+    const { file, diagnostics } = parseDeid(text, "deep.deid");
+    expect(diagnostics.map((d) => describeDiagnostic(d, text))).toEqual([
+      // the 128th `not` from the inside, where the limit is passed
+      `3:${"A -> X when ".length + 4 * (20000 - 128) + 1} DEID1001 expression nested more than 128 deep`,
+    ]);
+    expect(slice(text, diagnostics[0]!.span)).toBe("not");
+    expect(diagnostics[0]!.help).toMatch(/split the expression into `let` declarations/);
+    // the rule is dropped, the others are kept
+    expect(file.items.map((i) => i.kind === "Rule" && slice(text, i.span))).toEqual(["Cc -> X", "Dd -> X"]);
+    const sum = (n: number) => `deid 1\nA -> ${Array.from({ length: n }, () => "Bb").join(" + ")}`;
+    expect(parseDeid(sum(128), "deep.deid").diagnostics).toEqual([]);
+    const long = sum(129);
+    const [plus] = parseDeid(long, "deep.deid").diagnostics;
+    expect(plus?.message).toBe("expression nested more than 128 deep");
+    expect(plus?.span.start).toBe(long.lastIndexOf("+"));
+    // brackets and `not`s add up: 60 brackets, each with a `not` inside, and 9 more `not`s
+    const mixed = `deid 1\nA -> X when ${"(not ".repeat(60)}${"not ".repeat(9)}Bb${")".repeat(60)}`;
+    expect(parseDeid(mixed, "deep.deid").diagnostics.map((d) => d.message)).toEqual(["expression nested more than 128 deep"]);
+  });
+
+  it("a chain of `or` or `and` is never too deep", () => {
+    const terms = (n: number) => Array.from({ length: n }, (_, i) => `PatientID == "p${i}"`);
+    for (const op of ["or", "and"]) {
+      const { file, diagnostics } = parseDeid(`deid 1\nreject when ${terms(20_000).join(` ${op} `)}`, "long.deid");
+      expect(diagnostics).toEqual([]);
+      expect(file.items).toHaveLength(1);
+    }
+    // but depth adds up: 63 brackets, each holding a chain, the innermost of 1,000 terms
+    const nestedChains = `deid 1\nreject when ${"(A or ".repeat(63)}${terms(1000).join(" or ")}${")".repeat(63)}`;
+    expect(parseDeid(nestedChains, "long.deid").diagnostics.map((d) => d.message)).toEqual(["expression nested more than 128 deep"]);
   });
 });

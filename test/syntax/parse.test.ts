@@ -413,16 +413,46 @@ describe("expressions", () => {
     });
   });
 
-  it("left associativity of or, and, +", () => {
+  it("or and and chains: balanced trees, operands in source order; + is left-associative", () => {
     expect(withoutSpans(condition("A or B or Cc"))).toEqual({
       kind: "Binary",
       op: "or",
       left: { kind: "Binary", op: "or", left: id("A"), right: id("B") },
       right: id("Cc"),
     });
+    const or = (left: unknown, right: unknown) => ({ kind: "Binary", op: "or", left, right });
+    const and = (left: unknown, right: unknown) => ({ kind: "Binary", op: "and", left, right });
+    expect(withoutSpans(condition("A or B or Cc or Dd"))).toEqual(or(or(id("A"), id("B")), or(id("Cc"), id("Dd"))));
+    expect(withoutSpans(condition("A and B and Cc and Dd and E"))).toEqual(
+      and(and(and(id("A"), id("B")), id("Cc")), and(id("Dd"), id("E"))),
+    );
+    // `and` binds tighter: each `or` operand is its own balanced `and` chain
+    expect(withoutSpans(condition("A and B and Cc or Dd"))).toEqual(or(and(and(id("A"), id("B")), id("Cc")), id("Dd")));
+    const { rule, text } = onlyRule("A -> X when B or Cc or Dd or E");
+    expect(spannedTexts(rule.when, text).filter((t) => t.startsWith("Binary"))).toEqual([
+      "Binary: B or Cc or Dd or E",
+      "Binary: B or Cc",
+      "Binary: Dd or E",
+    ]);
     expect(withoutSpans(onlyRule('A -> "a" + B + "c"').rule.action)).toMatchObject({
       value: { op: "+", left: { op: "+", left: s("a"), right: id("B") }, right: s("c") },
     });
+  });
+
+  it("a chain of thousands of terms is log2(n) deep, its operands in source order", () => {
+    const terms = Array.from({ length: 5000 }, (_, i) => `PatientID == "p${i}"`);
+    const when = condition(terms.join(" or "));
+    const depth = (e: Expr): number => (e.kind === "Binary" && e.op === "or" ? 1 + Math.max(depth(e.left), depth(e.right)) : 0);
+    expect(depth(when)).toBe(Math.ceil(Math.log2(5000)));
+    const operands: string[] = [];
+    const walk = (e: Expr): void => {
+      if (e.kind === "Binary" && e.op === "or") {
+        walk(e.left);
+        walk(e.right);
+      } else if (e.kind === "Binary" && e.right.kind === "String") operands.push(e.right.value);
+    };
+    walk(when);
+    expect(operands).toEqual(terms.map((_, i) => `p${i}`));
   });
 
   it("repeated not", () => {

@@ -109,11 +109,15 @@ if (worker) {
 }
 `;
 
-/** `deidc run`'s driver compiles its profile argument; in a processor that step returns the compiled-in IR. */
+/**
+ * `deidc run`'s driver compiles its profile argument; in a processor that step returns the compiled-in IR.
+ * The processor has no entry file: the rule files the IR names (for `from file` keys and lookup tables)
+ * are taken relative to the working directory.
+ */
 const COMPILE_STEP = `import { IR } from "deidc:plan";
 
 export async function compileProfileLazily() {
-  return { program: { files: [] }, diagnostics: [], ir: IR };
+  return { program: { files: [], baseDir: process.cwd() }, diagnostics: [], ir: IR };
 }
 `;
 

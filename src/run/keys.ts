@@ -35,6 +35,12 @@ export interface KeySources {
   env: Readonly<Record<string, string | undefined>>;
   /** called for advice that does not stop the run (a short key); never given the key */
   warn?: (message: string) => void;
+  /**
+   * The folder the IR's rule-file names are relative to (Program.baseDir: the
+   * entry profile's folder), against which `from file` paths are resolved;
+   * default: the working directory (a compiled processor, which has no entry file).
+   */
+  baseDir?: string;
 }
 
 /** A key file's bytes without the one line ending an editor or `echo` adds, so a file and an env var holding the same text give the same key. */
@@ -91,7 +97,7 @@ export function loadSecrets(ir: IrProgram, sources: KeySources): Map<string, Uin
       if (!value) throw new RunSetupError(`${declaredAt(secret)} reads environment variable ${secret.ref}, which is not set or empty; set it or pass --key-file <file>`);
       key = value;
     } else {
-      key = readKeyFile(resolve(dirname(resolve(secret.source.file)), secret.ref), declaredAt(secret));
+      key = readKeyFile(resolve(sources.baseDir ?? process.cwd(), dirname(secret.source.file), secret.ref), declaredAt(secret));
     }
     secrets.set(secret.name, key);
   }

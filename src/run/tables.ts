@@ -33,9 +33,12 @@ export function tableUses(ir: IrProgram): TableUse[] {
   return uses;
 }
 
-/** A table path as written, resolved against the folder of the rule file that names it. */
-export function resolveTablePath(table: string, ruleFile: string): string {
-  return isAbsolute(table) ? table : resolve(dirname(resolve(ruleFile)), table);
+/**
+ * A table path as written, resolved against the folder of the rule file that
+ * names it; a relative `ruleFile` (as the IR names files) is relative to `baseDir`.
+ */
+export function resolveTablePath(table: string, ruleFile: string, baseDir: string = process.cwd()): string {
+  return isAbsolute(table) ? table : resolve(baseDir, dirname(ruleFile), table);
 }
 
 class CsvSyntaxError extends Error {
@@ -158,14 +161,16 @@ export function parseLookupTable(text: string, file: string, keyCount: number): 
 /**
  * Reads every table the program's lookups name, keyed by the path as written
  * in the rule file (the executor's ExecutorEnvironment.tables contract).
+ * `baseDir` is the folder the IR's rule-file names are relative to
+ * (Program.baseDir, the entry profile's folder).
  * Throws RunSetupError for a missing or malformed table, for lookups of one
  * table with different key counts, and for one written path that would mean
  * two different files (two rule files in different folders).
  */
-export function loadTables(ir: IrProgram): Map<string, ReadonlyMap<string, string>> {
+export function loadTables(ir: IrProgram, baseDir: string = process.cwd()): Map<string, ReadonlyMap<string, string>> {
   const byName = new Map<string, { absolute: string; use: TableUse }>();
   for (const use of tableUses(ir)) {
-    const absolute = resolveTablePath(use.table, use.source.file);
+    const absolute = resolveTablePath(use.table, use.source.file, baseDir);
     const seen = byName.get(use.table);
     if (!seen) {
       byName.set(use.table, { absolute, use });

@@ -17,7 +17,7 @@ import type { IrProgram } from "../../src/ir/types";
 import { createExecutor } from "../../src/runtime/executor";
 import type { ObjectRecord } from "../../src/runtime/executor/types";
 import { loadTables } from "../../src/run/tables";
-import { CORPUS_DIR, corpusFiles, put, removeTemporaryDirs, REPO, tempDir, TEST_KEY, warnIfNoCorpus } from "./helpers";
+import { CORPUS_DIR, corpusFiles, put, removeTemporaryDirs, REPO, EXAMPLES_DIR, tempDir, TEST_KEY, warnIfNoCorpus } from "./helpers";
 
 afterAll(removeTemporaryDirs);
 warnIfNoCorpus("codegen bundle");
@@ -79,7 +79,7 @@ beforeAll(async () => {
   keyFile = put(join(dir, "key"), new Uint8Array([...TEST_KEY, 0x0a]));
   inputDir = join(dir, "inputs");
   for (const f of corpusFiles(INPUTS)) copyFileSync(f.path, put(join(inputDir, f.name), ""));
-  // Built in the repository folder: rule files name their lookup tables relative to themselves, as recorded in the IR.
+  // Built in the repository folder, where the entries' paths start.
   const previous = process.cwd();
   process.chdir(REPO);
   try {
@@ -143,7 +143,8 @@ describe("processor bundle", () => {
     it.each(PROFILES)("%s", (entry) => {
       const { processor, ir } = built.get(entry)!;
       const dir = tempDir();
-      const viaProcessor = node([processor, inputDir, "-o", join(dir, "bundle"), "--key-file", keyFile, "--report", join(dir, "bundle.jsonl")], REPO);
+      // A processor has no entry file: it finds the lookup tables its rule files name from the working directory, run from the profile's folder.
+      const viaProcessor = node([processor, inputDir, "-o", join(dir, "bundle"), "--key-file", keyFile, "--report", join(dir, "bundle.jsonl")], entry.endsWith(".deid") ? EXAMPLES_DIR : REPO);
       const viaCli = node([join(REPO, "dist/deidc.mjs"), "run", entry, inputDir, "-o", join(dir, "cli"), "--key-file", keyFile, "--report", join(dir, "cli.jsonl")], REPO);
       expect(viaProcessor.status, viaProcessor.stderr).toBe(viaCli.status);
       expect(viaProcessor.stderr.replace(/ in [\d.]+ s \([\d.]+ MB\/s\)/, "")).toBe(viaCli.stderr.replace(/ in [\d.]+ s \([\d.]+ MB\/s\)/, ""));
@@ -154,10 +155,7 @@ describe("processor bundle", () => {
 
       // The interpreter, given the same key for every secret (as --key-file does), writes the same bytes.
       const secrets = new Map([...(ir.secrets.length ? ir.secrets.map((s) => s.name) : ["key"])].map((name) => [name, TEST_KEY]));
-      const previous = process.cwd();
-      process.chdir(REPO);
-      const executor = createExecutor(ir, { secrets, params: new Map(), tables: loadTables(ir) });
-      process.chdir(previous);
+      const executor = createExecutor(ir, { secrets, params: new Map(), tables: loadTables(ir, EXAMPLES_DIR) });
       const records = reportLines(join(dir, "bundle.jsonl")) as (ObjectRecord & { output?: string })[];
       for (const record of records.filter((r) => r.output)) {
         const result = executor.process(new Uint8Array(readFileSync(record.input)), record.input);

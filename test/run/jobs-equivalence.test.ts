@@ -11,7 +11,7 @@
 import { execFile, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CORPUS_DIR, listFiles, put, TEST_KEY, tempDir, warnIfNoCorpus } from "./helpers";
 
@@ -50,13 +50,16 @@ function digests(dir: string): Record<string, string> {
   return Object.fromEntries(listFiles(dir).map((rel) => [rel, createHash("sha256").update(readFileSync(join(dir, rel))).digest("hex")]));
 }
 
-/** Runs `program args…` over the corpus from the repository folder (rule files name their tables relative to it). */
-async function runOver(dir: string, label: string, program: string[], keyFile: string): Promise<Outcome> {
+/**
+ * Runs `program args…` over the corpus from `cwd`: the repository folder for deidc run, the profile's folder
+ * for a processor (which has no entry file: it finds the lookup tables its rule files name from the working directory).
+ */
+async function runOver(dir: string, label: string, program: string[], keyFile: string, cwd: string = REPO): Promise<Outcome> {
   const base = join(dir, label);
   const args = [...program, CORPUS_DIR!, "-o", join(base, "out"), "--report", join(base, "report.jsonl"), "--crosswalk", join(base, "crosswalk"), "--quarantine", join(base, "quarantine"), "--key-file", keyFile, "--no-progress"];
   // Asynchronous, so the three ways of running overlap and the test runner stays responsive.
   const result = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
-    const child = execFile(process.execPath, args, { cwd: REPO, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", DEID_KEY: "" }, maxBuffer: 1 << 26 }, (_error, _stdout, stderr) =>
+    const child = execFile(process.execPath, args, { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", DEID_KEY: "" }, maxBuffer: 1 << 26 }, (_error, _stdout, stderr) =>
       resolve({ status: child.exitCode, stderr }),
     );
   });
@@ -88,7 +91,7 @@ describe.skipIf(!CORPUS_DIR)("deidc run --jobs 1, --jobs 4 and the processor giv
     const [inThread, inWorkers, viaProcessor] = await Promise.all([
       runOver(dir, "jobs1", [DEIDC, "run", profile.entry, ...withArgs, "--jobs", "1"], keyFile),
       runOver(dir, "jobs4", [DEIDC, "run", profile.entry, ...withArgs, "--jobs", "4"], keyFile),
-      runOver(dir, "processor", [processor, "--jobs", "4"], keyFile),
+      runOver(dir, "processor", [processor, "--jobs", "4"], keyFile, profile.entry.endsWith(".deid") ? dirname(join(REPO, profile.entry)) : REPO),
     ]);
 
     // The run did something worth comparing, and no worker broke down.

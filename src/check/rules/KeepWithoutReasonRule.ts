@@ -9,6 +9,7 @@ import type { CheckContext } from "../context";
 import { flattenStatements } from "../../syntax/blocks";
 import { buildIr } from "../../ir/build";
 import { decidingRule, describeAction, type AttributeKey } from "../../ir/explain";
+import { displayPathOfIrSource, fileOfIrSource } from "../../program/program";
 
 function keyOf(el: ElementRef): AttributeKey | null {
   if (el.kind === "KeywordRef") {
@@ -23,7 +24,7 @@ function keyOf(el: ElementRef): AttributeKey | null {
 export function KeepWithoutReasonRule(ctx: CheckContext): Visitor {
   /** Where an IR rule starts, in the loaded file it came from (the IR knows lines, diagnostics offsets). */
   const spanAt = (source: { file: string; line: number; column: number }): { start: number; end: number } => {
-    const file = ctx.program.files.find((f) => f.path === source.file);
+    const file = fileOfIrSource(ctx.program, source.file);
     const start = file ? file.source.offsetOf(source.line, source.column) : 0;
     return { start, end: start };
   };
@@ -51,7 +52,7 @@ export function KeepWithoutReasonRule(ctx: CheckContext): Visitor {
               const unitName = ir.profile.layers[base.layer]?.name ?? "the base profile";
               ctx.report("DEID3004", sel.span, `keeps what \`${unitName}\` says to ${describeAction(base.action)}, with no reason`, {
                 help: 'add `because "..."` with the reason this attribute is safe to keep in this release',
-                related: [{ file: base.source.file, span: spanAt(base.source), message: `${unitName} rule at line ${base.source.line}: ${describeAction(base.action)}` }],
+                related: [{ file: displayPathOfIrSource(ctx.program, base.source.file), span: spanAt(base.source), message: `${unitName} rule at line ${base.source.line}: ${describeAction(base.action)}` }],
               });
             }
           }

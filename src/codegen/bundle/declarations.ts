@@ -23,6 +23,7 @@ export declare const IR_HASH: string;
 
 /** Where a rule was written. */
 export interface IrSource {
+  /** \`stdlib/ps315/basic.deid\` for a standard-library file, otherwise relative to the folder of the profile compiled in */
   file: string;
   line: number;
   column: number;

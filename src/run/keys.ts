@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { IrProgram, IrSecret } from "../ir/types";
 import { keyedRuleText, ruleNeedingRunKey, ruleRemovingInstanceUid } from "../runtime/executor/keys";
+import { CLI_ADVICE, type SetupAdvice } from "./advice";
 import { RunSetupError } from "./errors";
 import { displayPath, fsReason } from "./paths";
 
@@ -41,6 +42,8 @@ export interface KeySources {
    * default: the working directory (a compiled processor, which has no entry file).
    */
   baseDir?: string;
+  /** how messages say to give a key: command-line flags (the default) or the library's options */
+  advice?: SetupAdvice;
 }
 
 /** A key file's bytes without the one line ending an editor or `echo` adds, so a file and an env var holding the same text give the same key. */
@@ -82,6 +85,7 @@ function declaredAt(secret: IrSecret): string {
  */
 export function loadSecrets(ir: IrProgram, sources: KeySources): Map<string, Uint8Array> {
   const secrets = new Map<string, Uint8Array>();
+  const keyOption = (sources.advice ?? CLI_ADVICE).keyOption;
   let keyFileBytes: Uint8Array | null = null;
   const fromKeyFile = (what: string): Uint8Array => (keyFileBytes ??= readKeyFile(resolve(sources.keyFile!), what));
   const fromEnv = (variable: string): Uint8Array | null => {
@@ -94,7 +98,7 @@ export function loadSecrets(ir: IrProgram, sources: KeySources): Map<string, Uin
     if (sources.keyFile !== undefined) key = fromKeyFile(`--key-file, for ${declaredAt(secret)}`);
     else if (secret.from === "env") {
       const value = fromEnv(secret.ref);
-      if (!value) throw new RunSetupError(`${declaredAt(secret)} reads environment variable ${secret.ref}, which is not set or empty; set it or pass --key-file <file>`);
+      if (!value) throw new RunSetupError(`${declaredAt(secret)} reads environment variable ${secret.ref}, which is not set or empty; set it or pass ${keyOption}`);
       key = value;
     } else {
       key = readKeyFile(resolve(sources.baseDir ?? process.cwd(), dirname(secret.source.file), secret.ref), declaredAt(secret));
@@ -111,14 +115,14 @@ export function loadSecrets(ir: IrProgram, sources: KeySources): Map<string, Uin
       if (rule) {
         throw new RunSetupError(
           `no secret key: profile \`${ir.profile.name}\` declares no secret of its own, and ${keyedRuleText(rule)} derives values from a key ` +
-            `(replacement UIDs, date shifts); set ${FALLBACK_KEY_ENV} or pass --key-file <file>`,
+            `(replacement UIDs, date shifts); set ${FALLBACK_KEY_ENV} or pass ${keyOption}`,
         );
       }
       const removing = ruleRemovingInstanceUid(ir);
       if (removing) {
         throw new RunSetupError(
           `no secret key: ${keyedRuleText(removing)} removes SOP Instance UID (0008,0018), and each output is then named by a UID derived from a key; ` +
-            `set ${FALLBACK_KEY_ENV} or pass --key-file <file>, or keep or replace the UID`,
+            `set ${FALLBACK_KEY_ENV} or pass ${keyOption}, or keep or replace the UID`,
         );
       }
     }

@@ -86,13 +86,13 @@ const COMPILER_PARTS = ["src/syntax", "src/check", "src/program", "src/stdlib", 
 
 /** The processor's entry: the plan module's identity, the library functions, and main when run as a program. */
 const ENTRY = `import * as plan from "deidc:plan";
-import { ObjectNotWrittenError, processorLibrary } from "./bundle/library";
+import { MissingSecretError, ObjectNotWrittenError, processorLibrary, RunSetupError } from "./bundle/library";
 import { isMainModule, processorMain } from "./bundle/cli";
 import { runWorkerData, serveRunWorker } from "../run/workers";
 import { isWriterThread, serveWriter } from "../run/writer-thread";
 
 export { PROFILE, PROFILE_TITLE, OPTIONS, STANDARD_RELEASE, DEIDC_VERSION, IR_HASH } from "deidc:plan";
-export { ObjectNotWrittenError };
+export { MissingSecretError, ObjectNotWrittenError, RunSetupError };
 export const { createDeidentifier, deidentify, deidentifyStream } = processorLibrary(plan);
 
 // --jobs starts this same file as worker threads; they run the generated code, not the interpreter.

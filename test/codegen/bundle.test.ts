@@ -204,7 +204,7 @@ describe("processor bundle", () => {
     copyFileSync(built.get("ps315.basic")!.processor.replace(/\.mjs$/, ".d.mts"), join(dir, "processor.d.mts"));
     writeFileSync(
       join(dir, "use.mts"),
-      `import { deidentify, deidentifyStream, createDeidentifier, PROFILE, ObjectNotWrittenError, type ObjectRecord as Declared } from "./processor.mjs";
+      `import { deidentify, deidentifyStream, createDeidentifier, PROFILE, ObjectNotWrittenError, RunSetupError, MissingSecretError, type ObjectRecord as Declared } from "./processor.mjs";
 import type { ObjectRecord } from ${JSON.stringify(join(REPO, "src/runtime/executor/types"))};
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -216,6 +216,13 @@ export const outcome: "written" | "skipped" | "rejected" | "quarantined" | "fail
 export const run: (bytes: Uint8Array, inputPath?: string) => { output: Uint8Array | null } = createDeidentifier({ key: new Uint8Array(16) });
 export const stream: AsyncGenerator<Uint8Array> = deidentifyStream((async function* () { yield new Uint8Array(0); })());
 export const error: ObjectRecord = new ObjectNotWrittenError(result.record).record;
+export const fromBuffer = deidentify(new ArrayBuffer(0), { key: "k" }, "buffer").output;
+export const fromView = createDeidentifier()(new DataView(new ArrayBuffer(0)));
+export const setupError: Error = new RunSetupError("x");
+export const missingSecret: Error = new MissingSecretError("x");
+export function kind(e: unknown): string {
+  return e instanceof RunSetupError ? "setup" : e instanceof MissingSecretError ? "secret" : "other";
+}
 `,
     );
     writeFileSync(

@@ -12,7 +12,7 @@
 
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { IrProgram } from "../ir/types";
-import type { Program } from "../program/program";
+import { displayPathOfIrSource, fileOfIrSource, type Program } from "../program/program";
 import type { ParsedFile } from "../program/units";
 import { readTables, tableUses, type TableProblem, type TableUse } from "../run/tables";
 import type { LookupAction, Span } from "../syntax/ast";
@@ -20,12 +20,12 @@ import { visitInParallel } from "../syntax/visitor";
 
 const UNAVAILABLE_HELP = "a table is read relative to the rule file that names it; `deidc run` and `deidc compile` refuse to start without it";
 
-function diagnosticOf(problem: TableProblem, span: Span, unavailableSeverity: "error" | "warning"): Diagnostic {
+function diagnosticOf(problem: TableProblem, file: string, span: Span, unavailableSeverity: "error" | "warning"): Diagnostic {
   const unavailable = problem.kind === "unavailable";
   return {
     code: unavailable && unavailableSeverity === "warning" ? "DEID4002" : "DEID4001",
     severity: unavailable ? unavailableSeverity : "error",
-    file: problem.use.source.file,
+    file,
     span,
     message: problem.kind === "content" ? `lookup table \`${problem.table}\` does not fit its lookups: ${problem.message}` : problem.message,
     help: unavailable
@@ -59,19 +59,20 @@ export function fileTableDiagnostics(file: ParsedFile): Diagnostic[] {
     return use;
   });
   if (uses.length === 0) return [];
-  return readTables(uses).problems.map((p) => diagnosticOf(p, spans.get(p.use)!, "warning"));
+  // The uses name the file by its display path, which is relative to the working folder.
+  return readTables(uses).problems.map((p) => diagnosticOf(p, file.path, spans.get(p.use)!, "warning"));
 }
 
 /** `deidc compile`: the tables of every lookup of the compiled profile (its options and base included); every problem is an error. */
 export function irTableDiagnostics(ir: IrProgram, program: Program): Diagnostic[] {
   const uses = tableUses(ir);
   if (uses.length === 0) return [];
-  return readTables(uses).problems.map((p) => diagnosticOf(p, spanOf(p.use, program), "error"));
+  return readTables(uses, program.baseDir).problems.map((p) => diagnosticOf(p, displayPathOfIrSource(program, p.use.source.file), spanOf(p.use, program), "error"));
 }
 
 /** The table name of the lookup a use comes from: the first lookup of that table at or after the rule's selector. */
 function spanOf(use: TableUse, program: Program): Span {
-  const file = program.files.find((f) => f.path === use.source.file);
+  const file = fileOfIrSource(program, use.source.file);
   if (!file) return { start: 0, end: 0 };
   const ruleStart = file.source.offsetOf(use.source.line, use.source.column);
   const node = lookupsOf(file).find((n) => n.table.value === use.table && n.span.start >= ruleStart);

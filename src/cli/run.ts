@@ -280,12 +280,14 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
   for (const u of unstatedImageOptions(ir)) stderr.write(`deidc: warning: ${u.message} (${u.help})\n`);
 
   const destinations = await checkDestinations(inputs, opts);
-  const secrets = loadSecrets(ir, { keyFile: opts.keyFile, env: deps.env, warn: (m) => stderr.write(`deidc: warning: ${m}\n`) });
+  // The IR names rule files relative to the entry profile's folder; `from file` keys and lookup tables are found from there.
+  const baseDir = compiled.program.baseDir;
+  const secrets = loadSecrets(ir, { keyFile: opts.keyFile, env: deps.env, baseDir, warn: (m) => stderr.write(`deidc: warning: ${m}\n`) });
   const params = parseParams(ir, opts.param ?? []);
-  const tables = loadTables(ir);
+  const tables = loadTables(ir, baseDir);
   const crosswalkFiles = destinations.crosswalk ? [join(destinations.crosswalk, PATIENT_ID_CROSSWALK), join(destinations.crosswalk, UID_CROSSWALK)] : [];
   const written = [destinations.report, ...crosswalkFiles];
-  const reserved = checkKeyFiles(keyFilePaths(ir, { keyFile: opts.keyFile }), inputs, destinations, written);
+  const reserved = checkKeyFiles(keyFilePaths(ir, { keyFile: opts.keyFile, baseDir }), inputs, destinations, written);
   if (destinations.report) reserved.set(canonicalPath(destinations.report), "the report of this run");
   const crosswalk = destinations.crosswalk ? new CrosswalkCollector() : undefined;
   let executor: Executor;

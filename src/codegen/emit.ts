@@ -85,15 +85,18 @@ export function emitJavaScript(ir: IrProgram, runtimeImport: string, options: Em
 const COMPILER_PARTS = ["src/syntax", "src/check", "src/program", "src/stdlib", "src/diagnostics/catalog.ts", "grammar"];
 
 /** The processor's entry: the plan module's identity, the library functions, and main when run as a program. */
-const ENTRY = `import * as plan from "deidc:plan";
-import { ObjectNotWrittenError, processorLibrary } from "./bundle/library";
+const ENTRY = `import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as plan from "deidc:plan";
+import { MissingSecretError, ObjectNotWrittenError, processorLibrary, RunSetupError } from "./bundle/library";
 import { isMainModule, processorMain } from "./bundle/cli";
 import { runWorkerData, serveRunWorker } from "../run/workers";
 import { isWriterThread, serveWriter } from "../run/writer-thread";
 
 export { PROFILE, PROFILE_TITLE, OPTIONS, STANDARD_RELEASE, DEIDC_VERSION, IR_HASH } from "deidc:plan";
-export { ObjectNotWrittenError };
-export const { createDeidentifier, deidentify, deidentifyStream } = processorLibrary(plan);
+export { MissingSecretError, ObjectNotWrittenError, RunSetupError };
+// Rule files named relative to the profile are found beside this file: tables and key files travel with it.
+export const { createDeidentifier, deidentify, deidentifyStream } = processorLibrary(plan, dirname(fileURLToPath(import.meta.url)));
 
 // --jobs starts this same file as worker threads; they run the generated code, not the interpreter.
 // and as its writer thread.
@@ -109,11 +112,17 @@ if (worker) {
 }
 `;
 
-/** `deidc run`'s driver compiles its profile argument; in a processor that step returns the compiled-in IR. */
-const COMPILE_STEP = `import { IR } from "deidc:plan";
+/**
+ * `deidc run`'s driver compiles its profile argument; in a processor that step returns the compiled-in IR.
+ * The processor stands in for the profile's folder: the rule files the IR names (for `from file` keys and
+ * lookup tables) are taken relative to the processor file's own folder, whatever the working directory.
+ */
+const COMPILE_STEP = `import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { IR } from "deidc:plan";
 
 export async function compileProfileLazily() {
-  return { program: { files: [] }, diagnostics: [], ir: IR };
+  return { program: { files: [], baseDir: dirname(fileURLToPath(import.meta.url)) }, diagnostics: [], ir: IR };
 }
 `;
 

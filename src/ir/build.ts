@@ -35,7 +35,8 @@ export { COMPILER_VERSION };
 
 function sourceOf(file: ParsedFile, span: Span): IrSource {
   const p = file.source.position(span.start);
-  return { file: file.path, line: p.line, column: p.column };
+  // The file's identity, not its display path: the IR (and its hash) must not depend on the working directory.
+  return { file: file.id, line: p.line, column: p.column };
 }
 
 function coordinate(c: Coordinate): IrCoordinate {
@@ -336,7 +337,7 @@ export function buildIr(program: Program, profile: Unit): BuildResult {
           });
         }
       } else if (st.kind === "Filter") {
-        ir.filters.push({ outcome: st.outcome, when, reason: st.because ? st.because.value : `${st.outcome} rule at ${unit.file.path}:${lower.source(st.span).line}`, source: lower.source(st.span) });
+        ir.filters.push({ outcome: st.outcome, when, reason: st.because ? st.because.value : `${st.outcome} rule at ${unit.file.id}:${lower.source(st.span).line}`, source: lower.source(st.span) });
       } else {
         ir.pixels.push({
           when,

@@ -32,6 +32,11 @@ export interface IrProgram {
 }
 
 export interface IrSource {
+  /**
+   * The rule file, named independently of the working directory and of where
+   * deidc is installed (ParsedFile.id): `stdlib/ps315/basic.deid` for a
+   * standard-library file, otherwise relative to the entry profile's folder.
+   */
   file: string;
   line: number;
   column: number;

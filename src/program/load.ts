@@ -32,9 +32,28 @@ export function looksLikeUnitName(ref: string): boolean {
   return !ref.includes("/") && !ref.includes(sep) && !ref.endsWith(".deid");
 }
 
+/** How diagnostics name a file to the person at the terminal: relative to the working directory when below it. */
 function displayPath(absolute: string): string {
   const rel = relative(process.cwd(), absolute);
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : absolute;
+}
+
+/** The prefix of a standard-library file's identity in the IR. */
+const STDLIB_ID_PREFIX = "stdlib/";
+
+/**
+ * How the IR names a file (ParsedFile.id): independent of the working
+ * directory and of where deidc is installed, so that the same rules give the
+ * same IR and the same IR hash. A standard-library file is `stdlib/` and its
+ * path in the standard library (`stdlib/ps315/basic.deid`); any other file is
+ * its path relative to the entry file's folder (the entry itself is its base
+ * name, an import `../shared/x.deid` stays that), "/"-separated.
+ */
+function identityOf(absolute: string, stdlibDir: string | null, baseDir: string): string {
+  if (stdlibDir !== null && absolute.startsWith(stdlibDir + sep)) return `${STDLIB_ID_PREFIX}${relative(stdlibDir, absolute).split(sep).join("/")}`;
+  const rel = relative(baseDir, absolute);
+  // On another drive (Windows) there is no relative path.
+  return isAbsolute(rel) ? absolute.split(sep).join("/") : rel.split(sep).join("/");
 }
 
 /**
@@ -48,6 +67,7 @@ export function loadProgramWith(parse: ParseDeid | null, entryRef: string, extra
   const stdlib = findStdlib();
   const byPath = new Map<string, ParsedFile>();
   const files: ParsedFile[] = [];
+  let baseDir = process.cwd();
 
   const stdlibPathOf = (name: string): string | null => {
     const rel = stdlib?.units[name];
@@ -75,12 +95,15 @@ export function loadProgramWith(parse: ParseDeid | null, entryRef: string, extra
     }
     const path = displayPath(absolute);
     const fromStdlib = stdlib !== null && absolute.startsWith(stdlib.dir + sep);
+    const id = identityOf(absolute, stdlib ? stdlib.dir : null, baseDir);
     // Standard-library files the build parsed are not parsed again (stdlib-preparsed.ts).
     const preparsed = fromStdlib ? preparsedStdlibFile(relative(stdlib.dir, absolute).split(sep).join("/"), text, path) : null;
     if (!preparsed && !parse) throw new ParserNeeded(path);
     const { file: ast, diagnostics: syntax } = preparsed ? { file: preparsed, diagnostics: [] } : parse!(text, path);
     const parsed: ParsedFile = {
       path,
+      id,
+      absolute,
       source: new SourceText(path, text),
       ast,
       diagnostics: syntax,
@@ -106,6 +129,8 @@ export function loadProgramWith(parse: ParseDeid | null, entryRef: string, extra
   } else {
     entryAbsolute = resolve(entryRef);
   }
+  // Set before the entry is read: the IR names files relative to the entry's folder.
+  baseDir = dirname(entryAbsolute);
   const entry = readParsed(entryAbsolute, null)!;
 
   // Follow imports and unit names until nothing new is reachable.
@@ -113,7 +138,7 @@ export function loadProgramWith(parse: ParseDeid | null, entryRef: string, extra
   const wantedUnits: { name: string; file: string; span: Span }[] = extraUnits.map((name) => ({ name, file: entry.path, span: { start: 0, end: 0 } }));
   while (queue.length > 0) {
     const file = queue.shift()!;
-    const dir = dirname(resolve(file.path));
+    const dir = dirname(file.absolute);
     for (const item of file.ast.items) {
       if (item.kind === "Import") {
         // Only a file read for the first time is followed: files that import each other are each read once.
@@ -139,5 +164,5 @@ export function loadProgramWith(parse: ParseDeid | null, entryRef: string, extra
   }
 
   const units = buildUnitTable(files, diagnostics);
-  return { entry, files, units, diagnostics };
+  return { entry, files, units, diagnostics, baseDir };
 }

@@ -13,6 +13,8 @@ export interface Program {
   units: Map<string, Unit>;
   /** problems found while loading and linking (missing files, duplicate units) */
   diagnostics: Diagnostic[];
+  /** absolute folder of the entry file: the IR's names of rule files (ParsedFile.id) are relative to it */
+  baseDir: string;
 }
 
 export function buildUnitTable(files: readonly ParsedFile[], diagnostics: Diagnostic[]): Map<string, Unit> {
@@ -46,4 +48,14 @@ export function entryProfile(program: Program): Unit | undefined {
     if (unit.file === program.entry && unit.kind === "profile") return unit;
   }
   return undefined;
+}
+
+/** The loaded file the IR names `id` (IrSource.file, ParsedFile.id), for pointing at it in a diagnostic. */
+export function fileOfIrSource(program: Program, id: string): ParsedFile | undefined {
+  return program.files.find((f) => f.id === id);
+}
+
+/** How a diagnostic names the file the IR names `id`: its display path (ParsedFile.path), or `id` itself if no loaded file has it. */
+export function displayPathOfIrSource(program: Program, id: string): string {
+  return fileOfIrSource(program, id)?.path ?? id;
 }

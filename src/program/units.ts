@@ -7,8 +7,17 @@ import type { SourceText } from "../syntax/source";
 import type { Diagnostic } from "../diagnostics/diagnostic";
 
 export interface ParsedFile {
-  /** path as shown to the user (relative to the working directory when possible) */
+  /** path as shown to the user in diagnostics (relative to the working directory when possible) */
   path: string;
+  /**
+   * how the IR names the file (rule sources, `file:line` in reports and the IR
+   * hash): `stdlib/ps315/basic.deid` for a standard-library file, otherwise
+   * the path relative to the entry file's folder (Program.baseDir). Never
+   * depends on the working directory or on where deidc is installed.
+   */
+  id: string;
+  /** absolute path the file was read from (imports are resolved against its folder) */
+  absolute: string;
   source: SourceText;
   ast: DeidFile;
   /** syntax diagnostics from parsing */
@@ -31,7 +40,7 @@ export interface Unit {
 
 /** The name given to the profile of a file that has rules but no `profile` line. */
 export function anonymousProfileName(file: ParsedFile): string {
-  return `<${file.path}>`;
+  return `<${file.id}>`;
 }
 
 export function unitsOfFile(file: ParsedFile): Unit[] {

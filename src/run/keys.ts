@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { IrProgram, IrSecret } from "../ir/types";
 import { keyedRuleText, ruleNeedingRunKey, ruleRemovingInstanceUid } from "../runtime/executor/keys";
+import { CLI_ADVICE, type SetupAdvice } from "./advice";
 import { RunSetupError } from "./errors";
 import { displayPath, fsReason } from "./paths";
 
@@ -35,6 +36,14 @@ export interface KeySources {
   env: Readonly<Record<string, string | undefined>>;
   /** called for advice that does not stop the run (a short key); never given the key */
   warn?: (message: string) => void;
+  /**
+   * The folder the IR's rule-file names are relative to (Program.baseDir: the
+   * entry profile's folder), against which `from file` paths are resolved;
+   * default: the working directory (a compiled processor, which has no entry file).
+   */
+  baseDir?: string;
+  /** how messages say to give a key: command-line flags (the default) or the library's options */
+  advice?: SetupAdvice;
 }
 
 /** A key file's bytes without the one line ending an editor or `echo` adds, so a file and an env var holding the same text give the same key. */
@@ -59,15 +68,15 @@ function readKeyFile(path: string, what: string): Uint8Array {
   return key;
 }
 
-/** The file a `from file` secret is read from: relative to the rule file that declares it. */
-function secretFilePath(secret: IrSecret): string {
-  return resolve(dirname(resolve(secret.source.file)), secret.ref);
+/** The file a `from file` secret is read from: relative to the rule file that declares it, whose IR name is relative to `baseDir`. */
+function secretFilePath(secret: IrSecret, baseDir: string = process.cwd()): string {
+  return resolve(baseDir, dirname(secret.source.file), secret.ref);
 }
 
 /** Every file loadSecrets reads keys from, absolute: a run must never read them as inputs nor write over them. */
-export function keyFilePaths(ir: IrProgram, sources: Pick<KeySources, "keyFile">): string[] {
+export function keyFilePaths(ir: IrProgram, sources: Pick<KeySources, "keyFile" | "baseDir">): string[] {
   if (sources.keyFile !== undefined) return [resolve(sources.keyFile)];
-  return ir.secrets.filter((s) => s.from !== "env").map(secretFilePath);
+  return ir.secrets.filter((s) => s.from !== "env").map((s) => secretFilePath(s, sources.baseDir));
 }
 
 function declaredAt(secret: IrSecret): string {
@@ -87,6 +96,7 @@ function declaredAt(secret: IrSecret): string {
  */
 export function loadSecrets(ir: IrProgram, sources: KeySources): Map<string, Uint8Array> {
   const secrets = new Map<string, Uint8Array>();
+  const keyOption = (sources.advice ?? CLI_ADVICE).keyOption;
   let keyFileBytes: Uint8Array | null = null;
   const fromKeyFile = (what: string): Uint8Array => (keyFileBytes ??= readKeyFile(resolve(sources.keyFile!), what));
   const fromEnv = (variable: string): Uint8Array | null => {
@@ -99,10 +109,10 @@ export function loadSecrets(ir: IrProgram, sources: KeySources): Map<string, Uin
     if (sources.keyFile !== undefined) key = fromKeyFile(`--key-file, for ${declaredAt(secret)}`);
     else if (secret.from === "env") {
       const value = fromEnv(secret.ref);
-      if (!value) throw new RunSetupError(`${declaredAt(secret)} reads environment variable ${secret.ref}, which is not set or empty; set it or pass --key-file <file>`);
+      if (!value) throw new RunSetupError(`${declaredAt(secret)} reads environment variable ${secret.ref}, which is not set or empty; set it or pass ${keyOption}`);
       key = value;
     } else {
-      key = readKeyFile(secretFilePath(secret), declaredAt(secret));
+      key = readKeyFile(secretFilePath(secret, sources.baseDir), declaredAt(secret));
     }
     secrets.set(secret.name, key);
   }
@@ -116,14 +126,14 @@ export function loadSecrets(ir: IrProgram, sources: KeySources): Map<string, Uin
       if (rule) {
         throw new RunSetupError(
           `no secret key: profile \`${ir.profile.name}\` declares no secret of its own, and ${keyedRuleText(rule)} derives values from a key ` +
-            `(replacement UIDs, date shifts); set ${FALLBACK_KEY_ENV} or pass --key-file <file>`,
+            `(replacement UIDs, date shifts); set ${FALLBACK_KEY_ENV} or pass ${keyOption}`,
         );
       }
       const removing = ruleRemovingInstanceUid(ir);
       if (removing) {
         throw new RunSetupError(
           `no secret key: ${keyedRuleText(removing)} removes SOP Instance UID (0008,0018), and each output is then named by a UID derived from a key; ` +
-            `set ${FALLBACK_KEY_ENV} or pass --key-file <file>, or keep or replace the UID`,
+            `set ${FALLBACK_KEY_ENV} or pass ${keyOption}, or keep or replace the UID`,
         );
       }
     }

@@ -3,6 +3,7 @@
 // surfacing as a wrong value in every object.
 
 import type { IrParam, IrProgram } from "../ir/types";
+import { CLI_ADVICE, type SetupAdvice } from "./advice";
 import { RunSetupError } from "./errors";
 
 export type ParamValue = string | number | boolean;
@@ -20,9 +21,9 @@ function parseDate(text: string): string | null {
   return `${m[1]}${m[2]}${m[3]}`;
 }
 
-function parseValue(param: IrParam, text: string): ParamValue {
+function parseValue(param: IrParam, text: string, advice: SetupAdvice): ParamValue {
   const wrong = (expected: string): never => {
-    throw new RunSetupError(`--param ${param.name}: \`${text}\` is not ${expected} (declared at ${param.source.file}:${param.source.line} as ${param.type})`);
+    throw new RunSetupError(`${advice.param(param.name)}: \`${text}\` is not ${expected} (declared at ${param.source.file}:${param.source.line} as ${param.type})`);
   };
   switch (param.type) {
     case "string":
@@ -48,21 +49,34 @@ function parseValue(param: IrParam, text: string): ParamValue {
  * it); a parameter with no default must be given.
  */
 export function parseParams(ir: IrProgram, assignments: readonly string[]): Map<string, ParamValue> {
-  const declared = new Map(ir.params.map((p) => [p.name, p]));
-  const names = (): string => (ir.params.length ? ir.params.map((p) => p.name).join(", ") : "none");
-  const values = new Map<string, ParamValue>();
+  const given: [name: string, text: string][] = [];
   for (const assignment of assignments) {
     const eq = assignment.indexOf("=");
     if (eq <= 0) throw new RunSetupError(`--param takes NAME=value, not \`${assignment}\``);
     const name = assignment.slice(0, eq);
+    if (given.some(([n]) => n === name)) throw new RunSetupError(`--param ${name} is given twice`);
+    given.push([name, assignment.slice(eq + 1)]);
+  }
+  return typedParams(ir, given, CLI_ADVICE);
+}
+
+/**
+ * The run-time parameters from (name, text) pairs, each typed by its
+ * declaration, with `advice` naming them in messages (`--param NAME` on the
+ * command line, `params.NAME` in the library). Names are distinct.
+ */
+export function typedParams(ir: IrProgram, given: readonly (readonly [name: string, text: string])[], advice: SetupAdvice): Map<string, ParamValue> {
+  const declared = new Map(ir.params.map((p) => [p.name, p]));
+  const names = (): string => (ir.params.length ? ir.params.map((p) => p.name).join(", ") : "none");
+  const values = new Map<string, ParamValue>();
+  for (const [name, text] of given) {
     const param = declared.get(name);
-    if (!param) throw new RunSetupError(`--param ${name}: profile \`${ir.profile.name}\` declares no such parameter (it declares: ${names()})`);
-    if (values.has(name)) throw new RunSetupError(`--param ${name} is given twice`);
-    values.set(name, parseValue(param, assignment.slice(eq + 1)));
+    if (!param) throw new RunSetupError(`${advice.param(name)}: profile \`${ir.profile.name}\` declares no such parameter (it declares: ${names()})`);
+    values.set(name, parseValue(param, text, advice));
   }
   for (const param of ir.params) {
     if (param.default === null && !values.has(param.name)) {
-      throw new RunSetupError(`profile \`${ir.profile.name}\` needs --param ${param.name}=<${param.type}> (declared at ${param.source.file}:${param.source.line} without a default)`);
+      throw new RunSetupError(`profile \`${ir.profile.name}\` needs ${advice.giveParam(param.name, param.type)} (declared at ${param.source.file}:${param.source.line} without a default)`);
     }
   }
   return values;

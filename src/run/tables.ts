@@ -33,9 +33,12 @@ export function tableUses(ir: IrProgram): TableUse[] {
   return uses;
 }
 
-/** A table path as written, resolved against the folder of the rule file that names it. */
-export function resolveTablePath(table: string, ruleFile: string): string {
-  return isAbsolute(table) ? table : resolve(dirname(resolve(ruleFile)), table);
+/**
+ * A table path as written, resolved against the folder of the rule file that
+ * names it; a relative `ruleFile` (as the IR names files) is relative to `baseDir`.
+ */
+export function resolveTablePath(table: string, ruleFile: string, baseDir: string = process.cwd()): string {
+  return isAbsolute(table) ? table : resolve(baseDir, dirname(ruleFile), table);
 }
 
 export class CsvSyntaxError extends Error {
@@ -178,12 +181,14 @@ export interface TableProblem {
  * checks for `deidc run` (loadTables) and for `deidc lint` and `deidc compile`
  * (src/check/lookup-tables.ts). Returns the tables that could be read, keyed
  * by the path as written, and every problem, in the order of the lookups.
+ * `baseDir` is the folder the IR's rule-file names are relative to
+ * (Program.baseDir, the entry profile's folder).
  */
-export function readTables(uses: readonly TableUse[]): { tables: Map<string, ReadonlyMap<string, string>>; problems: TableProblem[] } {
+export function readTables(uses: readonly TableUse[], baseDir: string = process.cwd()): { tables: Map<string, ReadonlyMap<string, string>>; problems: TableProblem[] } {
   const problems: TableProblem[] = [];
   const byName = new Map<string, { absolute: string; use: TableUse }>();
   for (const use of uses) {
-    const absolute = resolveTablePath(use.table, use.source.file);
+    const absolute = resolveTablePath(use.table, use.source.file, baseDir);
     const seen = byName.get(use.table);
     if (!seen) {
       byName.set(use.table, { absolute, use });
@@ -222,8 +227,8 @@ export function readTables(uses: readonly TableUse[]): { tables: Map<string, Rea
  * table with different key counts, and for one written path that would mean
  * two different files (two rule files in different folders).
  */
-export function loadTables(ir: IrProgram): Map<string, ReadonlyMap<string, string>> {
-  const { tables, problems } = readTables(tableUses(ir));
+export function loadTables(ir: IrProgram, baseDir: string = process.cwd()): Map<string, ReadonlyMap<string, string>> {
+  const { tables, problems } = readTables(tableUses(ir), baseDir);
   if (problems.length > 0) throw new RunSetupError(problems[0]!.message);
   return tables;
 }

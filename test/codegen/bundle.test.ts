@@ -17,7 +17,7 @@ import type { IrProgram } from "../../src/ir/types";
 import { createExecutor } from "../../src/runtime/executor";
 import type { ObjectRecord } from "../../src/runtime/executor/types";
 import { loadTables } from "../../src/run/tables";
-import { CORPUS_DIR, corpusFiles, put, removeTemporaryDirs, REPO, tempDir, TEST_KEY, warnIfNoCorpus } from "./helpers";
+import { CORPUS_DIR, corpusFiles, put, removeTemporaryDirs, REPO, EXAMPLES_DIR, tempDir, TEST_KEY, warnIfNoCorpus } from "./helpers";
 
 afterAll(removeTemporaryDirs);
 warnIfNoCorpus("codegen bundle");
@@ -79,7 +79,7 @@ beforeAll(async () => {
   keyFile = put(join(dir, "key"), new Uint8Array([...TEST_KEY, 0x0a]));
   inputDir = join(dir, "inputs");
   for (const f of corpusFiles(INPUTS)) copyFileSync(f.path, put(join(inputDir, f.name), ""));
-  // Built in the repository folder: rule files name their lookup tables relative to themselves, as recorded in the IR.
+  // Built in the repository folder, where the entries' paths start.
   const previous = process.cwd();
   process.chdir(REPO);
   try {
@@ -89,6 +89,8 @@ beforeAll(async () => {
       expect(await compileCommand(entry, { output: processor })).toBe(0);
       built.set(entry, { entry, ir: compileProfile(entry).ir!, processor });
     }
+    // Deployed as a processor is: with the lookup tables its profile names beside it.
+    for (const csv of readdirSync(EXAMPLES_DIR).filter((n) => n.endsWith(".csv"))) copyFileSync(join(EXAMPLES_DIR, csv), join(dir, csv));
   } finally {
     process.chdir(previous);
   }
@@ -143,7 +145,8 @@ describe("processor bundle", () => {
     it.each(PROFILES)("%s", (entry) => {
       const { processor, ir } = built.get(entry)!;
       const dir = tempDir();
-      const viaProcessor = node([processor, inputDir, "-o", join(dir, "bundle"), "--key-file", keyFile, "--report", join(dir, "bundle.jsonl")], REPO);
+      // A processor finds the lookup tables its rule files name beside itself, from any working directory.
+      const viaProcessor = node([processor, inputDir, "-o", join(dir, "bundle"), "--key-file", keyFile, "--report", join(dir, "bundle.jsonl")], dir);
       const viaCli = node([join(REPO, "dist/deidc.mjs"), "run", entry, inputDir, "-o", join(dir, "cli"), "--key-file", keyFile, "--report", join(dir, "cli.jsonl")], REPO);
       expect(viaProcessor.status, viaProcessor.stderr).toBe(viaCli.status);
       expect(viaProcessor.stderr.replace(/ in [\d.]+ s \([\d.]+ MB\/s\)/, "")).toBe(viaCli.stderr.replace(/ in [\d.]+ s \([\d.]+ MB\/s\)/, ""));
@@ -154,10 +157,7 @@ describe("processor bundle", () => {
 
       // The interpreter, given the same key for every secret (as --key-file does), writes the same bytes.
       const secrets = new Map([...(ir.secrets.length ? ir.secrets.map((s) => s.name) : ["key"])].map((name) => [name, TEST_KEY]));
-      const previous = process.cwd();
-      process.chdir(REPO);
-      const executor = createExecutor(ir, { secrets, params: new Map(), tables: loadTables(ir) });
-      process.chdir(previous);
+      const executor = createExecutor(ir, { secrets, params: new Map(), tables: loadTables(ir, EXAMPLES_DIR) });
       const records = reportLines(join(dir, "bundle.jsonl")) as (ObjectRecord & { output?: string })[];
       for (const record of records.filter((r) => r.output)) {
         const result = executor.process(new Uint8Array(readFileSync(record.input)), record.input);
@@ -206,7 +206,7 @@ describe("processor bundle", () => {
     copyFileSync(built.get("ps315.basic")!.processor.replace(/\.mjs$/, ".d.mts"), join(dir, "processor.d.mts"));
     writeFileSync(
       join(dir, "use.mts"),
-      `import { deidentify, deidentifyStream, createDeidentifier, PROFILE, ObjectNotWrittenError, type ObjectRecord as Declared } from "./processor.mjs";
+      `import { deidentify, deidentifyStream, createDeidentifier, PROFILE, ObjectNotWrittenError, RunSetupError, MissingSecretError, type ObjectRecord as Declared } from "./processor.mjs";
 import type { ObjectRecord } from ${JSON.stringify(join(REPO, "src/runtime/executor/types"))};
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -218,6 +218,13 @@ export const outcome: "written" | "skipped" | "rejected" | "quarantined" | "fail
 export const run: (bytes: Uint8Array, inputPath?: string) => { output: Uint8Array | null } = createDeidentifier({ key: new Uint8Array(16) });
 export const stream: AsyncGenerator<Uint8Array> = deidentifyStream((async function* () { yield new Uint8Array(0); })());
 export const error: ObjectRecord = new ObjectNotWrittenError(result.record).record;
+export const fromBuffer = deidentify(new ArrayBuffer(0), { key: "k" }, "buffer").output;
+export const fromView = createDeidentifier()(new DataView(new ArrayBuffer(0)));
+export const setupError: Error = new RunSetupError("x");
+export const missingSecret: Error = new MissingSecretError("x");
+export function kind(e: unknown): string {
+  return e instanceof RunSetupError ? "setup" : e instanceof MissingSecretError ? "secret" : "other";
+}
 `,
     );
     writeFileSync(

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compileProfile } from "../../src/compile";
 import { createExecutor } from "../../src/runtime/executor";
 import { loadTables } from "../../src/run/tables";
-import { corpusFiles, evaluateGenerated, expectSameResult, loadGenerated, removeTemporaryDirs, tempDir, testEnvironment, warnIfNoCorpus, REPO } from "./helpers";
+import { corpusFiles, evaluateGenerated, expectSameResult, loadGenerated, removeTemporaryDirs, tempDir, testEnvironment, warnIfNoCorpus, REPO, EXAMPLES_DIR } from "./helpers";
 import { randomProfile } from "./random-profile";
 
 afterAll(removeTemporaryDirs);
@@ -25,7 +25,7 @@ describe.skipIf(files.length === 0)("generated plan = createExecutor", () => {
     const ir = compiled.ir!;
     expect(ir, compiled.diagnostics.map((d) => d.message).join("\n")).not.toBeNull();
     const { plan } = await loadGenerated(ir, tempDir(), "shipped");
-    const env = testEnvironment(ir, { tables: loadTables(ir) });
+    const env = testEnvironment(ir, { tables: loadTables(ir, EXAMPLES_DIR) });
     const generated = plan.createProcessor(env);
     const interpreted = createExecutor(ir, env);
     let written = 0;

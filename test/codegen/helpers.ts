@@ -17,6 +17,8 @@ import type { IrProgram } from "../../src/ir/types";
 import type { Executor, ExecutorEnvironment, ObjectResult } from "../../src/runtime/executor/types";
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/** Folder of the example profiles: the IR names them relative to it, and their lookup tables are found from it. */
+export const EXAMPLES_DIR = join(REPO, "rules/examples");
 export const RUNTIME = join(REPO, "src", "codegen", "runtime");
 
 /** The shared corpus: $DEIDC_CORPUS, else shared/corpus beside the work tree. */

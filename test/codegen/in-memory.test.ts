@@ -20,7 +20,7 @@ import type { IrProgram } from "../../src/ir/types";
 import { loadTables } from "../../src/run/tables";
 import { createExecutor } from "../../src/runtime/executor";
 import type { Executor } from "../../src/runtime/executor/types";
-import { allCorpusFiles, corpusFiles, expectSameResult, put, removeTemporaryDirs, REPO, RUNTIME, tempDir, testEnvironment, warnIfNoCorpus, type CorpusFile } from "./helpers";
+import { allCorpusFiles, corpusFiles, expectSameResult, put, removeTemporaryDirs, REPO, EXAMPLES_DIR, RUNTIME, tempDir, testEnvironment, warnIfNoCorpus, type CorpusFile } from "./helpers";
 import { randomProfile } from "./random-profile";
 
 afterAll(removeTemporaryDirs);
@@ -67,7 +67,7 @@ const PROFILES: [name: string, entry: string, withOptions: string[]][] = [
 describe.skipIf(files.length === 0)("in-memory plan = createExecutor, on every file of the corpus", () => {
   it.each(PROFILES)("%s", (name, entry, withOptions) => {
     const ir = compiled(entry, withOptions);
-    const env = testEnvironment(ir, { tables: loadTables(ir) });
+    const env = testEnvironment(ir, { tables: loadTables(ir, EXAMPLES_DIR) });
     const written = expectSameOnFiles(inMemory(ir).createProcessor(env), createExecutor(ir, env), files, name);
     // The comparison means something only if objects get through.
     expect(written).toBeGreaterThan(0);
@@ -125,7 +125,7 @@ describe("planModuleFunction", () => {
     expect(plan.OPTIONS).toEqual(module.OPTIONS);
     expect(plan.IR_HASH).toBe(module.IR_HASH);
     expect(plan.IR).toEqual(ir);
-    expect(plan.createPlan(testEnvironment(ir, { tables: loadTables(ir) })).methodDescription.length).toBeGreaterThan(0);
+    expect(plan.createPlan(testEnvironment(ir, { tables: loadTables(ir, EXAMPLES_DIR) })).methodDescription.length).toBeGreaterThan(0);
   });
 
   it("writes a JavaScript module that plain Node parses, with no TypeScript left", () => {

@@ -35,31 +35,31 @@ describe("explain of tag ranges and masks", () => {
   const row = (tag: string): ExplainRow => rows.find((r) => r.tag === tag)!;
 
   it("gives a range inside an earlier, wider unconditional range the wider range's action", () => {
-    expect(row("(0019,1010)..(0019,101F)")).toMatchObject({ action: "K", because: "acquisition parameters", source: `${path}:6`, selector: "(0019,1000)..(0019,10FF)", conditional: [] });
-    expect(row("(0019,1000)..(0019,10FF)")).toMatchObject({ action: "K", source: `${path}:6`, selector: null, conditional: [] });
+    expect(row("(0019,1010)..(0019,101F)")).toMatchObject({ action: "K", because: "acquisition parameters", source: `p.deid:6`, selector: "(0019,1000)..(0019,10FF)", conditional: [] });
+    expect(row("(0019,1000)..(0019,10FF)")).toMatchObject({ action: "K", source: `p.deid:6`, selector: null, conditional: [] });
   });
 
   it("notes an earlier, narrower range on the wider range's row", () => {
-    expect(row("(0009,1000)..(0009,10FF)")).toMatchObject({ action: "X", source: `${path}:9`, conditional: [`K for (0009,1000)..(0009,100F) (${path}:8)`] });
+    expect(row("(0009,1000)..(0009,10FF)")).toMatchObject({ action: "X", source: `p.deid:9`, conditional: [`K for (0009,1000)..(0009,100F) (p.deid:8)`] });
   });
 
   it("gives a range whose only rule is conditional the rule that decides when the condition fails", () => {
-    expect(row("(0011,1000)..(0011,10FF)")).toMatchObject({ action: "X", unit: "ps315.basic", selector: "private *", conditional: [`Z when Modality == "MR" (${path}:10)`] });
+    expect(row("(0011,1000)..(0011,10FF)")).toMatchObject({ action: "X", unit: "ps315.basic", selector: "private *", conditional: [`Z when Modality == "MR" (p.deid:10)`] });
   });
 
   it("decides a mask's row for all its tags, not for its first tag", () => {
     const p = profileFile("(6000,3000) -> keep because \"the first overlay is a ruler\"\n(60xx,3000) -> remove");
     const mask = explainProgram(compileProfile(p).ir!).find((r) => r.tag === "(60xx,3000)")!;
-    expect(mask).toMatchObject({ action: "X", source: `${p}:7`, conditional: [`K for (6000,3000) OverlayData (${p}:6)`] });
+    expect(mask).toMatchObject({ action: "X", source: `p.deid:7`, conditional: [`K for (6000,3000) OverlayData (p.deid:6)`] });
   });
 
   it("shows a range behind an earlier unconditional mask, and a private block the raw range may hold", () => {
     const p = profileFile('(0021,1000)..(0021,10FF) -> remove\n(0021,xxxx) -> keep because "group 21"\n(0023,"ACME",xx) -> keep because "acme"\n(0023,1000)..(0023,10FF) -> remove');
     const all = explainProgram(compileProfile(p).ir!);
     // a mask ranks above a range: it decides every tag of the group
-    expect(all.find((r) => r.tag === "(0021,1000)..(0021,10FF)")).toMatchObject({ action: "K", source: `${p}:7`, selector: "(0021,xxxx)" });
+    expect(all.find((r) => r.tag === "(0021,1000)..(0021,10FF)")).toMatchObject({ action: "K", source: `p.deid:7`, selector: "(0021,xxxx)" });
     // the block ranks above the range, and sits in its tags when ACME reserved block 10
-    expect(all.find((r) => r.tag === "(0023,1000)..(0023,10FF)")).toMatchObject({ action: "X", conditional: [`K for (0023,"ACME",xx) (${p}:8)`] });
+    expect(all.find((r) => r.tag === "(0023,1000)..(0023,10FF)")).toMatchObject({ action: "X", conditional: [`K for (0023,"ACME",xx) (p.deid:8)`] });
     expect(all.find((r) => r.tag === '(0023,"ACME",xx)')).toMatchObject({ action: "K", conditional: [] });
   });
 });

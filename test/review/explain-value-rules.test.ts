@@ -11,6 +11,7 @@ import { compileProfile } from "../../src/compile";
 import { explainProgram, explainValueRules } from "../../src/ir/explain";
 import { deidc } from "../cli/cli";
 
+/** The profile in a fresh folder; explain names it as the IR does, by its base name (`p.deid`). */
 function profileFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), "deidc-review-explain-value-"));
   const path = join(dir, "p.deid");
@@ -46,7 +47,7 @@ describe("explain of value-selected and keyword-pattern rules", () => {
         condition: null,
         unit: "r.value",
         because: "the name copied anywhere",
-        source: `${path}:6`,
+        source: `p.deid:6`,
         overrides: expect.stringContaining("every attribute not decided by a more specific rule"),
       },
       {
@@ -55,7 +56,7 @@ describe("explain of value-selected and keyword-pattern rules", () => {
         condition: 'Modality == "US"',
         unit: "r.value",
         because: "site name in US text",
-        source: `${path}:8`,
+        source: `p.deid:8`,
         overrides: expect.stringContaining("every attribute not decided by a more specific rule"),
       },
     ]);
@@ -65,8 +66,8 @@ describe("explain of value-selected and keyword-pattern rules", () => {
     const institution = rows.find((r) => r.keyword === "InstitutionName")!;
     expect(institution.unit).toBe("ps315.basic");
     expect(institution.conditional).toEqual([
-      `Z when any where value == PatientName (${path}:6)`,
-      `X when any where value ~ /ACME/ and Modality == "US" (${path}:8)`,
+      `Z when any where value == PatientName (p.deid:6)`,
+      `X when any where value ~ /ACME/ and Modality == "US" (p.deid:8)`,
     ]);
     expect(rows.find((r) => r.tag === "*")!.conditional).toHaveLength(2);
     // decided by the site's own exact rule, which ranks above its `any where`
@@ -78,7 +79,7 @@ describe("explain of value-selected and keyword-pattern rules", () => {
 
   it("names the `keyword /re/` rule, as written, on each attribute it resolved to", () => {
     for (const keyword of ["StudyDate", "StudyTime"]) {
-      expect(rows.find((r) => r.keyword === keyword)).toMatchObject({ action: "X", unit: "r.value", source: `${path}:10`, selector: "keyword /^Study(Date|Time)$/" });
+      expect(rows.find((r) => r.keyword === keyword)).toMatchObject({ action: "X", unit: "r.value", source: `p.deid:10`, selector: "keyword /^Study(Date|Time)$/" });
     }
     expect(rows.find((r) => r.keyword === "PatientID")!.selector).toBeNull();
   });
@@ -86,9 +87,9 @@ describe("explain of value-selected and keyword-pattern rules", () => {
   it("puts them in the Markdown and JSON a release publishes", () => {
     const md = renderExplainMarkdown(ir, rows);
     expect(md).toContain("## Rules that select by value");
-    expect(md).toContain(`| \`any where value ~ /ACME/\` | X | Modality == "US" | \`r.value\` | site name in US text | ${path}:8 | every attribute not decided by a more specific rule`);
+    expect(md).toContain(`| \`any where value ~ /ACME/\` | X | Modality == "US" | \`r.value\` | site name in US text | p.deid:8 | every attribute not decided by a more specific rule`);
     // the site's keyword rule ranks above its `any where`: no note
-    expect(md).toContain(`| (0008,0020) | StudyDate | X | \`r.value\` | study timing | ${path}:10 (\`keyword /^Study(Date\\|Time)$/\`) |`);
+    expect(md).toContain(`| (0008,0020) | StudyDate | X | \`r.value\` | study timing | p.deid:10 (\`keyword /^Study(Date\\|Time)$/\`) |`);
     expect(md).toMatch(/\| \(0008,0080\) \| InstitutionName \| X\/Z\/D \(but: Z when any where value == PatientName \(.*p\.deid:6\); X when any where value ~ \/ACME\/ and Modality == "US" \(.*p\.deid:8\)\) \| `ps315.basic` \|/);
     const r = deidc(["explain", path, "--format", "json"]);
     expect(r.code, r.stderr).toBe(0);

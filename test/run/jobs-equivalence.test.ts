@@ -10,7 +10,8 @@
 
 import { execFile, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CORPUS_DIR, listFiles, put, TEST_KEY, tempDir, warnIfNoCorpus } from "./helpers";
@@ -50,13 +51,16 @@ function digests(dir: string): Record<string, string> {
   return Object.fromEntries(listFiles(dir).map((rel) => [rel, createHash("sha256").update(readFileSync(join(dir, rel))).digest("hex")]));
 }
 
-/** Runs `program args…` over the corpus from the repository folder (rule files name their tables relative to it). */
-async function runOver(dir: string, label: string, program: string[], keyFile: string): Promise<Outcome> {
+/**
+ * Runs `program args…` over the corpus from `cwd`: the repository folder for deidc run, another folder for a
+ * processor (which finds the lookup tables its rule files name beside its own file, from any working directory).
+ */
+async function runOver(dir: string, label: string, program: string[], keyFile: string, cwd: string = REPO): Promise<Outcome> {
   const base = join(dir, label);
   const args = [...program, CORPUS_DIR!, "-o", join(base, "out"), "--report", join(base, "report.jsonl"), "--crosswalk", join(base, "crosswalk"), "--quarantine", join(base, "quarantine"), "--key-file", keyFile, "--no-progress"];
   // Asynchronous, so the three ways of running overlap and the test runner stays responsive.
   const result = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
-    const child = execFile(process.execPath, args, { cwd: REPO, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", DEID_KEY: "" }, maxBuffer: 1 << 26 }, (_error, _stdout, stderr) =>
+    const child = execFile(process.execPath, args, { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", DEID_KEY: "" }, maxBuffer: 1 << 26 }, (_error, _stdout, stderr) =>
       resolve({ status: child.exitCode, stderr }),
     );
   });
@@ -84,11 +88,14 @@ describe.skipIf(!CORPUS_DIR)("deidc run --jobs 1, --jobs 4 and the processor giv
     const processor = join(dir, "processor.mjs");
     const compiled = spawnSync(process.execPath, [DEIDC, "compile", profile.entry, ...withArgs, "-o", processor], { cwd: REPO, encoding: "utf8" });
     expect(compiled.status, compiled.stderr).toBe(0);
+    // Deployed as a processor is: with the lookup tables its profile names beside it.
+    const examples = join(REPO, "rules", "examples");
+    for (const csv of readdirSync(examples).filter((n) => n.endsWith(".csv"))) copyFileSync(join(examples, csv), join(dir, csv));
 
     const [inThread, inWorkers, viaProcessor] = await Promise.all([
       runOver(dir, "jobs1", [DEIDC, "run", profile.entry, ...withArgs, "--jobs", "1"], keyFile),
       runOver(dir, "jobs4", [DEIDC, "run", profile.entry, ...withArgs, "--jobs", "4"], keyFile),
-      runOver(dir, "processor", [processor, "--jobs", "4"], keyFile),
+      runOver(dir, "processor", [processor, "--jobs", "4"], keyFile, tmpdir()),
     ]);
 
     // The run did something worth comparing, and no worker broke down.

@@ -39,7 +39,9 @@ describe("loadSecrets", () => {
     const dir = tempDir();
     put(join(dir, "rules", "keys", "site.key"), TEST_KEY + "\r\n");
     const ir = profileWith(dir, 'secret site from file "keys/site.key"');
-    expect(loadSecrets(ir, { env: {} }).get("site")).toEqual(bytes(TEST_KEY));
+    // The IR names the rule file relative to its own folder (the entry's): `from file` is resolved from baseDir.
+    expect(ir.secrets[0]!.source.file).toBe("site.deid");
+    expect(loadSecrets(ir, { env: {}, baseDir: join(dir, "rules") }).get("site")).toEqual(bytes(TEST_KEY));
   });
 
   it("lets --key-file override every secret's source", () => {
@@ -93,7 +95,7 @@ describe("loadSecrets", () => {
   it("names a missing or empty key file", () => {
     const dir = tempDir();
     const ir = profileWith(dir, 'secret site from file "nope.key"');
-    expect(setupError(() => loadSecrets(ir, { env: {} }))).toMatch(/cannot read the key file .*nope\.key \(secret `site` declared at .*\): no such file or folder/);
+    expect(setupError(() => loadSecrets(ir, { env: {}, baseDir: join(dir, "rules") }))).toMatch(/cannot read the key file .*nope\.key \(secret `site` declared at .*\): no such file or folder/);
     const empty = put(join(dir, "empty.key"), "\n");
     expect(setupError(() => loadSecrets(ir, { keyFile: empty, env: {} }))).toMatch(/the key file .*empty\.key \(--key-file, for secret `site`.*\) is empty/);
   });

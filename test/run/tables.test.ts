@@ -82,10 +82,12 @@ describe("loadTables", () => {
         "",
       ].join("\n"),
     );
-    const { ir, diagnostics } = compileProfile(profile);
+    const { ir, diagnostics, program } = compileProfile(profile);
     expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(tableUses(ir!).map((u) => u.table)).toEqual(["tables/ids.csv", "tables/sites.csv"]);
-    const tables = loadTables(ir!);
+    // The IR names the rule file relative to the entry's folder (`site.deid`); the tables are found from that folder.
+    expect(program.baseDir).toBe(join(dir, "rules"));
+    const tables = loadTables(ir!, program.baseDir);
     expect(tables.get("tables/ids.csv")?.get("123")).toBe("P-1");
     expect(tables.get("tables/sites.csv")?.get("ACME")).toBe("01");
   });
@@ -93,9 +95,9 @@ describe("loadTables", () => {
   it("refuses a missing table, naming it and the rule that uses it", () => {
     const dir = tempDir();
     const profile = put(join(dir, "site.deid"), 'deid 1\nprofile site.test "t" based on ps315.basic\nPatientID -> lookup("missing.csv", PatientID) else remove\n');
-    const { ir } = compileProfile(profile);
-    expect(() => loadTables(ir!)).toThrow(RunSetupError);
-    expect(() => loadTables(ir!)).toThrow(/cannot read lookup table `missing\.csv` named at .*site\.deid:3 \(.*missing\.csv\): no such file/);
+    const { ir, program } = compileProfile(profile);
+    expect(() => loadTables(ir!, program.baseDir)).toThrow(RunSetupError);
+    expect(() => loadTables(ir!, program.baseDir)).toThrow(/cannot read lookup table `missing\.csv` named at .*site\.deid:3 \(.*missing\.csv\): no such file/);
   });
 
   it("refuses one table used with different numbers of keys", () => {
@@ -105,8 +107,8 @@ describe("loadTables", () => {
       join(dir, "site.deid"),
       'deid 1\nprofile site.test "t" based on ps315.basic\nPatientID -> lookup("t.csv", PatientID) else remove\nPatientName -> lookup("t.csv", PatientID, PatientSex) else remove\n',
     );
-    const { ir } = compileProfile(profile);
-    expect(() => loadTables(ir!)).toThrow(/lookup table `t\.csv` is used with 1 key\(s\) at .*:3 but 2 at .*:4/);
+    const { ir, program } = compileProfile(profile);
+    expect(() => loadTables(ir!, program.baseDir)).toThrow(/lookup table `t\.csv` is used with 1 key\(s\) at .*:3 but 2 at .*:4/);
   });
 
   it("refuses one written path that means two files (rule files in different folders)", () => {
@@ -118,8 +120,8 @@ describe("loadTables", () => {
       join(dir, "site.deid"),
       'deid 1\nimport "sub/opt.deid"\nprofile site.test "t" based on ps315.basic with site.names\nPatientID -> lookup("t.csv", PatientID) else remove\n',
     );
-    const { ir, diagnostics } = compileProfile(profile);
+    const { ir, diagnostics, program } = compileProfile(profile);
     expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    expect(() => loadTables(ir!)).toThrow(/lookup table `t\.csv` means .*t\.csv at .* but .*sub\/t\.csv at .*; give the tables different names/);
+    expect(() => loadTables(ir!, program.baseDir)).toThrow(/lookup table `t\.csv` means .*t\.csv at .* but .*sub\/t\.csv at .*; give the tables different names/);
   });
 });

@@ -9,11 +9,12 @@ import type { CheckContext } from "../context";
 import { flattenStatements } from "../../syntax/blocks";
 import { buildIr } from "../../ir/build";
 import { layersOf } from "../../program/layers";
+import { displayPathOfIrSource } from "../../program/program";
 
-/** The span of the `pixels` block that starts on `line` of the file at `path`, for pointing at it from another file. */
-function blockSpan(ctx: CheckContext, path: string, line: number): Span {
+/** The span of the `pixels` block that starts on `line` of the file the IR names `id`, for pointing at it from another file. */
+function blockSpan(ctx: CheckContext, id: string, line: number): Span {
   for (const unit of ctx.program.units.values()) {
-    if (unit.file.path !== path) continue;
+    if (unit.file.id !== id) continue;
     for (const { statement } of flattenStatements(unit.statements)) {
       if (statement.kind === "PixelBlock" && unit.file.source.position(statement.span.start).line === line) return statement.span;
     }
@@ -44,11 +45,13 @@ export function InheritedPixelApplyRule(ctx: CheckContext): Visitor {
           const { ir } = buildIr(ctx.program, unit);
           const blocker = ir.pixels.find((p) => p.when === null);
           if (!blocker) continue;
-          const blockerAt = `${blocker.source.file}:${blocker.source.line}`;
+          // The IR names files by identity (ParsedFile.id); diagnostics by display path.
+          const blockerFile = displayPathOfIrSource(ctx.program, blocker.source.file);
+          const blockerAt = `${blockerFile}:${blocker.source.line}`;
           const inherited = decider.file !== ctx.file.path;
           for (const block of blocks) {
             const line = ctx.file.source.position(block.span.start).line;
-            const own = ir.pixels.findIndex((p) => p.source.file === ctx.file.path && p.source.line === line);
+            const own = ir.pixels.findIndex((p) => p.source.file === ctx.file.id && p.source.line === line);
             if (own < 0 || own <= ir.pixels.indexOf(blocker)) continue;
             const why = inherited ? `\`pixels apply first\` inherited from ${decider.file}:${decider.line}` : "`pixels apply first`";
             ctx.report("DEID3025", block.span, `this pixel block can never apply: under ${why}, the block at ${blockerAt} has no condition and always applies first`, {
@@ -56,7 +59,7 @@ export function InheritedPixelApplyRule(ctx: CheckContext): Visitor {
                 ? "declare `pixels apply all` in this file so every matching block applies, or give the earlier block a condition"
                 : "give the earlier block a condition, move this block before it, or declare `pixels apply all`",
               related: [
-                { file: blocker.source.file, span: blockSpan(ctx, blocker.source.file, blocker.source.line), message: "this block has no condition, so it always applies first" },
+                { file: blockerFile, span: blockSpan(ctx, blocker.source.file, blocker.source.line), message: "this block has no condition, so it always applies first" },
                 { file: decider.file, span: decider.apply.span, message: "the `pixels apply first` that decides for the chain" },
               ],
             });

@@ -15,6 +15,7 @@ import { flattenStatements } from "../../syntax/blocks";
 import { buildIr } from "../../ir/build";
 import { decidingRule, describeAction, type AttributeKey } from "../../ir/explain";
 import type { IrProgram, IrRule } from "../../ir/types";
+import { displayPathOfIrSource, fileOfIrSource } from "../../program/program";
 
 function keyOf(el: ElementRef): AttributeKey | null {
   if (el.kind === "KeywordRef") {
@@ -61,13 +62,13 @@ const isKeep = (r: IrRule): boolean => r.action.kind === "code" && r.action.code
 export function KeepWithoutReasonRule(ctx: CheckContext): Visitor {
   /** Where an IR rule starts, in the loaded file it came from (the IR knows lines, diagnostics offsets). */
   const spanAt = (source: { file: string; line: number; column: number }): { start: number; end: number } => {
-    const file = ctx.program.files.find((f) => f.path === source.file);
+    const file = fileOfIrSource(ctx.program, source.file);
     const start = file ? file.source.offsetOf(source.line, source.column) : 0;
     return { start, end: start };
   };
   const baseNote = (ir: IrProgram, base: IrRule) => {
     const unitName = ir.profile.layers[base.layer]?.name ?? "the base profile";
-    return { unitName, related: [{ file: base.source.file, span: spanAt(base.source), message: `${unitName} rule at line ${base.source.line}: ${describeAction(base.action)}` }] };
+    return { unitName, related: [{ file: displayPathOfIrSource(ctx.program, base.source.file), span: spanAt(base.source), message: `${unitName} rule at line ${base.source.line}: ${describeAction(base.action)}` }] };
   };
   const privateHelp =
     'PS3.15 E.3.10 keeps only private attributes known to be safe: keep those by creator (`(0029,"CREATOR",10) -> keep because "..."`) and remove the rest, or add `because "..."` saying why all of them are safe in this release';

@@ -23,6 +23,7 @@ export declare const IR_HASH: string;
 
 /** Where a rule was written. */
 export interface IrSource {
+  /** \`stdlib/ps315/basic.deid\` for a standard-library file, otherwise relative to the folder of the profile compiled in */
   file: string;
   line: number;
   column: number;
@@ -61,10 +62,16 @@ export interface CrosswalkSink {
   uid(original: string, replacement: string): void;
 }
 
+/** The bytes of one DICOM object: any view of bytes, or a whole buffer (wrapped, not copied). */
+export type ObjectBytes = ArrayBufferView | ArrayBufferLike;
+
 export interface DeidentifyOptions {
-  /** the secret key for every secret the profile declares (text is UTF-8); default: from the environment, as deidc run */
+  /**
+   * the secret key for every secret the profile declares (a string is taken as UTF-8), non-empty;
+   * default: from the environment, as deidc run (the profile's secret sources, or DEID_KEY)
+   */
   key?: Uint8Array | string;
-  /** profile parameters, as --param NAME=value */
+  /** profile parameters, as --param NAME=value; checked against the profile's declarations */
   params?: Readonly<Record<string, string | number | boolean>>;
   /** lookup tables by the path written in the rule file; default: read as deidc run reads them */
   tables?: ReadonlyMap<string, ReadonlyMap<string, string>>;
@@ -77,7 +84,7 @@ export interface DeidentifyResult {
   record: ObjectRecord;
 }
 
-export type Deidentifier = (bytes: Uint8Array, inputPath?: string) => DeidentifyResult;
+export type Deidentifier = (bytes: ObjectBytes, inputPath?: string) => DeidentifyResult;
 
 /** Thrown by deidentifyStream when the object is rejected, quarantined or fails. */
 export declare class ObjectNotWrittenError extends Error {
@@ -85,19 +92,44 @@ export declare class ObjectNotWrittenError extends Error {
   constructor(record: ObjectRecord);
 }
 
-/** A de-identifier with the key, parameters and tables of \`options\`, prepared once. */
+/**
+ * Thrown before any object is read when the profile cannot be prepared with
+ * the options given: no key where the profile needs one (and none in the
+ * environment), an empty key, an unreadable key file or lookup table named
+ * by the profile, a parameter that is unknown, missing or of the wrong form.
+ * The message says which and names the option to change.
+ */
+export declare class RunSetupError extends Error {}
+
+/**
+ * Thrown by the executor when it prepares the profile and a key it needs has
+ * no value. The library checks the keys first (RunSetupError), so this is a
+ * safeguard a caller may still catch.
+ */
+export declare class MissingSecretError extends Error {}
+
+/**
+ * A de-identifier with the key, parameters and tables of \`options\`, prepared once.
+ * Throws TypeError for options of the wrong type, RunSetupError when the profile cannot be prepared.
+ */
 export declare function createDeidentifier(options?: DeidentifyOptions): Deidentifier;
 
-/** De-identifies one object (bytes of a DICOM file). Never throws for bad input: see record.outcome. */
-export declare function deidentify(bytes: Uint8Array, options?: DeidentifyOptions, inputPath?: string): DeidentifyResult;
+/**
+ * De-identifies one object (bytes of a DICOM file; a view or an ArrayBuffer is wrapped, not copied).
+ * A problem with the object is an outcome, not an exception: see record.outcome.
+ * Throws TypeError when \`bytes\` or \`options\` has the wrong type, RunSetupError when the profile cannot be prepared.
+ */
+export declare function deidentify(bytes: ObjectBytes, options?: DeidentifyOptions, inputPath?: string): DeidentifyResult;
 
 /**
  * De-identifies one object read from a byte stream (a Readable or any async
  * iterable of bytes), yielding the output in chunks. The object is buffered
- * whole before processing.
+ * whole before processing. Throws TypeError for a source that is not a byte
+ * stream, RunSetupError as deidentify, ObjectNotWrittenError when the object
+ * is not written.
  */
 export declare function deidentifyStream(
-  source: AsyncIterable<Uint8Array>,
+  source: AsyncIterable<ObjectBytes>,
   options?: DeidentifyOptions & { inputPath?: string; onRecord?: (record: ObjectRecord) => void },
 ): AsyncGenerator<Uint8Array, void, undefined>;
 `;

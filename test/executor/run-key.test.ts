@@ -123,7 +123,7 @@ describe("a run without a key", () => {
     // A dataset without File Meta (implicit VR little endian, as old files are) has neither.
     const result = executor.process(buildDataset(object(), { littleEndian: true, explicitVr: false }), "no-instance.dcm");
     expect(result.record.outcome).toBe("failed");
-    expect(result.record.reason).toMatch(/^naming an object that has no SOP Instance UID needs a secret key, and this run was given none: set DEID_KEY or pass --key-file/);
+    expect(result.record.reason).toMatch(/^naming an object that has no SOP Instance UID needs a secret key, and this run was given none: set DEID_KEY, pass --key-file to deidc run or a processor, or the `key` option to a processor.s library$/);
     expect(result.output).toBeNull();
   });
 });

@@ -11,6 +11,13 @@
 import type { IrAction, IrElementMatch, IrProgram, IrRule, IrSelector } from "../../ir/types";
 import type { ExecutorEnvironment } from "./types";
 
+/**
+ * This layer serves `deidc run`, processors run as programs and as libraries, and generated modules
+ * used directly: the advice names each way of giving a key (the run and the library check keys first,
+ * with their own wording: src/run/advice.ts).
+ */
+const HOW_TO_GIVE_A_KEY = "set DEID_KEY, pass --key-file to deidc run or a processor, or the `key` option to a processor's library";
+
 /** A key the environment does not give; thrown before any object is read. */
 export class MissingSecretError extends Error {}
 
@@ -20,7 +27,7 @@ export class MissingKeyError extends Error {}
 /** The run key, for `what` (a constant: nothing is built on the hot path); fails the object when the run has none. */
 export function runKeyFor(plan: { runKey: Uint8Array | null }, what: string): Uint8Array {
   if (plan.runKey !== null) return plan.runKey;
-  throw new MissingKeyError(`${what} needs a secret key, and this run was given none: set DEID_KEY or pass --key-file`);
+  throw new MissingKeyError(`${what} needs a secret key, and this run was given none: ${HOW_TO_GIVE_A_KEY}`);
 }
 
 /** Action codes whose values are derived from the run key. */
@@ -146,11 +153,11 @@ export function resolveKeys(ir: IrProgram, env: ExecutorEnvironment & { runKey?:
   const runKey = given && given.length > 0 ? given : null;
   if (runKey === null) {
     const rule = ruleNeedingRunKey(ir);
-    if (rule) throw new MissingSecretError(`no key: ${keyedRuleText(rule)} derives values from a secret key (set DEID_KEY or pass --key-file)`);
+    if (rule) throw new MissingSecretError(`no key: ${keyedRuleText(rule)} derives values from a secret key (${HOW_TO_GIVE_A_KEY})`);
     const removing = ruleRemovingInstanceUid(ir);
     if (removing) {
       throw new MissingSecretError(
-        `no key: ${keyedRuleText(removing)} removes SOP Instance UID (0008,0018), and each output is then named by a UID derived from a secret key (set DEID_KEY or pass --key-file, or keep or replace the UID)`,
+        `no key: ${keyedRuleText(removing)} removes SOP Instance UID (0008,0018), and each output is then named by a UID derived from a secret key (${HOW_TO_GIVE_A_KEY}; or keep or replace the UID)`,
       );
     }
   }

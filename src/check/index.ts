@@ -23,7 +23,9 @@ export function checkFile(file: ParsedFile, program: Program, rules: readonly Li
   const units = unitsOfFile(file).map((u) => program.units.get(u.name) ?? u);
   const ctx = makeContext(file, program, buildScope(file.ast), units, sink);
   visitInParallel(file.ast, rules.map((rule) => rule(ctx)));
-  return sink.slice(0, MAX_DIAGNOSTICS_PER_FILE);
+  if (sink.length <= MAX_DIAGNOSTICS_PER_FILE) return sink;
+  // Errors first: cut in the order the rules found them, 500 warnings could hide the one error that must stop compile and run.
+  return [...sink.filter((d) => d.severity === "error"), ...sink.filter((d) => d.severity !== "error")].slice(0, MAX_DIAGNOSTICS_PER_FILE);
 }
 
 /**

@@ -2,7 +2,8 @@
 // The language is small on purpose: every expression's type is known before
 // anything runs, so ill-typed conditions are errors, not surprises.
 
-import type { Expr, Ident } from "../syntax/ast";
+import type { AnyNode, Expr, Ident } from "../syntax/ast";
+import { childrenOf } from "../syntax/visitor";
 import { lookupKeyword, lookupTag, type DictEntry } from "../dicom/dictionary";
 import { NUMERIC_VRS } from "../dicom/vr";
 import type { Declaration, Scope } from "./scope";
@@ -98,6 +99,56 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSignature>> = {
   capAge: { params: ["string", "number"], returns: "string", keyed: false, attributeArgs: false },
 };
 
+type LetDeclaration = Extract<Declaration, { kind: "Let" }>;
+
+/** The type of each `let` value, once computed: a `let` read in many rules is typed once. */
+const letTypes = new WeakMap<LetDeclaration, ExprType>();
+/** `let`s whose type is being computed: met again, they are a cycle (DEID2020), typed "unknown". */
+const typing = new Set<LetDeclaration>();
+
+/** The `let`s an expression reads (expressions are at most 128 deep: DEID1001). */
+function letsReadBy(node: AnyNode, scope: Scope, out: LetDeclaration[] = []): LetDeclaration[] {
+  if (node.kind === "Ident") {
+    const r = resolveIdent(node, scope);
+    if (r?.kind === "decl" && r.decl.kind === "Let") out.push(r.decl);
+    return out;
+  }
+  for (const child of childrenOf(node)) letsReadBy(child, scope, out);
+  return out;
+}
+
+/**
+ * A `let`'s type. The `let`s it reads are typed first, in an explicit
+ * post-order walk rather than by recursion: a machine-written chain of
+ * thousands of `let`s must not overflow the stack, and a cycle must end.
+ */
+function letType(decl: LetDeclaration, scope: Scope): ExprType {
+  const known = letTypes.get(decl);
+  if (known !== undefined) return known;
+  if (typing.has(decl)) return "unknown";
+  const frames = [{ decl, reads: letsReadBy(decl.value as AnyNode, scope), next: 0 }];
+  typing.add(decl);
+  try {
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      if (frame.next < frame.reads.length) {
+        const read = frame.reads[frame.next++]!;
+        if (letTypes.has(read) || typing.has(read)) continue;
+        typing.add(read);
+        frames.push({ decl: read, reads: letsReadBy(read.value as AnyNode, scope), next: 0 });
+        continue;
+      }
+      frames.pop();
+      // Every `let` it reads is typed (or on a cycle): this is one level deep.
+      letTypes.set(frame.decl, typeOf(frame.decl.value, scope));
+      typing.delete(frame.decl);
+    }
+  } finally {
+    for (const frame of frames) typing.delete(frame.decl);
+  }
+  return letTypes.get(decl)!;
+}
+
 export function typeOf(expr: Expr, scope: Scope): ExprType {
   switch (expr.kind) {
     case "String":
@@ -137,7 +188,7 @@ export function typeOf(expr: Expr, scope: Scope): ExprType {
       if (r.kind === "bool") return "bool";
       const d = r.decl;
       if (d.kind === "Secret") return "secret";
-      if (d.kind === "Let") return typeOf(d.value, scope);
+      if (d.kind === "Let") return letType(d, scope);
       const t = d.type.text;
       return t === "number" ? "number" : t === "bool" ? "bool" : "string";
     }

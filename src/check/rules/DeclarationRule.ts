@@ -65,8 +65,14 @@ export function DeclarationRule(ctx: CheckContext): Visitor {
         const lets = new Map<string, LetDecl>();
         for (const [name, decl] of ctx.scope.declarations) if (decl.kind === "Let") lets.set(name, decl);
         const reads = new Map([...lets].map(([name, decl]) => [name, identsOf(decl.value as AnyNode, new Set())]));
+        const cyclic = namesOnCycles(reads);
+        for (const name of tooDeep(reads, cyclic)) {
+          ctx.report("DEID2023", lets.get(name)!.name.span, `\`${name}\` reads through more than ${MAX_LET_CHAIN.toLocaleString("en")} other \`let\`s, one after another`, {
+            help: "compute it in fewer steps: a list of alternatives reads well as `PatientID in [\"a\", \"b\", ...]`, and a long `let` chain written by a program can usually be one expression",
+          });
+        }
         for (const [name, decl] of lets) {
-          const path = cycleThrough(name, reads);
+          const path = cyclic.has(name) ? cycleThrough(name, reads) : null;
           if (path) {
             ctx.report("DEID2020", decl.name.span, `\`${name}\` is defined through itself (${[...path, name].map((n) => `\`${n}\``).join(" -> ")}), so it has no value`, {
               help: "define it from attributes, parameters or other `let`s that do not lead back to it",
@@ -78,18 +84,114 @@ export function DeclarationRule(ctx: CheckContext): Visitor {
   };
 }
 
-/** The chain of `let`s from `start` back to itself, or null. */
-function cycleThrough(start: string, reads: ReadonlyMap<string, ReadonlySet<string>>): string[] | null {
-  const seen = new Set<string>();
-  const search = (name: string, path: string[]): string[] | null => {
-    for (const next of reads.get(name) ?? []) {
-      if (next === start) return [...path, name];
-      if (!reads.has(next) || seen.has(next)) continue;
-      seen.add(next);
-      const found = search(next, [...path, name]);
-      if (found) return found;
+/**
+ * How many `let`s one may read through, one after another. The compiler and
+ * the executor follow a chain by recursion; 1,000 leaves them ample stack
+ * (5,000 overflowed it), and no hand-written profile comes near.
+ */
+const MAX_LET_CHAIN = 1000;
+
+/**
+ * The `let`s where a chain first passes MAX_LET_CHAIN (one per chain, not
+ * every `let` above it), in an iterative post-order walk. `let`s on cycles
+ * are DEID2020's and count as depth 0 here.
+ */
+function tooDeep(reads: ReadonlyMap<string, ReadonlySet<string>>, cyclic: ReadonlySet<string>): string[] {
+  const depth = new Map<string, number>();
+  const found: string[] = [];
+  for (const root of reads.keys()) {
+    if (depth.has(root) || cyclic.has(root)) continue;
+    const frames = [{ name: root, next: (reads.get(root) ?? new Set<string>()).values() }];
+    const open = new Set([root]);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const step = frame.next.next();
+      if (!step.done) {
+        const read = step.value;
+        if (reads.has(read) && !cyclic.has(read) && !depth.has(read) && !open.has(read)) {
+          open.add(read);
+          frames.push({ name: read, next: (reads.get(read) ?? new Set<string>()).values() });
+        }
+        continue;
+      }
+      frames.pop();
+      open.delete(frame.name);
+      let deepest = 0;
+      for (const read of reads.get(frame.name) ?? []) deepest = Math.max(deepest, depth.get(read) ?? 0);
+      depth.set(frame.name, deepest + 1);
+      if (deepest === MAX_LET_CHAIN + 1) found.push(frame.name);
     }
-    return null;
-  };
-  return search(start, []);
+  }
+  return found;
+}
+
+/**
+ * The `let`s that lie on a cycle: in a strongly connected component of more
+ * than one, or reading themselves. Tarjan's algorithm, iterative, so that a
+ * machine-written chain of thousands of `let`s takes linear time and no stack.
+ */
+function namesOnCycles(reads: ReadonlyMap<string, ReadonlySet<string>>): Set<string> {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const onCycles = new Set<string>();
+  let counter = 0;
+  for (const root of reads.keys()) {
+    if (index.has(root)) continue;
+    // Each frame: a name and the successors still to visit.
+    const frames: { name: string; next: Iterator<string> }[] = [];
+    const enter = (name: string): void => {
+      index.set(name, counter);
+      low.set(name, counter++);
+      stack.push(name);
+      onStack.add(name);
+      frames.push({ name, next: (reads.get(name) ?? new Set<string>()).values() });
+    };
+    enter(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const step = frame.next.next();
+      if (!step.done) {
+        const next = step.value;
+        if (!reads.has(next)) continue;
+        if (!index.has(next)) enter(next);
+        else if (onStack.has(next)) low.set(frame.name, Math.min(low.get(frame.name)!, index.get(next)!));
+        continue;
+      }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent) low.set(parent.name, Math.min(low.get(parent.name)!, low.get(frame.name)!));
+      if (low.get(frame.name) !== index.get(frame.name)) continue;
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== frame.name);
+      if (component.length > 1 || reads.get(frame.name)?.has(frame.name)) for (const m of component) onCycles.add(m);
+    }
+  }
+  return onCycles;
+}
+
+/** The shortest chain of `let`s from `start` back to itself, or null: breadth first, with parent links. */
+function cycleThrough(start: string, reads: ReadonlyMap<string, ReadonlySet<string>>): string[] | null {
+  const parent = new Map<string, string | null>([[start, null]]);
+  const queue = [start];
+  for (let at = 0; at < queue.length; at++) {
+    const name = queue[at]!;
+    for (const next of reads.get(name) ?? []) {
+      if (next === start) {
+        const path: string[] = [];
+        for (let n: string | null = name; n !== null; n = parent.get(n)!) path.push(n);
+        return path.reverse();
+      }
+      if (!reads.has(next) || parent.has(next)) continue;
+      parent.set(next, name);
+      queue.push(next);
+    }
+  }
+  return null;
 }

@@ -54,6 +54,18 @@ export function contentItemActionOf(plan: ContentItemPlan, values: ItemValues): 
 }
 
 /** Indexed by level, as the walk's ancestors are: level 0 is the outermost enclosing sequence. */
+/**
+ * What an action code does to the items of a sequence it keeps: keep them for
+ * their own rules (K; U and X/Z/U*, whose UIDs their own rules replace),
+ * clean their text (C), or give their free content dummies (the D family:
+ * D, Z/D, X/D, X/Z/D). One answer for the walk, which records the action,
+ * and for the content modes, which apply it.
+ */
+export function sequenceTreatment(code: IrActionCode): "keep" | "clean" | "dummy" {
+  if (code === "K" || code === "U" || code === "X/Z/U*") return "keep";
+  return code === "C" ? "clean" : "dummy";
+}
+
 export class ContentModes {
   private readonly modes: ContentMode[] = [];
   /** the rule that set each sequence's mode (what the record names for the free content it decides) */
@@ -88,7 +100,8 @@ export class ContentModes {
     const inheritedRule = depth > 0 ? this.rules[depth - 1]! : null;
     let mode: ContentMode;
     let modeRule: PlannedRule | null = rule;
-    if (code === "K" || code === "U" || code === "X/Z/U*") {
+    const treatment = sequenceTreatment(code);
+    if (treatment === "keep") {
       // K keeps the sequence with its items cleaned by the rules (E.1.1); U and X/Z/U* keep it too, and
       // the instance UIDs it contains are replaced by their own rules (the "U*"). Only a specific K
       // resets a dummy or clean context: a catch-all K just means "no rule names this sequence".
@@ -97,7 +110,7 @@ export class ContentModes {
         mode = inherited;
         modeRule = inheritedRule;
       }
-    } else if (code === "C") {
+    } else if (treatment === "clean") {
       mode = CLEAN;
     } else {
       // D, Z/D, X/D, X/Z/D: keeping the items, with dummies for the free content, is conformant

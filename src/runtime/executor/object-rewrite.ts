@@ -14,7 +14,7 @@ import { lookupTag } from "../../dicom/dictionary";
 import { TEXT_VRS } from "../../dicom/vr";
 import type { IrActionCode } from "../../ir/types";
 import { TAG_ICON_IMAGE_SEQUENCE } from "../pixels/icon";
-import { CLEAN, DUMMY, KEEP, ContentModes, carriesFreeContent, contentItemActionOf, isCodeAttribute } from "./content-modes";
+import { CLEAN, DUMMY, KEEP, ContentModes, carriesFreeContent, contentItemActionOf, isCodeAttribute, sequenceTreatment } from "./content-modes";
 import { QuarantineError } from "./errors";
 import { asText } from "./expr";
 import type { ExecutionPlan } from "./index";
@@ -473,8 +473,9 @@ export class ObjectRewrite implements ElementDecider, ValueWriter {
       return false;
     }
     // C and the D codes open it in clean and dummy mode, which the record names; K, U and X/Z/U* keep it.
-    if (code === "C") this.touch(tag, creator, "C", rule);
-    else if (code !== "K" && code !== "U" && code !== "X/Z/U*") this.touch(tag, creator, "D", rule);
+    const treatment = sequenceTreatment(code);
+    if (treatment === "clean") this.touch(tag, creator, "C", rule);
+    else if (treatment === "dummy") this.touch(tag, creator, "D", rule);
     this.modes.enter(code, rule, tag, this.ancestors.length);
     this.out.beginSequence(tag, vr);
     this.ancestors.push({ tag, item: -1, creator });

@@ -67,7 +67,8 @@ export function fileTableDiagnostics(file: ParsedFile): Diagnostic[] {
 export function irTableDiagnostics(ir: IrProgram, program: Program): Diagnostic[] {
   const uses = tableUses(ir);
   if (uses.length === 0) return [];
-  return readTables(uses, program.baseDir).problems.map((p) => diagnosticOf(p, displayPathOfIrSource(program, p.use.source.file), spanOf(p.use, program), "error"));
+  const shownAs = (id: string): string => displayPathOfIrSource(program, id);
+  return readTables(uses, program.baseDir, shownAs).problems.map((p) => diagnosticOf(p, shownAs(p.use.source.file), spanOf(p.use, program), "error"));
 }
 
 /** The table name of the lookup a use comes from: the first lookup of that table at or after the rule's selector. */

@@ -26,7 +26,7 @@ import type { Executor, ExecutorEnvironment } from "../runtime/executor/types";
 import { runBatch } from "../run/batch";
 import { RunWorkerPool } from "../run/workers";
 import { WriterThread, WRITER_THREAD_MIN_BYTES } from "../run/writer-thread";
-import { CrosswalkCollector, CrosswalkFileError, PATIENT_ID_CROSSWALK, UID_CROSSWALK } from "../run/crosswalk";
+import { CrosswalkCollector, CrosswalkFileError, lockCrosswalkFolder, PATIENT_ID_CROSSWALK, UID_CROSSWALK } from "../run/crosswalk";
 import { RunSetupError } from "../run/errors";
 import { collectInputs } from "../run/inputs";
 import { interruptExitCode, processInterrupts, type InterruptSource } from "../run/interrupts";
@@ -297,162 +297,187 @@ async function run(profile: string, inputs: readonly string[], opts: RunCliOptio
     throw new RunSetupError(`cannot prepare profile \`${ir.profile.name}\` to run: ${(e as Error).message}`);
   }
 
-  if (crosswalk && destinations.crosswalk) {
-    try {
-      await crosswalk.addExisting(destinations.crosswalk);
-    } catch (e) {
-      if (e instanceof CrosswalkFileError) throw new RunSetupError(`--crosswalk: ${e.message}; move it away or choose another folder`);
-      throw e;
-    }
-  }
-
-  const started = clock();
-  await makeFolder("-o", destinations.outputDir, 0o777);
-  await checkWritable("-o", destinations.outputDir);
-  if (destinations.quarantine) {
-    await makeFolder("--quarantine", destinations.quarantine, 0o700);
-    await checkWritable("--quarantine", destinations.quarantine);
-  }
+  // The crosswalk folder is taken for this run before its earlier files are read, and given back however the run ends.
+  let releaseCrosswalk: (() => Promise<void>) | null = null;
   if (crosswalk && destinations.crosswalk) {
     await makeFolder("--crosswalk", destinations.crosswalk, 0o700);
     await checkWritable("--crosswalk", destinations.crosswalk);
-  }
-  // Earlier runs' outputs must not become inputs. The report is not excluded: a report path that is an input file is refused below rather than overwritten.
-  const exclude = [destinations.outputDir, destinations.quarantine, destinations.crosswalk].flatMap((p) => (p ? [canonicalPath(p)] : []));
-  const collected = await collectInputs(inputs, { exclude });
-
-  const inputFiles = new Set(collected.entries.flatMap((e) => (e.kind === "file" ? [e.canonical] : [])));
-  for (const path of written) {
-    if (path && inputFiles.has(canonicalPath(path))) throw new RunSetupError(`${displayPath(path)} is an input file; the run would overwrite it, so write it outside the input folders`);
-  }
-
-  const totalBytes = collected.entries.reduce((n, e) => n + (e.kind === "file" ? e.size : 0), 0);
-  const progress = new ProgressLine(stderr, opts.progress !== false && shouldShowProgress(stderr, deps.env), collected.entries.length, totalBytes);
-  const say = (line: string): void => {
-    progress.clear();
-    stderr.write(`deidc: ${terminalSafe(line)}\n`);
-  };
-
-  let report: ReportWriter | null = null;
-  let workers: RunWorkerPool | null = null;
-  let writer: WriterThread | null = null;
-  if (destinations.report) {
-    await makeFolder("--report", dirname(destinations.report), 0o777);
     try {
-      report = await ReportWriter.create(destinations.report);
+      releaseCrosswalk = await lockCrosswalkFolder(destinations.crosswalk);
+      await crosswalk.addExisting(destinations.crosswalk);
     } catch (e) {
-      throw new RunSetupError(`--report ${displayPath(destinations.report)}: cannot write beside it: ${fsReason(e)}`);
+      await releaseCrosswalk?.();
+      if (e instanceof CrosswalkFileError) throw new RunSetupError(`--crosswalk: ${e.message}`);
+      throw e;
     }
   }
-  /** Why the batch stops before its end: a signal, or a report that can no longer be written. */
-  let interrupted: InterruptSignal | null = null;
-  let reportProblem: string | null = null;
-  const stopListening = deps.interrupts?.listen((signal) => {
-    interrupted = signal;
-    say(`${signal}: finishing the objects under way, then writing the report (${signal === "SIGINT" ? "Ctrl-C" : "the signal"} again stops at once)`);
-  });
   try {
-    // Large objects are prepared one at a time whatever --jobs (src/run/batch.ts): only the others can share workers.
-    const sharedCount = collected.entries.reduce((n, e) => n + (e.kind === "file" && e.size < LARGE_OBJECT_BYTES ? 1 : 0), 0);
-    // A worker takes about as long to start as a few objects take to process: a small batch is done sooner in this thread,
-    // and so is a batch of large objects only, without the memory of idle workers.
-    const threads = Math.min(jobs, Math.floor(sharedCount / OBJECTS_PER_WORKER_AT_LEAST));
-    const stage = { outputDir: destinations.outputDir, layout, quarantineDir: destinations.quarantine };
-    if (threads > 1 && deps.workerScript && !deps.readInput) {
-      workers = new RunWorkerPool(deps.workerScript, threads, {
-        ir,
-        planSource: deps.planSource ? deps.planSource(ir) : null,
-        env: { secrets, params, tables },
-        crosswalk: crosswalk !== undefined,
-        stage,
-      });
+    return await runUnderLocks();
+  } finally {
+    await releaseCrosswalk?.();
+  }
+
+  // The rest of the run, with the crosswalk folder held.
+  async function runUnderLocks(): Promise<number> {
+    const started = clock();
+    await makeFolder("-o", destinations.outputDir, 0o777);
+    await checkWritable("-o", destinations.outputDir);
+    if (destinations.quarantine) {
+      await makeFolder("--quarantine", destinations.quarantine, 0o700);
+      await checkWritable("--quarantine", destinations.quarantine);
     }
-    // Files are written in a thread of their own while the next objects are prepared, once there are enough to repay its start.
-    // Large objects are written by the driver itself (src/run/batch.ts): they do not count.
-    const writable = collected.entries.filter((e) => e.kind === "file" && e.size >= WRITER_THREAD_MIN_BYTES && e.size < LARGE_OBJECT_BYTES).length;
-    if (deps.workerScript && !deps.readInput && writable >= OBJECTS_FOR_WRITER_THREAD) writer = new WriterThread(deps.workerScript);
-    const counts = await runBatch(
-      executor,
-      { entries: collected.entries, roots: collected.roots, ...stage, readAhead: jobs, reserved },
-      {
-        record: async (record) => {
-          const message = recordMessage(record);
-          if (message) say(message);
-          if (!report || reportProblem !== null) return;
-          try {
-            await report.record(record);
-          } catch (e) {
-            reportProblem = fsReason(e);
-          }
-        },
-        notice: say,
-        progress: (done, bytes) => progress.update(done, bytes),
-        internalError: (input, detail) => say(`${input}: internal error in the executor: ${detail}`),
-        shouldStop: () => interrupted !== null || reportProblem !== null,
-        ...(crosswalk ? { crosswalk } : {}),
-        ...(deps.readInput ? { readInput: deps.readInput } : {}),
-        ...(writer ? { writer } : {}),
-      },
-      workers ?? undefined,
-    );
-    const seconds = Math.round(clock() - started) / 1000;
-    const unprocessed = collected.entries.length - counts.objects;
-    progress.clear();
-    if (reportProblem !== null) {
-      say(`the report ${displayPath(destinations.report!)} could not be written (${reportProblem}); the run stopped after ${counts.objects} of ${collected.entries.length} input(s)`);
-      say(`the ${counts.written} output file(s) written are in place but no report lists them: free the space, then run again into an empty output folder`);
-      return EXIT_STOPPED;
+    // Earlier runs' outputs must not become inputs. The report is not excluded: a report path that is an input file is refused below rather than overwritten.
+    const exclude = [destinations.outputDir, destinations.quarantine, destinations.crosswalk].flatMap((p) => (p ? [canonicalPath(p)] : []));
+    const collected = await collectInputs(inputs, { exclude });
+
+    const inputFiles = new Set(collected.entries.flatMap((e) => (e.kind === "file" ? [e.canonical] : [])));
+    for (const path of written) {
+      if (path && inputFiles.has(canonicalPath(path))) throw new RunSetupError(`${displayPath(path)} is an input file; the run would overwrite it, so write it outside the input folders`);
     }
-    let crosswalkProblem: string | null = null;
-    if (crosswalk && destinations.crosswalk) {
+
+    const totalBytes = collected.entries.reduce((n, e) => n + (e.kind === "file" ? e.size : 0), 0);
+    const progress = new ProgressLine(stderr, opts.progress !== false && shouldShowProgress(stderr, deps.env), collected.entries.length, totalBytes);
+    const say = (line: string): void => {
+      progress.clear();
+      stderr.write(`deidc: ${terminalSafe(line)}\n`);
+    };
+
+    let report: ReportWriter | null = null;
+    let workers: RunWorkerPool | null = null;
+    let writer: WriterThread | null = null;
+    if (destinations.report) {
+      await makeFolder("--report", dirname(destinations.report), 0o777);
       try {
-        await crosswalk.write(destinations.crosswalk);
+        report = await ReportWriter.create(destinations.report);
       } catch (e) {
-        crosswalkProblem = fsReason(e);
+        throw new RunSetupError(`--report ${displayPath(destinations.report)}: cannot write beside it: ${fsReason(e)}`);
       }
     }
-    const summary: RunSummary = {
-      objects: counts.objects,
-      written: counts.written,
-      skipped: counts.skipped,
-      rejected: counts.rejected,
-      quarantined: counts.quarantined,
-      failed: counts.failed,
-      seconds,
-      bytesIn: counts.bytesIn,
-      bytesOut: counts.bytesOut,
-      profile: ir.profile.name,
-      irHash: irHash(ir),
-      release: ir.profile.release,
-      options: ir.profile.layers.filter((l) => l.kind === "option").map((l) => l.name),
-      deidc: COMPILER_VERSION,
-      ...(interrupted !== null ? { interrupted, unprocessed } : {}),
-    };
+    /** Why the batch stops before its end: a signal, or a report that can no longer be written. */
+    let interrupted: InterruptSignal | null = null;
+    let reportProblem: string | null = null;
+    /** Once every object is reported, a signal stops nothing: what is left is writing the crosswalk and the report. */
+    let batchOver = false;
+    const stopListening = deps.interrupts?.listen((signal) => {
+      const again = `${signal === "SIGINT" ? "Ctrl-C" : "the signal"} again stops at once`;
+      if (batchOver) {
+        say(`${signal}: every input is done; writing the crosswalk and the report (${again})`);
+        return;
+      }
+      interrupted = signal;
+      say(`${signal}: finishing the objects under way, then writing the report (${again})`);
+    });
     try {
-      await report?.finish(summary);
-      report = null;
-    } catch (e) {
-      say(`the report ${displayPath(destinations.report!)} could not be written (${fsReason(e)}); the ${counts.written} output file(s) written are in place but no report lists them`);
-      return EXIT_STOPPED;
+      // Large objects are prepared one at a time whatever --jobs (src/run/batch.ts): only the others can share workers.
+      const sharedCount = collected.entries.reduce((n, e) => n + (e.kind === "file" && e.size < LARGE_OBJECT_BYTES ? 1 : 0), 0);
+      // A worker takes about as long to start as a few objects take to process: a small batch is done sooner in this thread,
+      // and so is a batch of large objects only, without the memory of idle workers.
+      const threads = Math.min(jobs, Math.floor(sharedCount / OBJECTS_PER_WORKER_AT_LEAST));
+      const stage = { outputDir: destinations.outputDir, layout, quarantineDir: destinations.quarantine };
+      if (threads > 1 && deps.workerScript && !deps.readInput) {
+        workers = new RunWorkerPool(deps.workerScript, threads, {
+          ir,
+          planSource: deps.planSource ? deps.planSource(ir) : null,
+          env: { secrets, params, tables },
+          crosswalk: crosswalk !== undefined,
+          stage,
+        });
+      }
+      // Files are written in a thread of their own while the next objects are prepared, once there are enough to repay its start.
+      // Large objects are written by the driver itself (src/run/batch.ts): they do not count.
+      const writable = collected.entries.filter((e) => e.kind === "file" && e.size >= WRITER_THREAD_MIN_BYTES && e.size < LARGE_OBJECT_BYTES).length;
+      if (deps.workerScript && !deps.readInput && writable >= OBJECTS_FOR_WRITER_THREAD) writer = new WriterThread(deps.workerScript);
+      const counts = await runBatch(
+        executor,
+        { entries: collected.entries, roots: collected.roots, ...stage, readAhead: jobs, reserved },
+        {
+          record: async (record) => {
+            const message = recordMessage(record);
+            if (message) say(message);
+            if (!report || reportProblem !== null) return;
+            try {
+              await report.record(record);
+            } catch (e) {
+              reportProblem = fsReason(e);
+            }
+          },
+          notice: say,
+          progress: (done, bytes) => progress.update(done, bytes),
+          internalError: (input, detail) => say(`${input}: internal error in the executor: ${detail}`),
+          shouldStop: () => interrupted !== null || reportProblem !== null,
+          ...(crosswalk ? { crosswalk } : {}),
+          ...(deps.readInput ? { readInput: deps.readInput } : {}),
+          ...(writer ? { writer } : {}),
+        },
+        workers ?? undefined,
+      );
+      batchOver = true;
+      const seconds = Math.round(clock() - started) / 1000;
+      const unprocessed = collected.entries.length - counts.objects;
+      // A signal that came while the last object was being reported stopped nothing.
+      const stoppedBy = unprocessed > 0 ? interrupted : null;
+      progress.clear();
+      /** The crosswalk of the objects written, whatever stopped the run: without it their pseudonyms cannot be traced back. */
+      const writeCrosswalk = async (): Promise<string | null> => {
+        if (!crosswalk || !destinations.crosswalk) return null;
+        try {
+          await crosswalk.write(destinations.crosswalk);
+          return null;
+        } catch (e) {
+          return fsReason(e);
+        }
+      };
+      if (reportProblem !== null) {
+        const crosswalkProblem = await writeCrosswalk();
+        const crosswalkNote = !crosswalk ? "" : crosswalkProblem === null ? "; the crosswalk lists them" : `; the crosswalk could not be written either (${crosswalkProblem}), its earlier files are unchanged`;
+        say(`the report ${displayPath(destinations.report!)} could not be written (${reportProblem}); the run stopped after ${counts.objects} of ${collected.entries.length} input(s)`);
+        say(`the ${counts.written} output file(s) written are in place but no report lists them${crosswalkNote}: free the space, then run again into an empty output folder`);
+        return EXIT_STOPPED;
+      }
+      const crosswalkProblem = await writeCrosswalk();
+      const summary: RunSummary = {
+        objects: counts.objects,
+        written: counts.written,
+        skipped: counts.skipped,
+        rejected: counts.rejected,
+        quarantined: counts.quarantined,
+        failed: counts.failed,
+        seconds,
+        bytesIn: counts.bytesIn,
+        bytesOut: counts.bytesOut,
+        profile: ir.profile.name,
+        irHash: irHash(ir),
+        release: ir.profile.release,
+        options: ir.profile.layers.filter((l) => l.kind === "option").map((l) => l.name),
+        deidc: COMPILER_VERSION,
+        ...(stoppedBy !== null ? { interrupted: stoppedBy, unprocessed } : {}),
+      };
+      try {
+        await report?.finish(summary);
+        report = null;
+      } catch (e) {
+        say(`the report ${displayPath(destinations.report!)} could not be written (${fsReason(e)}); the ${counts.written} output file(s) written are in place but no report lists them`);
+        return EXIT_STOPPED;
+      }
+      if (crosswalkProblem !== null) {
+        say(`the crosswalk in ${displayPath(destinations.crosswalk!)} could not be written (${crosswalkProblem}); its earlier files, if any, are unchanged, and the ${counts.written} output file(s) written are in place`);
+        return EXIT_STOPPED;
+      }
+      if (counts.objects === 0 && stoppedBy === null) say("nothing to process: every input was skipped (listed twice, or inside the output, crosswalk or quarantine folder)");
+      say(summaryMessage(counts, seconds));
+      if (stoppedBy !== null) {
+        say(`stopped by ${stoppedBy}: ${unprocessed} input(s) not processed${destinations.report ? `; the report lists what was done` : ""}`);
+        return interruptExitCode(stoppedBy);
+      }
+      // A skipped object is an outcome the profile asked for, as a written one is.
+      return counts.objects > 0 && counts.written + counts.skipped === counts.objects ? EXIT_OK : EXIT_FINDINGS;
+    } finally {
+      stopListening?.();
+      progress.clear();
+      await workers?.close();
+      await writer?.close();
+      await report?.discard();
     }
-    if (crosswalkProblem !== null) {
-      say(`the crosswalk in ${displayPath(destinations.crosswalk!)} could not be written (${crosswalkProblem}); its earlier files, if any, are unchanged, and the ${counts.written} output file(s) written are in place`);
-      return EXIT_STOPPED;
-    }
-    if (counts.objects === 0 && interrupted === null) say("nothing to process: every input was skipped (listed twice, or inside the output, crosswalk or quarantine folder)");
-    say(summaryMessage(counts, seconds));
-    if (interrupted !== null) {
-      say(`stopped by ${interrupted}: ${unprocessed} input(s) not processed${destinations.report ? `; the report lists what was done` : ""}`);
-      return interruptExitCode(interrupted);
-    }
-    // A skipped object is an outcome the profile asked for, as a written one is.
-    return counts.objects > 0 && counts.written + counts.skipped === counts.objects ? EXIT_OK : EXIT_FINDINGS;
-  } finally {
-    stopListening?.();
-    progress.clear();
-    await workers?.close();
-    await writer?.close();
-    await report?.discard();
   }
 }
 

@@ -8,7 +8,7 @@
 // runs wrote: its files are read before the run and the new pairs added, so
 // the crosswalk of a release is the union of its batches, never the last one.
 
-import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { lstat, mkdir, open, readFile, realpath, rename, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { CrosswalkSink } from "../runtime/executor/types";
 import { temporaryPathFor } from "./atomic";
@@ -29,8 +29,63 @@ export function csvField(value: string): string {
 const PATIENT_ID_HEADER = ["original_patient_id", "new_patient_id"] as const;
 const UID_HEADER = ["original_uid", "new_uid"] as const;
 
-/** An earlier crosswalk file that cannot be read or is not one deidc wrote: the run must not replace it. */
+/** An earlier crosswalk file that cannot be read or is not one deidc wrote, or a folder another run is using: the run must not go on. */
 export class CrosswalkFileError extends Error {}
+
+/** Hidden, so no walk of the folder takes it for an input. */
+export const CROSSWALK_LOCK = ".deidc-crosswalk.lock";
+
+/**
+ * Takes the crosswalk folder for this run: two runs that read the same files
+ * at their start and replace them at their end would each drop the other's
+ * pairs. Returns the release. A run killed outright leaves the lock file; the
+ * message says to remove it when no run is using the folder.
+ */
+export async function lockCrosswalkFolder(dir: string): Promise<() => Promise<void>> {
+  const lock = join(dir, CROSSWALK_LOCK);
+  try {
+    const handle = await open(lock, "wx", 0o600);
+    try {
+      await handle.writeFile(`${process.pid}\n`);
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new CrosswalkFileError(`cannot lock the crosswalk folder ${displayPath(dir)}: ${fsReason(e)}`);
+    const holder = (await readFile(lock, "utf8").catch(() => "")).trim();
+    throw new CrosswalkFileError(
+      `another run is using the crosswalk folder ${displayPath(dir)} (${displayPath(lock)}${/^\d+$/.test(holder) ? `, process ${holder}` : ""}); wait for it, or remove the lock file if no run is using the folder`,
+    );
+  }
+  return () => unlink(lock).catch(() => undefined);
+}
+
+/**
+ * The file a crosswalk path stands for, and the mode to give it: a link is
+ * followed to the file it names (renaming over the link would leave that file
+ * stale), and an existing file keeps its mode (a vault may share it with a
+ * group); a new one is owner-only.
+ */
+async function crosswalkTarget(path: string): Promise<{ path: string; mode: number }> {
+  let info;
+  try {
+    info = await lstat(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { path, mode: CROSSWALK_MODE };
+    throw new CrosswalkFileError(`cannot read the existing crosswalk ${displayPath(path)}: ${fsReason(e)}`);
+  }
+  let target = path;
+  if (info.isSymbolicLink()) {
+    try {
+      target = await realpath(path);
+      info = await stat(target);
+    } catch {
+      throw new CrosswalkFileError(`the crosswalk ${displayPath(path)} is a link to nothing`);
+    }
+  }
+  if (!info.isFile()) throw new CrosswalkFileError(`the crosswalk ${displayPath(path)} is not a file`);
+  return { path: target, mode: info.mode & 0o777 };
+}
 
 function csvText(header: readonly [string, string], pairs: Iterable<readonly [string, string]>): string {
   const lines = [header.join(",")];
@@ -109,7 +164,7 @@ export class CrosswalkCollector implements CrosswalkSink {
       [PATIENT_ID_CROSSWALK, PATIENT_ID_HEADER, this.patientIds],
       [UID_CROSSWALK, UID_HEADER, this.uids],
     ] as const) {
-      const path = join(dir, name);
+      const path = (await crosswalkTarget(join(dir, name))).path;
       let text: string;
       try {
         text = await readFile(path, "utf8");
@@ -122,14 +177,14 @@ export class CrosswalkCollector implements CrosswalkSink {
         rows = parseCsvRows(text);
       } catch (e) {
         if (!(e instanceof CsvSyntaxError)) throw e;
-        throw new CrosswalkFileError(`the existing crosswalk ${displayPath(path)}, line ${e.line}: ${e.message}`);
+        throw new CrosswalkFileError(`the existing crosswalk ${displayPath(path)}, line ${e.line}: ${e.message}; repair it, or move it away`);
       }
       const [first, ...pairs] = rows;
       if (!first || first.fields.join(",") !== header.join(",")) {
-        throw new CrosswalkFileError(`the existing ${displayPath(path)} does not start with the header \`${header.join(",")}\`: it is not a crosswalk this program wrote`);
+        throw new CrosswalkFileError(`the existing ${displayPath(path)} does not start with the header \`${header.join(",")}\`: it is not a crosswalk this program wrote; move it away or choose another folder`);
       }
       for (const row of pairs) {
-        if (row.fields.length !== 2) throw new CrosswalkFileError(`the existing crosswalk ${displayPath(path)}, line ${row.line}: ${row.fields.length} fields, not 2`);
+        if (row.fields.length !== 2) throw new CrosswalkFileError(`the existing crosswalk ${displayPath(path)}, line ${row.line}: ${row.fields.length} fields, not 2; repair it, or move it away`);
         addPair(map, row.fields[0]!, row.fields[1]!);
       }
     }
@@ -141,16 +196,22 @@ export class CrosswalkCollector implements CrosswalkSink {
    * one beside an old one.
    */
   async write(dir: string): Promise<void> {
-    const files = [
-      { path: join(dir, PATIENT_ID_CROSSWALK), text: csvText(PATIENT_ID_HEADER, this.patientIdPairs()) },
-      { path: join(dir, UID_CROSSWALK), text: csvText(UID_HEADER, this.uidPairs()) },
-    ].map((f) => ({ ...f, temporary: temporaryPathFor(f.path) }));
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    const files: { path: string; mode: number; text: string; temporary: string }[] = [];
+    for (const [name, text] of [
+      [PATIENT_ID_CROSSWALK, csvText(PATIENT_ID_HEADER, this.patientIdPairs())],
+      [UID_CROSSWALK, csvText(UID_HEADER, this.uidPairs())],
+    ] as const) {
+      const target = await crosswalkTarget(join(dir, name));
+      files.push({ ...target, text, temporary: temporaryPathFor(target.path) });
+    }
     try {
       for (const f of files) {
         // "wx": never follow or reuse a file someone else put at the temporary name.
         const handle = await open(f.temporary, "wx", CROSSWALK_MODE);
         try {
+          // The mode exactly, whatever the umask: the file's own, or owner-only for a new one.
+          await handle.chmod(f.mode);
           await handle.writeFile(f.text);
         } finally {
           await handle.close();

@@ -124,13 +124,20 @@ export async function collectInputs(args: readonly string[], options: CollectOpt
       // Sorted, so which of two paths to one folder is walked does not depend on the listing order.
       children.sort((a, b) => byCodeUnits(a.name, b.name));
       let utf8Names: Set<string> | null = null;
+      /** names with U+FFFD met so far in this folder: a second one is a name that is not UTF-8 decoded like the first */
+      const replaced = new Set<string>();
       for (const child of children) {
         if (isHidden(child.name)) continue;
         const path = join(folder, child.name);
         const childRel = rel === "" ? child.name : `${rel}/${child.name}`;
-        if (child.name.includes("\uFFFD") && !(utf8Names ??= await validUtf8Names(folder)).has(child.name)) {
-          found.push({ rel: childRel, entry: { kind: "problem", display: path, reason: NOT_UTF8, root } });
-          continue;
+        if (child.name.includes("\uFFFD")) {
+          // The path names the valid file, if there is one of that name: the first listing of the name is it, any other is not UTF-8.
+          const first = !replaced.has(child.name);
+          replaced.add(child.name);
+          if (!first || !(utf8Names ??= await validUtf8Names(folder)).has(child.name)) {
+            found.push({ rel: childRel, entry: { kind: "problem", display: path, reason: NOT_UTF8, root } });
+            continue;
+          }
         }
         let childInfo;
         try {

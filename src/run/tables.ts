@@ -184,7 +184,12 @@ export interface TableProblem {
  * `baseDir` is the folder the IR's rule-file names are relative to
  * (Program.baseDir, the entry profile's folder).
  */
-export function readTables(uses: readonly TableUse[], baseDir: string = process.cwd()): { tables: Map<string, ReadonlyMap<string, string>>; problems: TableProblem[] } {
+export function readTables(
+  uses: readonly TableUse[],
+  baseDir: string = process.cwd(),
+  /** how messages name a rule file (a diagnostic's display path; the IR's name by default) */
+  shownAs: (ruleFile: string) => string = (f) => f,
+): { tables: Map<string, ReadonlyMap<string, string>>; problems: TableProblem[] } {
   const problems: TableProblem[] = [];
   const byName = new Map<string, { absolute: string; use: TableUse }>();
   for (const use of uses) {
@@ -194,7 +199,7 @@ export function readTables(uses: readonly TableUse[], baseDir: string = process.
       byName.set(use.table, { absolute, use });
       continue;
     }
-    const at = (u: TableUse): string => `${u.source.file}:${u.source.line}`;
+    const at = (u: TableUse): string => `${shownAs(u.source.file)}:${u.source.line}`;
     if (seen.absolute !== absolute) {
       problems.push({ kind: "lookups", table: use.table, use, message: `lookup table \`${use.table}\` means ${displayPath(seen.absolute)} at ${at(seen.use)} but ${displayPath(absolute)} at ${at(use)}; give the tables different names` });
     } else if (seen.use.keyCount !== use.keyCount) {
@@ -207,7 +212,7 @@ export function readTables(uses: readonly TableUse[], baseDir: string = process.
     try {
       text = readFileSync(absolute, "utf8");
     } catch (e) {
-      problems.push({ kind: "unavailable", table: name, use, message: `cannot read lookup table \`${name}\` named at ${use.source.file}:${use.source.line} (${displayPath(absolute)}): ${fsReason(e)}` });
+      problems.push({ kind: "unavailable", table: name, use, message: `cannot read lookup table \`${name}\` named at ${shownAs(use.source.file)}:${use.source.line} (${displayPath(absolute)}): ${fsReason(e)}` });
       continue;
     }
     try {

@@ -27,6 +27,14 @@ describe("AndOrPrecedenceRule", () => {
     expect(text.slice(d!.span.start, d!.span.end)).toBe('Modality == "x" and Manufacturer == "y" or StationName == "z"');
   });
 
+  it("keeps comments and line breaks in the fix: it only inserts brackets", () => {
+    const text = 'deid 1\nreject when Modality == "OT" and Rows > 1 // screen captures\n    or Modality == "SC" because "r"\n';
+    const program = loadProgram("t.deid", [], text);
+    const [d] = checkFile(program.entry, program, rules);
+    expect(d!.fix!.text).toBe('(Modality == "OT" and Rows > 1) // screen captures\n    or Modality == "SC"');
+    expect(d!.help).toBe('this reads `(Modality == "OT" and Rows > 1) or Modality == "SC"`; write the brackets, or put them where they were meant');
+  });
+
   it("reports a chain of `or` once, bracketing every `and` in it", () => {
     const f = lintText('deid 1\nPatientName -> remove when Rows == 1 or Rows == 2 and Columns == 2 or Rows == 3 and Columns == 3\n', rules);
     expect(f).toHaveLength(1);

@@ -5,7 +5,7 @@
 // whose reader went away.
 
 import { EventEmitter } from "node:events";
-import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/cli/exit";
@@ -13,6 +13,7 @@ import { runWithDependencies, type RunCliOptions } from "../../src/cli/run";
 import type { InterruptSignal } from "../../src/run/report";
 import type { InterruptSource } from "../../src/run/interrupts";
 import { guardedSink, terminalSafe } from "../../src/run/stderr";
+import { CROSSWALK_LOCK } from "../../src/run/crosswalk";
 import { CapturedStream, fakeDicom, fakeExecutorFactory, listFiles, put, readValidReport, TEST_KEY, tempDir } from "./helpers";
 
 interface Extra {
@@ -129,6 +130,52 @@ describe("crosswalks across batches", () => {
   });
 });
 
+describe("crosswalk files that are links, and two runs on one folder", () => {
+  it("follows a link to the file it names and keeps that file's mode", async () => {
+    const dir = tempDir();
+    const vault = join(dir, "vault");
+    put(join(vault, "patient-ids.csv"), "original_patient_id,new_patient_id\nP0,NEW-P0\n");
+    put(join(vault, "uids.csv"), "original_uid,new_uid\n");
+    chmodSync(join(vault, "patient-ids.csv"), 0o640);
+    chmodSync(join(vault, "uids.csv"), 0o604);
+    const crosswalk = join(dir, "cw");
+    put(join(crosswalk, ".keep"), "");
+    for (const name of ["patient-ids.csv", "uids.csv"]) symlinkSync(join(vault, name), join(crosswalk, name));
+    put(join(dir, "in", "a.dcm"), fakeDicom("P1:a"));
+    expect((await run([join(dir, "in")], { output: join(dir, "out"), crosswalk })).code).toBe(0);
+    expect(lstatSync(join(crosswalk, "patient-ids.csv")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(vault, "patient-ids.csv"), "utf8")).toBe("original_patient_id,new_patient_id\nP0,NEW-P0\nP1,NEW-P1\n");
+    expect(statSync(join(vault, "patient-ids.csv")).mode & 0o777).toBe(0o640);
+    expect(statSync(join(vault, "uids.csv")).mode & 0o777).toBe(0o604);
+    expect(readFileSync(join(vault, "uids.csv"), "utf8").trim().split("\n")).toHaveLength(2);
+    expect(hiddenTemporaries(vault)).toEqual([]);
+  });
+
+  it("refuses a crosswalk folder another run holds, and gives the folder back however a run ends", async () => {
+    const dir = tempDir();
+    const input = batch(dir, 2);
+    const crosswalk = join(dir, "cw");
+    put(join(crosswalk, CROSSWALK_LOCK), "12345\n");
+    await expect(run([input], { output: join(dir, "out"), crosswalk })).rejects.toThrow(/another run is using the crosswalk folder .*process 12345\); wait for it, or remove the lock file if no run is using the folder/);
+    expect(existsSync(join(dir, "out"))).toBe(false);
+    rmSync(join(crosswalk, CROSSWALK_LOCK));
+    // While a run holds it, a second is refused; once it ends, the folder is free again.
+    let second: Promise<unknown> | null = null;
+    const first = run([input], { output: join(dir, "out1"), crosswalk }, {
+      readInput: countingReader((n) => {
+        if (n === 1) second = run([input], { output: join(dir, "out2"), crosswalk }).then(() => "ran", (e: Error) => e.message);
+      }),
+    });
+    expect((await first).code).toBe(0);
+    expect(await second).toMatch(/another run is using the crosswalk folder/);
+    expect(readdirSync(crosswalk).sort()).toEqual(["patient-ids.csv", "uids.csv"]);
+    // A bad earlier file gives the folder back too.
+    writeFileSync(join(crosswalk, "uids.csv"), "not,a crosswalk\n");
+    await expect(run([input], { output: join(dir, "out3"), crosswalk })).rejects.toThrow(/is not a crosswalk this program wrote/);
+    expect(existsSync(join(crosswalk, CROSSWALK_LOCK))).toBe(false);
+  });
+});
+
 describe("stopping part-way", () => {
   it("on a signal, finishes the objects under way, writes the report with the signal, and exits 128 + its number", async () => {
     for (const [signal, exit] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
@@ -163,16 +210,38 @@ describe("stopping part-way", () => {
     }
   });
 
+  it("a signal once every input is done stops nothing: the run ends as usual", async () => {
+    const dir = tempDir();
+    const input = batch(dir, 3);
+    const reportPath = join(dir, "report.jsonl");
+    let fire: ((s: InterruptSignal) => void) | null = null;
+    const interrupts: InterruptSource = { listen: (handler) => ((fire = handler), () => undefined) };
+    // The signal comes while the crosswalk is written, after the last object was reported.
+    const crosswalk = join(dir, "cw");
+    const { code, stderr } = await run([input], { output: join(dir, "out"), report: reportPath, crosswalk }, {
+      interrupts,
+      readInput: countingReader((n) => n === 3 && setImmediate(() => setImmediate(() => fire?.("SIGINT")))),
+    });
+    const summary = (readValidReport(reportPath).pop() as { summary: Record<string, unknown> }).summary;
+    expect(summary.interrupted).toBeUndefined();
+    expect(summary.objects).toBe(3);
+    expect(code).toBe(0);
+    expect(stderr.text).not.toContain("stopped by");
+  });
+
   it("a report that cannot be put in place stops with exit 3 and says what is where", async () => {
     const dir = tempDir();
     const input = batch(dir, 4);
     const reports = join(dir, "reports");
-    const { code, stderr } = await run([input], { output: join(dir, "out"), report: join(reports, "r.jsonl") }, {
+    const crosswalk = join(dir, "cw");
+    const { code, stderr } = await run([input], { output: join(dir, "out"), report: join(reports, "r.jsonl"), crosswalk }, {
       // The report's folder disappears part-way (an unmounted volume, a cleanup job): the report cannot be renamed into place.
       readInput: countingReader((n) => n === 2 && rmSync(reports, { recursive: true, force: true })),
     });
     expect(code).toBe(3);
     expect(stderr.lines.at(-1)).toMatch(/^deidc: the report .*r\.jsonl could not be written \(no such file or folder\); the 4 output file\(s\) written are in place but no report lists them$/);
+    // The crosswalk of what was written is there all the same: without it, the outputs' pseudonyms could not be traced back.
+    expect(readFileSync(join(crosswalk, "patient-ids.csv"), "utf8").trim().split("\n")).toHaveLength(5);
     expect(stderr.text).not.toContain("internal error");
     expect(listFiles(join(dir, "out"))).toHaveLength(4);
   });
@@ -191,6 +260,18 @@ describe("file names", () => {
     const lines = readValidReport(reportPath) as Record<string, unknown>[];
     expect(lines[1]).toMatchObject({ input: join(input, "M\uFFFDller.dcm"), outcome: "failed" });
     expect(lines[1]!.reason).toMatch(/^the file name is not valid UTF-8, so it cannot be opened or written under its name; rename it/);
+  });
+
+  it("reports a name that is not UTF-8 even beside a valid name that reads the same", async () => {
+    const dir = tempDir();
+    const input = join(dir, "in");
+    put(join(input, "M\uFFFDller.dcm"), fakeDicom("P1:valid"));
+    writeFileSync(Buffer.concat([Buffer.from(input + "/M"), Buffer.from([0xfc]), Buffer.from("ller.dcm")]), fakeDicom("P2:latin1"));
+    const reportPath = join(dir, "r.jsonl");
+    expect((await run([input], { output: join(dir, "out"), report: reportPath })).code).toBe(1);
+    const lines = readValidReport(reportPath) as Record<string, unknown>[];
+    expect(lines.slice(0, -1).map((l) => l.outcome).sort()).toEqual(["failed", "written"]);
+    expect(lines.find((l) => l.outcome === "failed")!.reason).toMatch(/^the file name is not valid UTF-8/);
   });
 
   it("shows control characters in names escaped, one message per line", async () => {

@@ -24,10 +24,20 @@ export function AndOrPrecedenceRule(ctx: CheckContext): Visitor {
       if (node.op !== "or" || isBareOr(parents[parents.length - 1])) return;
       const operands = orOperands(node);
       if (!operands.some(isBareAnd)) return;
-      const bracketed = operands.map((o) => (isBareAnd(o) ? `(${text(o)})` : text(o))).join(" or ");
+      // The help shows the condition on one line; the fix only inserts brackets, so comments and line breaks stay.
+      const oneLine = (e: Expr): string => text(e).replace(/\s+/g, " ");
+      const bracketed = operands.map((o) => (isBareAnd(o) ? `(${oneLine(o)})` : oneLine(o))).join(" or ");
+      let fixed = "";
+      let at = node.span.start;
+      for (const o of operands) {
+        if (!isBareAnd(o)) continue;
+        fixed += `${ctx.file.source.text.slice(at, o.span.start)}(${text(o)})`;
+        at = o.span.end;
+      }
+      fixed += ctx.file.source.text.slice(at, node.span.end);
       ctx.report("DEID3028", node.span, "`and` and `or` mixed without brackets: `and` binds tighter, which may not be what was meant", {
         help: `this reads \`${bracketed}\`; write the brackets, or put them where they were meant`,
-        fix: { description: "add the brackets the parser reads", file: ctx.file.path, span: node.span, text: bracketed },
+        fix: { description: "add the brackets the parser reads", file: ctx.file.path, span: node.span, text: fixed },
       });
     },
   };

@@ -144,8 +144,13 @@ export function parseLookupTable(text: string, file: string, keyCount: number): 
   const firstLine = new Map<string, number>();
   for (const row of rows.slice(1)) {
     if (row.fields.length !== columns) fail(row.line, `expected ${columns} fields like the header, found ${row.fields.length}`);
-    const key = row.fields.slice(0, keyCount).join(COMPOSITE_KEY_SEPARATOR);
-    const value = row.fields[keyCount]!;
+    // Spaces around a field are the spreadsheet's, not the pseudonym's: the object's key is trimmed the
+    // same way when it is looked up, and a value is written where leading and trailing spaces mean nothing.
+    const key = row.fields
+      .slice(0, keyCount)
+      .map((f) => f.trim())
+      .join(COMPOSITE_KEY_SEPARATOR);
+    const value = row.fields[keyCount]!.trim();
     const previous = table.get(key);
     if (previous !== undefined && previous !== value) {
       fail(row.line, `this key already has a different value on line ${firstLine.get(key)}`);

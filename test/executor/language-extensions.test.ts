@@ -113,6 +113,23 @@ describe.skipIf(!CORPUS_DIR)("value and condition functions on CT_small", () => 
   });
 });
 
+describe.skipIf(!CORPUS_DIR)("tests on an absent attribute (CT_small has no ClinicalTrialSiteID)", () => {
+  it("are false, except the negations != and !~, which hold (docs/language.md, Conditions)", () => {
+    const holds = (condition: string): boolean => {
+      const result = runBoth(HEADER + `StudyDescription -> "HELD" when ${condition}\n`, CT);
+      return texts(result).get(0x00081030) === "HELD";
+    };
+    expect(holds('ClinicalTrialSiteID == "S1"')).toBe(false);
+    expect(holds('ClinicalTrialSiteID < "S1"')).toBe(false);
+    expect(holds('ClinicalTrialSiteID in ["S1"]')).toBe(false);
+    expect(holds('ClinicalTrialSiteID ~ /S/')).toBe(false);
+    expect(holds('ClinicalTrialSiteID != "S1"')).toBe(true);
+    expect(holds("ClinicalTrialSiteID !~ /S/")).toBe(true);
+    expect(holds('not (ClinicalTrialSiteID == "S1")')).toBe(true);
+    expect(holds('exists(ClinicalTrialSiteID) and ClinicalTrialSiteID != "S1"')).toBe(false);
+  });
+});
+
 describe.skipIf(!CORPUS_DIR)("conditional blocks on CT_small", () => {
   it("a statement inside applies only when the block's and its own conditions hold", () => {
     const result = runBoth(
@@ -184,11 +201,18 @@ describe.skipIf(!CORPUS_DIR)("create, append and lookup else quarantine on CT_sm
     expect(texts(hit).get(0x00100020)).toBe("SUBJ-01");
     const miss = runBoth(text, CT, { tables: new Map([["ids.csv", new Map([["1CT1\u0000MR", "SUBJ-01"]])]]) });
     expect(miss.output).toBeNull();
-    expect(miss.record).toMatchObject({ outcome: "quarantined", reason: "no entry in ids.csv for PatientID", rule: { line: 7 }, touched: [] });
+    expect(miss.record).toMatchObject({ outcome: "quarantined", reason: "no entry in ids.csv for PatientID and Modality (the key of PatientID's lookup)", rule: { line: 7 }, touched: [] });
     expect(JSON.stringify(miss.record)).not.toContain("1CT1");
-    // In an item, the attribute is named by its path.
+    // In an item, the attribute is named by its path; `PatientID` there reads the top-level dataset's, so it is the key.
     const nested = runBoth(HEADER + 'OtherPatientIDsSequence/PatientID -> lookup("ids.csv", PatientID) else quarantine\n', CT, { tables: new Map([["ids.csv", new Map()]]) });
-    expect(nested.record.reason).toBe("no entry in ids.csv for (0010,1002)[0]/(0010,0020)");
+    expect(nested.record.reason).toBe("no entry in ids.csv for PatientID (the key of (0010,1002)[0]/(0010,0020)'s lookup)");
+    const ownItem = runBoth(HEADER + 'OtherPatientIDsSequence/PatientID -> lookup("ids.csv", value) else quarantine\n', CT, { tables: new Map([["ids.csv", new Map()]]) });
+    expect(ownItem.record.reason).toBe("no entry in ids.csv for (0010,1002)[0]/(0010,0020)");
+    // A key other than the element is named as the key, with the element it was for.
+    const other = runBoth(HEADER + 'PatientName -> lookup("ids.csv", PatientID) else quarantine\n', CT, { tables: new Map([["ids.csv", new Map()]]) });
+    expect(other.record.reason).toBe("no entry in ids.csv for PatientID (the key of PatientName's lookup)");
+    const own = runBoth(HEADER + 'PatientID -> lookup("ids.csv", value) else quarantine\n', CT, { tables: new Map([["ids.csv", new Map()]]) });
+    expect(own.record.reason).toBe("no entry in ids.csv for PatientID");
   });
 });
 

@@ -35,6 +35,12 @@ describe("parseLookupTable", () => {
     expect(table.get(`B${COMPOSITE_KEY_SEPARATOR}1`)).toBe("P2");
   });
 
+  it("trims spaces around keys and values, as the object's key is trimmed when it is looked up", () => {
+    const table = parseLookupTable("site,id,pseudonym\nA , PID0001 , SP-1 \n", "ids.csv", 2);
+    expect([...table]).toEqual([["A\u0000PID0001", "SP-1"]]);
+    expect(() => parseLookupTable("id,pseudonym\nPID1,P1\nPID1 ,P2\n", "t.csv", 1)).toThrow("t.csv:3: this key already has a different value on line 2");
+  });
+
   it("accepts an exact repeat of a row", () => {
     expect(parseLookupTable("k,v\na,1\na,1\n", "t.csv", 1).size).toBe(1);
   });

@@ -12,7 +12,7 @@ import { ByteSink, DatasetWriter, DicomCursor, TokenKind, openCursor, type Datas
 import { coarsenTemporal, daysOffset, dummyValue, replaceInValues, replacementUids, shiftTemporal, truncateToVrLength, type Cleaner } from "../actions";
 import { lookupTag } from "../../dicom/dictionary";
 import { TEXT_VRS } from "../../dicom/vr";
-import type { IrActionCode } from "../../ir/types";
+import type { IrActionCode, IrExpr } from "../../ir/types";
 import { TAG_ICON_IMAGE_SEQUENCE } from "../pixels/icon";
 import { CLEAN, DUMMY, KEEP, ContentModes, carriesFreeContent, contentItemActionOf, isCodeAttribute, sequenceTreatment } from "./content-modes";
 import { QuarantineError } from "./errors";
@@ -70,6 +70,18 @@ function uidBytes(text: string): Uint8Array {
 }
 
 /** One value of a UN element read as text, without its padding, as the UI path reads them. */
+/**
+ * What a quarantine says was missing from a lookup table: the key it looked up, named, never its value
+ * (which identifies the patient). A key that is the element itself (`PatientID -> lookup(t, PatientID)`,
+ * or `value`) is the element; another key is named with the element it was for.
+ */
+function lookupKeyLabel(keys: readonly IrExpr[], attribute: string): string {
+  const names = keys.map((k) => (k.kind === "value" ? attribute : k.kind === "attr" ? (k.item ? "item." : "") + (k.keyword ?? `(${k.tag.slice(0, 4)},${k.tag.slice(4)})`) : k.kind === "privateAttr" ? `(${k.group},"${k.creator}",${k.element})` : null));
+  if (names.every((n) => n === attribute)) return attribute;
+  const known = names.map((n) => n ?? "a computed key");
+  return `${known.length === 1 ? known[0] : known.join(" and ")} (the key of ${attribute}'s lookup)`;
+}
+
 function unpadded(value: string): string {
   return value.replace(/[\0 ]+$/, "").trim();
 }
@@ -414,7 +426,7 @@ export class ObjectRewrite implements ElementDecider, ValueWriter {
         if (hit === undefined) {
           if (a.otherwise.kind === "quarantine") {
             const attribute = this.ancestors.length === 0 && creator === undefined ? (lookupTag(tag)?.keyword ?? elementPath(this.ancestors, tag, creator)) : elementPath(this.ancestors, tag, creator);
-            throw new QuarantineError(`no entry in ${a.table} for ${attribute}`, rule?.source ?? null);
+            throw new QuarantineError(`no entry in ${a.table} for ${lookupKeyLabel(a.keys, attribute)}`, rule?.source ?? null);
           }
           const before = this.record.touched.length;
           const kept = this.applyAction(pa.otherwise!, tag, vr, creator, rule);

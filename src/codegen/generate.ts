@@ -498,6 +498,8 @@ class Generator {
       `    imageOptions: ${this.mod.use("imageOptionsOf")}(IR),`,
       `    // top-level attributes \`create\` rules add when an object lacks them`,
       `    createTags: [${createdTagsOf(this.ir).map((t) => hex(t)).join(", ")}],`,
+      `    // attributes keyed values are derived from: an object where one is empty or absent gets a warning`,
+      `    keyedAttributes: ${this.mod.use("keyedAttributesOf")}(IR),`,
       "    // `pixels` blocks are few; the executor's pixel layer plans their conditions.",
       `    pixels: ${this.mod.use("planPixelRules")}(IR.pixels, IR.pixelApply),`,
       "    tables: env.tables,",

@@ -15,6 +15,7 @@ import {
   indexOfBytes,
   topLevelCodes,
   topLevelTexts,
+  topLevelValue,
   walkBytes,
   type BuiltElement,
   type WalkedElement,
@@ -227,6 +228,38 @@ describe("UIDs", () => {
   });
 });
 
+describe("keyed values from an empty or absent attribute", () => {
+  const site = () => profileFile("keyed", 'secret key from env DEID_KEY\nlet offset = days(key, PatientID, -30 .. -1)\nPatientName -> "P^" + hash(key, PatientID, 8)\nStudyDate -> shift(offset)');
+  const keyed = (input: Uint8Array, path = site()) => {
+    const result = createExecutor(compile(path, []), { secrets: new Map([["key", new TextEncoder().encode("test-key-0123456789abcdef")]]), params: new Map(), tables: new Map() }).process(input, "k.dcm");
+    expect(result.record.outcome).toBe("written");
+    return { result, file: walkBytes(result.output!).file };
+  };
+  const withId = (id: string | null) => buildPart10(object("1.2.3.30").flatMap((e) => (e.tag !== 0x00100020 ? [e] : id === null ? [] : [text(0x00100020, "LO", id)])));
+
+  it("warns, naming what derives from it, where every such object would get the same pseudonym and shift", () => {
+    const empty = keyed(withId("")).result.record.warnings;
+    expect(empty).toEqual([
+      expect.stringMatching(/^PatientID is empty: the keyed values derived from it \(days at keyed\.deid:\d+; hash at keyed\.deid:\d+\) are the same for every object where it is empty, so their patients share one pseudonym and date shift$/),
+    ]);
+    expect(keyed(withId(null)).result.record.warnings.join()).toMatch(/^PatientID is absent: /);
+    // Two patients without an ID do come out as one: the warning is about a real merge.
+    const a = keyed(buildPart10(object("1.2.3.31").map((e) => (e.tag === 0x00100010 ? text(0x00100010, "PN", "Roe^Jane") : e.tag === 0x00100020 ? text(0x00100020, "LO", "") : e))));
+    const b = keyed(withId(""));
+    expect(topLevelTexts(a.file).get(0x00100010)).toBe(topLevelTexts(b.file).get(0x00100010));
+  });
+
+  it("is quiet when the attribute has a value, and when nothing keyed derives from it", () => {
+    expect(keyed(withId("PID-7")).result.record.warnings).toEqual([]);
+    expect(run(withId("")).result.record.warnings).toEqual([]);
+  });
+
+  it("counts the default date shift of C, keyed on PatientID, once per file", () => {
+    const warnings = run(withId(""), ["ps315.retain-longitudinal-modified-dates"]).result.record.warnings;
+    expect(warnings).toEqual(["PatientID is empty: the keyed values derived from it (the per-patient date shift of C in stdlib/ps315/retain-longitudinal-modified-dates.deid) are the same for every object where it is empty, so their patients share one pseudonym and date shift"]);
+  });
+});
+
 describe("markers and File Meta", () => {
   it("writes the markers, the File Meta and a zero preamble", () => {
     const { output, file } = run(buildPart10(object("1.2.3.7")), ["ps315.retain-device-identity"]);
@@ -272,6 +305,19 @@ describe("markers and File Meta", () => {
     // Both dates move by the same number of days, so the interval between them survives.
     expect(days(shifted.get(0x00080021)!) - days(shifted.get(0x00080020)!)).toBe(1);
     expect(shifted.get(0x00080020)).not.toBe("20200102");
+  });
+
+  it("writes the value at its own even length, and everything after it intact, in either VR encoding", () => {
+    for (const syntax of [undefined, TS_IMPLICIT_LE]) {
+      const input = buildPart10(object("1.2.3.9", text(0x00080021, "DA", "20200103"), text(0x00281050, "DS", "40"), text(0x00281051, "DS", "400")), syntax);
+      for (const [options, expected] of [[["ps315.retain-longitudinal-modified-dates"], "MODIFIED"], [[], "REMOVED "], [["ps315.retain-longitudinal-full-dates"], "UNMODIFIED"]] as const) {
+        const out = run(input, [...options]);
+        expect(new TextDecoder().decode(topLevelValue(out.file, 0x00280303))).toBe(expected);
+        // The elements after it still parse, with their values where they belong.
+        expect(out.at("(0028,1050)")?.text).toBe("40");
+        expect(out.elements.at(-1)).toMatchObject({ path: "(0028,1051)", text: "400" });
+      }
+    }
   });
 
   it("never says the dates are less modified than the input says they were", () => {

@@ -115,6 +115,24 @@ export class ByteSink {
     this.view.setUint32(offset, value >>> 0, littleEndian);
   }
 
+  /** Overwrites 2 bytes already written. */
+  setUint16(offset: number, value: number, littleEndian: boolean): void {
+    this.view.setUint16(offset, value, littleEndian);
+  }
+
+  /**
+   * Removes `n` owned bytes at `offset`, moving what follows (and the references placed after them)
+   * back: for a value reserved at its longest and found shorter once the rest was written. The
+   * caller patches any length that counted the removed bytes.
+   */
+  cut(offset: number, n: number): void {
+    if (n <= 0) return;
+    for (const r of this.references) if (r.at > offset && r.at < offset + n) throw new DicomWriteError("internal: a referenced value inside the bytes cut");
+    this.buffer.copyWithin(offset, offset + n, this.length);
+    this.length -= n;
+    for (const r of this.references) if (r.at >= offset + n) r.at -= n;
+  }
+
   /**
    * Appends `bytes` without copying them: they must stay unchanged until the
    * output is written. A caller that later rewinds `length` must not rewind

@@ -51,6 +51,8 @@ export function longitudinalValue(thisPass: "UNMODIFIED" | "MODIFIED" | "REMOVED
 
 const ENCODER = new TextEncoder();
 const UNMODIFIED = ENCODER.encode("UNMODIFIED");
+/** Bytes reserved for the Longitudinal Temporal Information Modified value: its longest, UNMODIFIED. */
+const LONGITUDINAL_RESERVED = 10;
 
 /** A code of De-identification Method Code Sequence (0012,0064). */
 export interface MethodCode {
@@ -101,6 +103,9 @@ export class Markers {
   private readonly codes: MethodCode[];
   /** where the Longitudinal Temporal Information Modified value is, once written */
   private longitudinalOffset = -1;
+  /** the size of the marker's length field (2 in explicit VR, where CS has the short form; 4 in implicit VR) and its byte order */
+  private longitudinalLengthWidth = 2;
+  private longitudinalLittle = true;
 
   /** `instanceUid`: the SOP Instance UID to add, when the dataset has none. */
   constructor(
@@ -192,13 +197,25 @@ export class Markers {
     this.writeBefore(0x100000000);
   }
 
-  /** Patches the Longitudinal Temporal Information Modified value in, now that every date has been met. */
+  /**
+   * Patches the Longitudinal Temporal Information Modified value in, now that every date has been met.
+   * The 10 bytes reserved for the longest value shrink to the value's own even length (MODIFIED is
+   * written as 8 bytes, not padded with two spaces): the element is top-level and every sequence is
+   * closed by now, so only its own length field counts the bytes cut.
+   */
   finishLongitudinal(existing: string | null): void {
     if (this.longitudinalOffset < 0) return;
     const dates = this.dates;
-    const value = longitudinalValue(dates.modified > 0 ? "MODIFIED" : dates.kept > 0 ? "UNMODIFIED" : "REMOVED", existing).padEnd(10, " ");
+    let value = longitudinalValue(dates.modified > 0 ? "MODIFIED" : dates.kept > 0 ? "UNMODIFIED" : "REMOVED", existing);
+    if (value.length & 1) value += " ";
+    const sink = this.out.sink;
     // an offset in the sink's own bytes: the marker is never a referenced value
-    this.out.sink.bytes().set(ENCODER.encode(value), this.longitudinalOffset);
+    sink.bytes().set(ENCODER.encode(value), this.longitudinalOffset);
+    if (value.length < LONGITUDINAL_RESERVED) {
+      sink.cut(this.longitudinalOffset + value.length, LONGITUDINAL_RESERVED - value.length);
+      if (this.longitudinalLengthWidth === 2) sink.setUint16(this.longitudinalOffset - 2, value.length, this.longitudinalLittle);
+      else sink.setUint32(this.longitudinalOffset - 4, value.length, this.longitudinalLittle);
+    }
   }
 
   private write(marker: Marker): void {
@@ -225,10 +242,12 @@ export class Markers {
         out.endSequence();
         return;
       case LONGITUDINAL:
-        // The value depends on dates that may follow; reserve 10 bytes and patch at the end.
-        out.writeHeader(TAG_LONGITUDINAL_MODIFIED, "CS", 10);
+        // The value depends on dates that may follow; reserve the longest value's bytes and patch at the end.
+        out.writeHeader(TAG_LONGITUDINAL_MODIFIED, "CS", LONGITUDINAL_RESERVED);
         this.longitudinalOffset = out.length;
-        out.copy(UNMODIFIED, 0, 10);
+        this.longitudinalLengthWidth = out.encoding.explicitVr ? 2 : 4;
+        this.longitudinalLittle = out.encoding.littleEndian;
+        out.copy(UNMODIFIED, 0, LONGITUDINAL_RESERVED);
         return;
       case CREATED: {
         // The attribute is absent: `value` has nothing to read.

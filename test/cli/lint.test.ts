@@ -32,8 +32,8 @@ describe("deidc lint", () => {
     const found = report.diagnostics.map((d) => [d.code, d.start.line, d.start.column]);
     expect(found).toEqual([
       ["DEID2001", 14, 1],
-      ["DEID2002", 18, 14],
-      ["DEID2003", 23, 13],
+      ["DEID2002", 17, 14],
+      ["DEID2003", 22, 13],
     ]);
     expect(report.diagnostics[0]!.help).toContain("`PatientName`");
     const pretty = deidc(["lint", path]);

@@ -27,7 +27,6 @@ import { CreateAppendRule } from "./CreateAppendRule";
 import { KeywordPatternRule } from "./KeywordPatternRule";
 import { ItemScopeRule } from "./ItemScopeRule";
 import { ImageOptionStatementRule } from "./ImageOptionStatementRule";
-import { VersionStampRule } from "./VersionStampRule";
 
 export type LintRule = (ctx: CheckContext) => Visitor;
 
@@ -56,5 +55,4 @@ export const specifiedRules: readonly LintRule[] = Object.freeze([
   PixelApplyRule,
   InheritedPixelApplyRule,
   ImageOptionStatementRule,
-  VersionStampRule,
 ]);

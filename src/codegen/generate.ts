@@ -380,7 +380,8 @@ class Generator {
       if (r.shape.kind === "tag" && oddTag(r)) out.push(what, `  if (tag === ${hex(r.shape.tag)}) rules.push(${r.name});`);
       else if (r.shape.kind === "pattern" && oddPattern(r)) out.push(what, `  if (${patternTest(r.shape.match, "tag")}) rules.push(${r.name});`);
       else if (r.shape.kind === "keywords" && oddMasks(r).length > 0) out.push(what, `  if (${oddMasks(r).map((m) => `(${patternTest(m, "tag")})`).join(" || ")}) rules.push(${r.name});`);
-      else if (r.shape.kind === "every") out.push(what, `  rules.push(${r.name});`);
+      // A `vr` rule decides standard attributes only (RulePlan in src/runtime/executor/plan.ts says why).
+      else if (r.shape.kind === "every" && !r.shape.standardOnly) out.push(what, `  rules.push(${r.name});`);
     }
     out.push(`  return rules.sort(${this.mod.use("byPrecedence")});`, "}");
     return out;

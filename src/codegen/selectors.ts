@@ -15,17 +15,21 @@ export type RuleShape =
   | { kind: "private"; group: number; creator: string; element: number | null }
   /** `keyword /re/`: the exact tags and repeating-group masks the pattern found */
   | { kind: "keywords"; tags: number[]; masks: Extract<IrElementMatch, { kind: "mask" }>[] }
-  /** `vr …`, `any where`, `private *` and `*`: a candidate for every element (private ones only for `private *`) */
-  | { kind: "every"; privateOnly: boolean }
+  /**
+   * `vr …`, `any where`, `private *` and `*`: a candidate for every element (private ones only for
+   * `private *`; standard ones only for `vr …`)
+   */
+  | { kind: "every"; privateOnly: boolean; standardOnly?: true }
   /** a path whose last step is not an element: matches nothing */
   | { kind: "none" };
 
 export function ruleShape(sel: IrSelector): RuleShape {
   switch (sel.kind) {
     case "all":
-    case "vr":
     case "anyWhere":
       return { kind: "every", privateOnly: false };
+    case "vr":
+      return { kind: "every", privateOnly: false, standardOnly: true };
     case "keywords":
       return {
         kind: "keywords",

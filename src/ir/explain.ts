@@ -19,7 +19,7 @@ export function selectsAttribute(sel: IrSelector, key: AttributeKey): boolean {
     case "privateAll":
       return key.kind === "private";
     case "vr":
-      return key.vrs.some((v) => sel.vrs.includes(v));
+      return key.kind !== "private" && key.vrs.some((v) => sel.vrs.includes(v));
     case "keywords":
       return key.kind === "tag" && sel.matches.some((m) => (m.kind === "tag" ? parseInt(m.tag, 16) === key.tag >>> 0 : ((key.tag & parseInt(m.mask, 16)) >>> 0) === parseInt(m.value, 16)));
     case "anyWhere":

@@ -356,6 +356,18 @@ describe("private attributes", () => {
     expect(result.record.touched.map((t) => `${t.path} ${t.action}`)).toContain("(7053,00xx) X");
   });
 
+  it("a `vr` rule decides standard attributes only: a private date is not shifted into the output, a private UN not kept", () => {
+    const input = buildPart10([...object("1.2.3.12", text(0x00080021, "DA", "20200103")), text(0x00090010, "LO", "GEMS_GENIE_1"), text(0x00091042, "DA", "19970806")]);
+    const site = profileFile("vr-private", 'vr DA -> shift(-3)\nvr LO, UN -> keep because "test"\nprivate * -> remove');
+    const { elements, contains, at } = run(input, [], site);
+    expect(at("(0008,0021)")?.text).toBe("20191231");
+    expect(elements.filter((e) => (e.tag >>> 16) & 1)).toEqual([]);
+    for (const s of ["GEMS_GENIE", "1997"]) expect(contains(s)).toBe(false);
+    // In implicit VR the same private elements read as UN: the outcome does not depend on the transfer syntax.
+    const implicit = run(buildPart10([...object("1.2.3.13"), text(0x00090010, "LO", "GEMS_GENIE_1"), text(0x00091042, "DA", "19970806")], TS_IMPLICIT_LE), [], site);
+    expect(implicit.elements.filter((e) => (e.tag >>> 16) & 1)).toEqual([]);
+  });
+
   it("retain-safe-private keeps the listed elements and exactly the creators of their blocks", () => {
     const { elements, contains } = run(pet(), ["ps315.retain-safe-private"]);
     expect(elements.filter((e) => (e.tag >>> 16) & 1).map((e) => e.path)).toEqual(["(7053,0010)", '(7053,"Philips PET Private Group",00)']);

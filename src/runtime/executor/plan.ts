@@ -167,7 +167,10 @@ export class RulePlan {
       case "privateAll":
         return { rule: { ...base, vrs: null, ancestors: null, catchAll: true }, test: (tag) => ((tag >>> 16) & 1) === 1, privateOnly: true };
       case "vr":
-        return { rule: { ...base, vrs: sel.vrs, ancestors: null, catchAll: false }, test: () => true, privateOnly: false };
+        // Standard attributes only (even groups): a private element's VR is known only in explicit VR files
+        // (implicit VR gives UN), so a VR rule would keep or change it depending on the transfer syntax, and
+        // E.3.10 keeps private attributes only by name (creator), where known to be safe.
+        return { rule: { ...base, vrs: sel.vrs, ancestors: null, catchAll: false }, test: (tag) => ((tag >>> 16) & 1) === 0, privateOnly: false };
       case "keywords": {
         const tests = sel.matches.map(elementTest);
         return { rule: { ...base, vrs: null, ancestors: null, catchAll: false }, test: (tag) => tests.some((t) => t(tag, undefined)), privateOnly: false };

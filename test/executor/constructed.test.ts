@@ -320,6 +320,18 @@ describe("markers and File Meta", () => {
     }
   });
 
+  it("empties a date that is not one, with a warning, where it would shift or coarsen it (Study Date is Type 2)", () => {
+    const input = buildPart10(object("1.2.3.14").map((e) => (e.tag === 0x00080020 ? text(0x00080020, "DA", "2020") : e)));
+    const check = (out: ReturnType<typeof run>, what: string) => {
+      expect(out.at("(0008,0020)")?.text).toBe("");
+      expect(out.result.record.touched.find((t) => t.path === "(0008,0020)")?.action).toBe("Z");
+      expect(out.result.record.warnings).toContain(`(0008,0020): value is not a date that can be ${what}; emptied`);
+    };
+    check(run(input, ["ps315.retain-longitudinal-modified-dates"]), "shifted");
+    check(run(input, [], profileFile("shift-bad", "StudyDate -> shift(-3)")), "shifted");
+    check(run(input, [], profileFile("coarsen-bad", "StudyDate -> coarsen(year)")), "coarsened");
+  });
+
   it("never says the dates are less modified than the input says they were", () => {
     const marked = (said: string) => buildPart10(object("1.2.3.9", text(0x00080021, "DA", "20200103"), text(0x00280303, "CS", said)));
     const value = (said: string, options: string[]) => topLevelTexts(run(marked(said), options).file).get(0x00280303);

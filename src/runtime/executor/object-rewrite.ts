@@ -349,7 +349,7 @@ export class ObjectRewrite implements ElementDecider, ValueWriter {
         }
         if (isDate(vr)) {
           const shifted = shiftTemporal(vr, cursor.readText(), this.dateShiftDays());
-          if (shifted === null) return this.applyCode("X", tag, vr, creator, rule);
+          if (shifted === null) return this.unreadableDate(tag, vr, creator, rule, "shifted");
           this.writeTextValue(tag, vr, shifted);
           this.dates.modified++;
           this.touch(tag, creator, "C", rule);
@@ -368,6 +368,17 @@ export class ObjectRewrite implements ElementDecider, ValueWriter {
         return this.applyCode("X", tag, vr, creator, rule);
       }
     }
+  }
+
+  /**
+   * A date that is not one (`2020` in a DA, a DT with a month 13) cannot be shifted or coarsened, and
+   * kept it would keep the real date: it is emptied. Z rather than X, since the dates of Table E.1-1
+   * are Type 2 or 3 where they are not 1 (Study Date is Type 2: removing it made a conformant object
+   * non-conformant), and an empty value says nothing about the patient.
+   */
+  private unreadableDate(tag: number, vr: string, creator: string | undefined, rule: PlannedRule | null, what: "shifted" | "coarsened"): boolean {
+    this.record.warnings.push(`${elementPath(this.ancestors, tag, creator)}: value is not a date that can be ${what}; emptied`);
+    return this.applyCode("Z", tag, vr, creator, rule);
   }
 
   private applyAction(pa: PlannedAction, tag: number, vr: string, creator: string | undefined, rule: PlannedRule | null): boolean {
@@ -393,18 +404,16 @@ export class ObjectRewrite implements ElementDecider, ValueWriter {
         if (!isDate(vr)) return this.applyCode("K", tag, vr, creator, rule);
         const days = pa.value!(ctx);
         const shifted = typeof days === "number" ? shiftTemporal(vr, cursor.readText(), days) : null;
-        if (shifted === null) {
-          this.record.warnings.push(`${elementPath(this.ancestors, tag, creator)}: value is not a date that can be shifted; removed`);
-          return this.applyCode("X", tag, vr, creator, rule);
-        }
+        if (shifted === null) return this.unreadableDate(tag, vr, creator, rule, "shifted");
         this.writeTextValue(tag, vr, shifted);
         this.dates.modified++;
         this.touch(tag, creator, "shift", rule);
         return true;
       }
       case "coarsen": {
-        const coarse = isDate(vr) ? coarsenTemporal(vr, cursor.readText(), a.unit) : null;
-        if (coarse === null) return this.applyCode("X", tag, vr, creator, rule);
+        if (!isDate(vr)) return this.applyCode("X", tag, vr, creator, rule);
+        const coarse = coarsenTemporal(vr, cursor.readText(), a.unit);
+        if (coarse === null) return this.unreadableDate(tag, vr, creator, rule, "coarsened");
         this.writeTextValue(tag, vr, coarse);
         this.dates.modified++;
         this.touch(tag, creator, "coarsen", rule);

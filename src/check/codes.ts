@@ -17,7 +17,7 @@ registerCodes([
   { code: "DEID2011", name: "bad-private-tag", severity: "error", summary: "a private tag in an even group or with a reserved element offset" },
   { code: "DEID2012", name: "wrong-arguments", severity: "error", summary: "a function or action called with the wrong number or kind of arguments" },
   { code: "DEID2013", name: "unknown-dictionary-tag", severity: "warning", summary: "a standard tag the data dictionary release does not list" },
-  { code: "DEID2014", name: "unused-declaration", severity: "warning", summary: "a `let`, `param` or `secret` that nothing uses" },
+  { code: "DEID2014", name: "unused-declaration", severity: "warning", summary: "a `let`, `param` or `secret` that nothing uses: not the profile's first `secret` while it keys U or C, nor `let dateShift` while C shifts a date with it" },
   { code: "DEID2015", name: "format-placeholders", severity: "error", summary: "a `format` template whose `{}` placeholders do not match the values after it" },
   { code: "DEID2016", name: "create-append-target", severity: "error", summary: "`create` on something other than one top-level standard attribute, or `append` on an attribute whose value count cannot grow by one (VM 1, 2, 2-2n, ...)" },
   { code: "DEID2017", name: "keyword-pattern-matches-nothing", severity: "error", summary: "a `keyword /re/` selector whose pattern matches no attribute keyword" },

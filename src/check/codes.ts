@@ -12,7 +12,7 @@ registerCodes([
   { code: "DEID2006", name: "secret-required", severity: "error", summary: "a keyed function whose key is not a declared secret, or a secret used as a value" },
   { code: "DEID2007", name: "unknown-unit", severity: "error", summary: "a profile or option name that no file defines" },
   { code: "DEID2008", name: "duplicate-unit", severity: "error", summary: "a profile or option defined twice" },
-  { code: "DEID2009", name: "profile-cycle", severity: "error", summary: "a profile based on itself" },
+  { code: "DEID2009", name: "profile-cycle", severity: "error", summary: "a profile based on itself, directly or through other profiles (`based on` a profile that leads back to it)" },
   { code: "DEID2010", name: "duplicate-declaration", severity: "error", summary: "a `let`, `param` or `secret` name declared twice" },
   { code: "DEID2011", name: "bad-private-tag", severity: "error", summary: "a private tag in an even group or with a reserved element offset" },
   { code: "DEID2012", name: "wrong-arguments", severity: "error", summary: "a function or action called with the wrong number or kind of arguments" },

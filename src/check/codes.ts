@@ -34,7 +34,7 @@ registerCodes([
   { code: "DEID3005", name: "pixel-region-outside", severity: "error", summary: "a pixel rectangle outside the image dimensions its condition fixes" },
   { code: "DEID3006", name: "filter-without-reason", severity: "warning", summary: "a `reject`, `quarantine` or `accept` with no `because`" },
   { code: "DEID3007", name: "not-an-option", severity: "error", summary: "`with` names a profile, or `based on` names an option" },
-  { code: "DEID3008", name: "profile-without-base", severity: "warning", summary: "a profile that is not based on the PS3.15 Basic Profile" },
+  { code: "DEID3008", name: "profile-without-base", severity: "warning", summary: "a profile whose chain neither is based on the PS3.15 Basic Profile nor has an unconditional `*` rule: every standard attribute its rules do not name is kept" },
   { code: "DEID3009", name: "exclusive-options", severity: "error", summary: "two options PS3.15 says cannot be combined" },
   { code: "DEID3010", name: "empty-path", severity: "error", summary: "a selector path that ends in `**` and so selects no attribute" },
   { code: "DEID3021", name: "skip-without-reason", severity: "warning", summary: "a `skip` filter with no `because`: objects it passes through keep every identifier" },

@@ -8,6 +8,7 @@ import { PrivateTagRule } from "./PrivateTagRule";
 import { PrivateElementNumberRule } from "./PrivateElementNumberRule";
 import { NameResolutionRule } from "./NameResolutionRule";
 import { UnitReferenceRule } from "./UnitReferenceRule";
+import { ProfileBaseRule } from "./ProfileBaseRule";
 import { DeclarationRule } from "./DeclarationRule";
 import { RegexRule } from "./RegexRule";
 import { ConditionTypeRule } from "./ConditionTypeRule";
@@ -41,6 +42,7 @@ export const specifiedRules: readonly LintRule[] = Object.freeze([
   ItemScopeRule,
   FormatPlaceholderRule,
   UnitReferenceRule,
+  ProfileBaseRule,
   DeclarationRule,
   RegexRule,
   ConditionTypeRule,

@@ -27,6 +27,7 @@ registerCodes([
   { code: "DEID2021", name: "declaration-hides-attribute", severity: "warning", summary: "a `let`, `param` or `secret` named like an attribute keyword, which it hides in the whole file" },
   { code: "DEID2022", name: "private-element-number", severity: "warning", summary: "a private data element named by its number, `(0019,1010)`, not by its creator, `(0019,\"CREATOR\",10)`: the number differs between files where the creator got another block" },
   { code: "DEID2023", name: "let-chain-too-deep", severity: "error", summary: "a `let` that reads through more than 1,000 other `let`s, one after another: deeper than the compiler and executor go" },
+  { code: "DEID2024", name: "comparison-value-format", severity: "warning", summary: "a condition that compares an age, date, date-time or time attribute with text its VR never holds (`PatientAge > \"5\"`), or orders ages as text, where `\"100M\"` (eight years) comes after `\"089Y\"`: the test holds for other objects than meant" },
   { code: "DEID3001", name: "duplicate-rule", severity: "warning", summary: "the same selector given the same action twice in one unit" },
   { code: "DEID3002", name: "conflicting-rules", severity: "error", summary: "the same selector given different actions in one unit" },
   { code: "DEID3003", name: "unreachable-rule", severity: "warning", summary: "a rule that can never decide any element" },

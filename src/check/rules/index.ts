@@ -12,6 +12,7 @@ import { ProfileBaseRule } from "./ProfileBaseRule";
 import { DeclarationRule } from "./DeclarationRule";
 import { RegexRule } from "./RegexRule";
 import { ConditionTypeRule } from "./ConditionTypeRule";
+import { ComparisonValueRule } from "./ComparisonValueRule";
 import { AndOrPrecedenceRule } from "./AndOrPrecedenceRule";
 import { ActionVrRule } from "./ActionVrRule";
 import { RuleOverlapRule } from "./RuleOverlapRule";
@@ -46,6 +47,7 @@ export const specifiedRules: readonly LintRule[] = Object.freeze([
   DeclarationRule,
   RegexRule,
   ConditionTypeRule,
+  ComparisonValueRule,
   AndOrPrecedenceRule,
   ActionVrRule,
   CreateAppendRule,

@@ -37,6 +37,18 @@ export const HashComment = createToken({
   label: "a `#` comment",
 });
 
+/**
+ * A block comment of C-like languages (slash-star text star-slash); reported, then dropped. Only
+ * with white space after the opening slash-star: a path may start with a slash and a star step
+ * (slash-star-slash PatientID, slash-star-star-slash PersonName).
+ */
+export const BlockComment = createToken({
+  name: "BlockComment",
+  pattern: /\/\*(?=[ \t\r\n])[\s\S]*?\*\//,
+  line_breaks: true,
+  label: "a block comment",
+});
+
 // ---------------------------------------------------------------- names
 
 // Declared before the keywords, which refer to them through `longer_alt`:
@@ -224,6 +236,13 @@ export const SingleQuotedString = createToken({
   label: "a single-quoted string",
 });
 
+/** `“text”` or `‘text’`, typographic quotes a word processor put in: reported, then read as a string. */
+export const CurlyQuotedString = createToken({
+  name: "CurlyQuotedString",
+  pattern: /[\u201C\u201D\u201E\u2018\u2019][^\u201C\u201D\u201E\u2018\u2019"\r\n]*[\u201C\u201D\u2018\u2019]/,
+  label: "a string in curly quotes",
+});
+
 /** A leading `-` belongs to the number; `->` is not a number because a digit must follow. */
 export const NumberLiteral = createToken({
   name: "NumberLiteral",
@@ -409,9 +428,11 @@ export const allTokens: TokenType[] = [
   WhiteSpace,
   Comment,
   HashComment,
+  BlockComment,
   StringLiteral,
   UnterminatedString,
   SingleQuotedString,
+  CurlyQuotedString,
   PrivateTag,
   Tag,
   MalformedTag,
@@ -461,8 +482,10 @@ export const allTokens: TokenType[] = [
  */
 export const mistakeTokens: readonly TokenType[] = [
   HashComment,
+  BlockComment,
   UnterminatedString,
   SingleQuotedString,
+  CurlyQuotedString,
   MalformedTag,
   UnterminatedRegex,
   FatArrow,

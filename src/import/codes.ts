@@ -52,7 +52,7 @@ const table: CodeInfo[] = [
   { code: ImportCode.disabledRule, name: "import-disabled-rule", severity: "info", summary: "a CTP rule that is not enabled (`en=\"F\"`), so it is not imported" },
   { code: ImportCode.unknownFunction, name: "import-unknown-function", severity: "warning", summary: "a CTP `@function` CTP does not know: CTP writes the script text into the element, and so does the import" },
   { code: ImportCode.ignoredTag, name: "import-ignored-tag", severity: "warning", summary: "a CTP rule whose tag CTP cannot parse (a wildcard, for example), so CTP never applies it" },
-  { code: ImportCode.lookupMiss, name: "import-lookup-miss", severity: "warning", summary: "a CTP `@lookup` that quarantines the object on a missing key, which a deidc `lookup` cannot do" },
+  { code: ImportCode.lookupMiss, name: "import-lookup-miss", severity: "warning", summary: "a CTP `@lookup` that quarantines the object on a missing key, from when the language had no `lookup(...) else quarantine`; the import now writes that, and no longer reports this code" },
   { code: ImportCode.keyedHash, name: "import-keyed-hash", severity: "info", summary: "an unkeyed MD5 hash of the source tool imported as deidc's keyed HMAC `hash`" },
   { code: ImportCode.keyedUid, name: "import-keyed-uid", severity: "info", summary: "a hashed UID (MD5 under a UID root) imported as deidc's keyed `2.25` UID (action U)" },
   { code: ImportCode.currentTime, name: "import-current-time", severity: "warning", summary: "a value computed from the current date or time, which deidc never writes; the element is emptied instead" },

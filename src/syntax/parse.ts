@@ -133,8 +133,8 @@ function reportLexingError(report: Reporter, text: string, error: ILexingError):
   report.error("DEID1002", span, `unexpected ${noun} ${quote(characters)}`, help === undefined ? {} : { help });
 }
 
-function retype(token: IToken, type: TokenType): IToken {
-  return { ...token, tokenType: type, tokenTypeIdx: type.tokenTypeIdx! };
+function retype(token: IToken, type: TokenType, image = token.image): IToken {
+  return { ...token, image, tokenType: type, tokenTypeIdx: type.tokenTypeIdx! };
 }
 
 /** What is wrong with a tag-like text the lexer could not read as a tag. */
@@ -181,6 +181,24 @@ function repairMistake(token: IToken, report: Reporter): IToken | null {
         fix: report.fix("write `//`", hash, "//"),
       });
       return null;
+    }
+    case T.BlockComment: {
+      // Each line of the comment becomes a `//` comment, at the same place.
+      const lines = token.image.slice(2, -2).replace(/^[ \t]/, "").replace(/[ \t]+$/, "").split(/\r?\n/);
+      report.error("DEID1002", span, "`/* ... */` is not a comment in .deid", {
+        help: "comments run from `//` to the end of the line",
+        fix: report.fix("write `//` comments", span, lines.map((l) => `// ${l}`.trimEnd()).join("\n")),
+      });
+      return null;
+    }
+    case T.CurlyQuotedString: {
+      const straight = `"${token.image.slice(1, -1).replace(/\\/g, "\\\\")}"`;
+      report.error("DEID1004", span, `strings are written in straight double quotes, found \`${token.image}\``, {
+        help: "a word processor or a web page may have turned `\"` into curly quotes; write rule files in a plain-text editor",
+        fix: report.fix("use straight double quotes", span, straight),
+      });
+      // Read as the author's text between straight quotes (the same length: the offsets still fit).
+      return retype(token, T.StringLiteral, `"${token.image.slice(1, -1)}"`);
     }
     case T.UnterminatedString:
       report.error("DEID1004", span, "unterminated string", { help: 'close the string with `"` on the same line' });
@@ -342,6 +360,22 @@ function helpFor(message: string, found: IToken): string | undefined {
   return undefined;
 }
 
+/** Actions that are no value, so none of them can follow `set`, `create` or `append`. */
+const ACTION_KEYWORDS: readonly TokenType[] = [T.Lookup, T.Shift, T.Coarsen, T.Replace, T.Keep, T.Remove, T.Empty, T.Dummy, T.Clean, T.Uid];
+
+/**
+ * `create lookup(...)`: the verbs take a value (an expression), and `lookup`, `shift`, ... are actions.
+ * A lookup that adds an attribute would need the IR's lookup to create, which it does not: a lookup
+ * changes only what the object has, like every action but `create`.
+ */
+function valueAfterVerbHelp(message: string, previous: IToken, found: IToken): string | undefined {
+  if (!message.startsWith("expected a value")) return undefined;
+  if (!tokenMatcher(previous, T.Create) && !tokenMatcher(previous, T.Set) && !tokenMatcher(previous, T.Append)) return undefined;
+  if (!ACTION_KEYWORDS.some((k) => tokenMatcher(found, k))) return undefined;
+  const verb = previous.image;
+  return `\`${verb}\` takes a value: text, an attribute, a \`let\` or \`param\`, or a function such as \`hash(...)\` or \`format(...)\`; \`${found.image}${tokenMatcher(found, T.Lookup) || tokenMatcher(found, T.Shift) || tokenMatcher(found, T.Coarsen) || tokenMatcher(found, T.Replace) ? "(...)" : ""}\` is an action of its own, written without \`${verb}\`${verb === "create" ? ", and changes only an attribute the object has" : ""}`;
+}
+
 function reportParseError(report: Reporter, tokens: readonly IToken[], error: IRecognitionException, lexicalSpans: Span[]): void {
   const found = error.token;
   const previous = tokenBefore(tokens, found);
@@ -354,7 +388,12 @@ function reportParseError(report: Reporter, tokens: readonly IToken[], error: IR
   // When what was found starts a later line, the mistake is at the end of the previous one.
   const atEndOfPrevious = foundStart === Infinity || (previous !== null && found.startLine! > previous.endLine!);
   const span = atEndOfPrevious ? { start: previousEnd, end: previousEnd } : tokenSpan(found);
-  const help = helpFor(error.message, found);
+  if (error.message === EXPECTED_ARROW && previous !== null && previous.image === "base" && tokenMatcher(found, T.On)) {
+    const base = tokenSpan(previous);
+    report.error("DEID1001", base, "expected `based on`, found `base on`", { help: "did you mean `based on`?", fix: report.fix("write `based`", base, "based") });
+    return;
+  }
+  const help = helpFor(error.message, found) ?? (previous !== null ? valueAfterVerbHelp(error.message, previous, found) : undefined);
   report.error("DEID1001", span, `${error.message}, found ${describeFound(found)}`, help === undefined ? {} : { help });
 }
 
@@ -386,9 +425,25 @@ function reportFinding(report: Reporter, finding: ParseFinding, lexicalSpans: Sp
     report.error("DEID1001", span, `expected a rule, a filter or a pixel block, found ${describeFound(token)}`, {
       help: "an option holds rules, filters and pixel blocks; declarations go at the top level",
     });
-  } else {
+  } else if (!reportShortTag(report, span, text)) {
     report.error("DEID1001", span, `expected a rule or a declaration, found ${describeFound(token)}`);
   }
+}
+
+/**
+ * `(10,10) -> remove` where a statement starts: a tag written without its leading zeros. The lexer
+ * cannot call it a tag (pixel corners are written `(10,10)`), but a statement cannot start with one.
+ */
+function reportShortTag(report: Reporter, span: Span, text: string): boolean {
+  const m = /^\(\s*([0-9A-Fa-fxX]{1,4})\s*,\s*([0-9A-Fa-fxX]{1,4})\s*\)/.exec(text.slice(span.start));
+  if (m === null) return false;
+  const tag = { start: span.start, end: span.start + m[0].length };
+  const padded = `(${m[1]!.padStart(4, "0").toUpperCase()},${m[2]!.padStart(4, "0").toUpperCase()})`;
+  report.error("DEID1003", tag, `malformed tag ${quote(m[0])}: the group and the element are 4 hexadecimal digits each`, {
+    help: `a tag is written \`(gggg,eeee)\` in hexadecimal: did you mean \`${padded}\`?`,
+    fix: report.fix(`write \`${padded}\``, tag, padded),
+  });
+  return true;
 }
 
 /** An expression lowering refused (src/syntax/lower.ts, MAX_EXPRESSION_DEPTH); its statement was dropped. */

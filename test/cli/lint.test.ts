@@ -62,6 +62,15 @@ describe("deidc lint", () => {
     expect(deidc(["lint", path, "--max-warnings", "0"]).code).toBe(1);
   });
 
+  it("fails on a profile based on itself, which compile and run refuse", () => {
+    const dir = mkdtempSync(join(tmpdir(), "deidc-lint-"));
+    const path = join(dir, "self.deid");
+    writeFileSync(path, 'deid 1\nprofile t.self "s"\n  based on t.self\n');
+    const r = deidc(["lint", path, "--max-warnings", "0"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("error[DEID2009]: profile `t.self` is based on itself: `t.self` -> `t.self`");
+  });
+
   it("loads files that import each other once, and reports an imported file's errors once, in every program that uses it", () => {
     const dir = mkdtempSync(join(tmpdir(), "deidc-lint-"));
     writeFileSync(join(dir, "a.deid"), 'deid 1\nimport "b.deid"\nprofile a.p "a"\n  based on ps315.basic\n  with b.opt\n');

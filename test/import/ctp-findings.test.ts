@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { ImportCode } from "../../src/import/codes";
 import { expectCanonicalAndClean, findingsOf, importedText, importText } from "./helpers";
+import { allCodes } from "../../src/diagnostics/catalog";
 
 const SCRIPT = [
   "<script>",
@@ -57,6 +58,10 @@ describe("deidc import ctp: the required findings", () => {
     expect(findingsOf(result, ImportCode.lookupKeyTypeMissing)[0]!.message).toBe("the lookup table LookupTable.properties has no `ptid/...` key, so every object misses this lookup");
     expect(text).toContain('PatientID -> lookup("ids.csv", "ptid", value) else quarantine // ctp:5\n');
     expect(text).toContain("// ctp:5 the lookup table has no ptid keys: every object misses\n");
+    // The language quarantines on a miss itself, so DEID6005 (a lookup that could not) is never reported, and its summary says so.
+    expect(findingsOf(result, ImportCode.lookupMiss)).toEqual([]);
+    expect(allCodes().find((c) => c.code === ImportCode.lookupMiss)!.summary).toContain("`lookup(...) else quarantine`");
+    expect(allCodes().find((c) => c.code === ImportCode.lookupMiss)!.summary).not.toContain("cannot do");
     expect(result.tables).toEqual([{ path: "ids.csv", text: "acc,A100,ACC-1\n" }]);
   });
 

@@ -416,3 +416,36 @@ describe("DicomEdit 6 scripts: mapReferencedUIDs", () => {
     expect(notes[0]!.message).toContain("under the prefix `1.23.4`");
   });
 });
+
+describe("DicomEdit 6 scripts: retainPrivateTags after statements that change private elements", () => {
+  const SCRIPT = [
+    'version "6.3"',
+    '(0029,{SIEMENS MEDCOM HEADER}10) := "x"',
+    "-(0029,{SIEMENS MEDCOM HEADER2}XX)",
+    '(0029,{SIEMENS CSA HEADER}10) := "y"',
+    '(0008,0060) = "MR" ? (0029,{SIEMENS CSA HEADER}20) := "z"',
+    'retainPrivateTags["(0029,{SIEMENS CSA HEADER}10)", "(0029,{SIEMENS CSA HEADER}20)"]',
+  ].join("\n");
+  const result = dicomedit(SCRIPT);
+  const text = importedText(result);
+
+  it("names retainPrivateTags, not removeAllPrivateTags, for what it removes", () => {
+    const notes = findingsOf(result, ImportCode.overridden);
+    expect(notes.map((f) => [f.line, f.message])).toEqual([
+      [2, 'retainPrivateTags (line 6) removes /(0029,"SIEMENS MEDCOM HEADER",10) afterwards, as in DicomEdit'],
+      [3, 'retainPrivateTags (line 6) removes /(0029,"SIEMENS MEDCOM HEADER2",xx) afterwards, as in DicomEdit'],
+    ]);
+  });
+
+  it("keeps a retained element as the earlier statements left it, as DicomEdit does", () => {
+    expectCanonicalAndClean(text);
+    expect(ruleLines(text)).toEqual([
+      // deidc creates no private element (DEID6011 says so), so the value is set where the element exists.
+      '/(0029,"SIEMENS CSA HEADER",10) -> "y"',
+      '/(0029,"SIEMENS CSA HEADER",20) -> "z" when Modality == "MR"',
+      '/(0029,"SIEMENS CSA HEADER",20) -> keep',
+      "private * -> remove",
+      '* -> keep because "DicomEdit keeps the elements the script does not name"',
+    ]);
+  });
+});

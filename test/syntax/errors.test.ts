@@ -383,3 +383,45 @@ describe("recovery", () => {
     expect(parseDeid(nestedChains, "long.deid").diagnostics.map((d) => d.message)).toEqual(["expression nested more than 128 deep"]);
   });
 });
+
+describe("papercuts from other languages and from typing", () => {
+  it("`base on` in a profile header: did you mean `based on`, with a fix", () => {
+    const text = 'deid 1\nprofile t.x "x"\n  base on ps315.basic\n';
+    const { diagnostics } = parseDeid(text, "test.deid");
+    const [d] = diagnostics;
+    expect(d).toMatchObject({ code: "DEID1001", help: "did you mean `based on`?" });
+    expect(fixed(text, d!)).toBe('deid 1\nprofile t.x "x"\n  based on ps315.basic\n');
+  });
+
+  it("`/* ... */`: says comments are `//` to the end of the line, once, with a fix", () => {
+    const { diagnostic, text, file } = only("/* a block\n   comment */\nPatientName -> remove\n");
+    expect(diagnostic).toMatchObject({ code: "DEID1002", message: "`/* ... */` is not a comment in .deid", help: "comments run from `//` to the end of the line" });
+    expect(fixed(text, diagnostic)).toBe("deid 1\n// a block\n//    comment\nPatientName -> remove\n");
+    expect(file.items).toMatchObject([{ kind: "Rule" }]);
+    // A path that starts with `/*` is still a path.
+    expect(errorsOf("/*/PatientID -> remove\nContentSequence/*/PersonName -> empty\n/**/PersonName -> empty")).toEqual([]);
+  });
+
+  it("curly quotes: says to use straight double quotes, with a fix, and reads the string", () => {
+    const { diagnostic, text, file } = only("PatientName -> X when Modality == \u201CCT\u201D");
+    expect(diagnostic).toMatchObject({ code: "DEID1004", message: "strings are written in straight double quotes, found `\u201CCT\u201D`" });
+    expect(fixed(text, diagnostic)).toBe('deid 1\nPatientName -> X when Modality == "CT"');
+    expect(file.items).toMatchObject([{ kind: "Rule", when: { right: { value: "CT" } } }]);
+    expect(fixed(only("PatientName -> X when Modality == \u2018CT\u2019").text, only("PatientName -> X when Modality == \u2018CT\u2019").diagnostic)).toBe('deid 1\nPatientName -> X when Modality == "CT"');
+  });
+
+  it("`(10,10)` where a rule starts: a malformed tag (DEID1003), not a generic syntax error", () => {
+    const { diagnostic } = only("(10,10) -> remove");
+    expect(diagnostic).toMatchObject({ code: "DEID1003", message: "malformed tag `(10,10)`: the group and the element are 4 hexadecimal digits each" });
+    expect(diagnostic.help).toContain("`(0010,0010)`");
+    // Pixel corners are not tags.
+    expect(errorsOf("pixels {\n  blank from (10,10) to (20,20)\n}")).toEqual([]);
+  });
+
+  it("`create lookup(...)`: says what `create` takes", () => {
+    const [d] = parseDeid('deid 1\nClinicalTrialSiteID -> create lookup("s.csv", PatientID) else remove\n', "test.deid").diagnostics;
+    expect(d!.code).toBe("DEID1001");
+    expect(d!.help).toContain("`create` takes a value");
+    expect(d!.help).toContain("`lookup(...)`");
+  });
+});

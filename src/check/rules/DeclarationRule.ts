@@ -1,12 +1,23 @@
 // Each `let`, `param` and `secret` name is declared once and used somewhere:
 // an unused secret is a configuration mistake waiting to happen. A `let` may
 // not be defined through itself (`let a = b`, `let b = a`): it has no value.
+//
+// Two declarations are used without being named (docs/language.md, "What
+// happens without a rule, and the run key"): the chain's first `secret` is the
+// run key, which U, C and the naming of an output without a SOP Instance UID
+// derive values from, and `let dateShift` is the shift C gives a date. Telling
+// a user to remove either would change every replacement UID or shifted date,
+// so they count as used exactly when the executor would read them.
 
 import type { AnyNode, LetDecl } from "../../syntax/ast";
+import type { Declaration } from "../scope";
 import { childrenOf, type Visitor } from "../../syntax/visitor";
 import type { CheckContext } from "../context";
 import { typeOf } from "../types";
-import { lookupKeyword } from "../../dicom/dictionary";
+import { lookupKeyword, lookupTag } from "../../dicom/dictionary";
+import { buildIr } from "../../ir/build";
+import type { IrAction, IrElementMatch, IrProgram, IrSelector } from "../../ir/types";
+import { ruleNeedingRunKey, ruleRemovingInstanceUid } from "../../runtime/executor/keys";
 
 /** The expression type a `param`'s default must have, by its declared type. */
 const PARAM_DEFAULT_TYPES: Readonly<Record<string, string>> = { string: "string", date: "string", number: "number", bool: "bool" };
@@ -40,8 +51,10 @@ export function DeclarationRule(ctx: CheckContext): Visitor {
             related: [{ file: ctx.file.path, span: first.name.span, message: "first declared here" }],
           });
         }
+        const implicit = readWithoutName(ctx);
         for (const [name, decl] of ctx.scope.declarations) {
-          if (!used.has(name)) ctx.report("DEID2014", decl.name.span, `\`${name}\` is declared but never used`, { help: "remove it, or use it in a rule" });
+          if (used.has(name) || implicit.used.has(decl)) continue;
+          ctx.report("DEID2014", decl.name.span, `\`${name}\` is declared but never used`, { help: implicit.unusedHelp.get(decl) ?? "remove it, or use it in a rule" });
         }
         // A declaration hides the attribute of the same keyword in every condition and value of the file.
         for (const [name, decl] of ctx.scope.declarations) {
@@ -82,6 +95,88 @@ export function DeclarationRule(ctx: CheckContext): Visitor {
       },
     },
   };
+}
+
+/** What the executor reads without a name: the run key and `let dateShift` (readWithoutName). */
+interface ImplicitUses {
+  used: Set<Declaration>;
+  /** why a declaration that could have been read that way is not, for DEID2014's help */
+  unusedHelp: Map<Declaration, string>;
+}
+
+/**
+ * The first secret and `let dateShift` of this file that the executor reads for a profile the file
+ * defines. A file of options and no profile cannot say: the profile that switches its options on may
+ * take its first secret as the run key and its `let dateShift` for C, so neither is reported there.
+ */
+function readWithoutName(ctx: CheckContext): ImplicitUses {
+  const out: ImplicitUses = { used: new Set(), unusedHelp: new Map() };
+  const declarations = [...ctx.scope.declarations.values()];
+  const firstSecret = declarations.find((d) => d.kind === "Secret");
+  const dateShift = ctx.scope.declarations.get("dateShift");
+  const shiftLet = dateShift?.kind === "Let" ? dateShift : undefined;
+  if (!firstSecret && !shiftLet) return out;
+  const profiles = ctx.unitsHere.filter((u) => u.kind === "profile");
+  if (profiles.length === 0) {
+    if (ctx.unitsHere.length > 0) {
+      if (firstSecret) out.used.add(firstSecret);
+      if (shiftLet) out.used.add(shiftLet);
+    }
+    return out;
+  }
+  for (const unit of profiles) {
+    const { ir } = buildIr(ctx.program, unit);
+    const here = (source: { file: string }): boolean => source.file === ctx.file.id;
+    const runKey = ir.secrets[0];
+    if (firstSecret && runKey && runKey.name === firstSecret.name.text && here(runKey.source)) {
+      if (ruleNeedingRunKey(ir) || ruleRemovingInstanceUid(ir)) out.used.add(firstSecret);
+      else out.unusedHelp.set(firstSecret, `remove it, or use it in a rule: the profile's first secret keys replacement UIDs (U) and C's date shifts, and no action of profile \`${unit.name}\` derives a value from the run key`);
+    }
+    const shift = ir.lets.find((l) => l.name === "dateShift");
+    if (shiftLet && shift && here(shift.source)) {
+      if (cleansDates(ir)) out.used.add(shiftLet);
+      else out.unusedHelp.set(shiftLet, `remove it, or use it in a rule: \`C\` on a date (DA, DT) shifts it by \`dateShift\`, and no \`C\` rule of profile \`${unit.name}\` reaches a date`);
+    }
+  }
+  return out;
+}
+
+/** Whether some C action (also a lookup's fallback) of the profile may reach a DA or DT element, directly or inside a sequence it cleans. */
+function cleansDates(ir: IrProgram): boolean {
+  return ir.rules.some((rule) => appliesC(rule.action) && mayReachDate(rule.selector));
+}
+
+function appliesC(action: IrAction): boolean {
+  if (action.kind === "code") return action.code === "C";
+  return action.kind === "lookup" && action.otherwise.kind !== "quarantine" && appliesC(action.otherwise);
+}
+
+/** A sequence counts: C on a sequence cleans its items' elements, dates included. */
+const DATE_OR_SEQUENCE = new Set(["DA", "DT", "SQ"]);
+
+function mayReachDate(sel: IrSelector): boolean {
+  switch (sel.kind) {
+    // C on a private element keeps it or not by the object's own declaration; it never shifts it.
+    case "privateAll":
+      return false;
+    case "vr":
+      return sel.vrs.some((vr) => DATE_OR_SEQUENCE.has(vr));
+    case "keywords":
+      return sel.matches.some(matchMayBeDate);
+    case "path": {
+      const last = sel.steps[sel.steps.length - 1];
+      return last === undefined || last.kind !== "element" || matchMayBeDate(last.match);
+    }
+    default:
+      return true;
+  }
+}
+
+function matchMayBeDate(m: IrElementMatch): boolean {
+  if (m.kind === "private") return false;
+  if (m.kind !== "tag") return true;
+  const entry = lookupTag(parseInt(m.tag, 16));
+  return entry === undefined || entry.vrs.some((vr) => DATE_OR_SEQUENCE.has(vr));
 }
 
 /**

@@ -10,6 +10,7 @@ import type { CheckContext } from "../context";
 import { findStdlib } from "../../program/stdlib-index";
 import { layersOf } from "../../program/layers";
 import type { Diagnostic } from "../../diagnostics/diagnostic";
+import type { Unit } from "../../program/units";
 
 /** The unit name among `known` closest to a misspelt `name`, if one is close enough to suggest. */
 export function closestUnitName(name: string, known: readonly string[]): string | undefined {
@@ -17,6 +18,30 @@ export function closestUnitName(name: string, known: readonly string[]): string 
     .map((n) => [editDistance(n, name, 6), n] as const)
     .filter(([d]) => d <= Math.max(3, Math.floor(name.length / 3)))
     .sort((a, b) => a[0] - b[0])[0]?.[1];
+}
+
+function basedOnName(unit: Unit): Name | null {
+  return unit.header && unit.header.kind === "Profile" ? unit.header.basedOn : null;
+}
+
+/**
+ * The profiles from `start` along `based on` until one leads back to `start`, or null when the
+ * chain ends or enters a cycle `start` is not on (the file of a profile on that cycle reports it).
+ * compile and run refuse such a profile (layers.ts); lint says why, with the path.
+ */
+function basedOnCycle(start: Unit, units: ReadonlyMap<string, Unit>): Unit[] | null {
+  const chain: Unit[] = [start];
+  const seen = new Set<Unit>(chain);
+  for (let at = start; ; ) {
+    const name = basedOnName(at);
+    const base = name ? units.get(name.text) : undefined;
+    if (!base || base.kind !== "profile") return null;
+    if (base === start) return chain;
+    if (seen.has(base)) return null;
+    seen.add(base);
+    chain.push(base);
+    at = base;
+  }
 }
 
 export function UnitReferenceRule(ctx: CheckContext): Visitor {
@@ -56,6 +81,15 @@ export function UnitReferenceRule(ctx: CheckContext): Visitor {
         seen.add(o.text);
       }
       const unit = ctx.program.units.get(node.name.text);
+      if (unit && unit.kind === "profile" && unit.file === ctx.file && node.basedOn) {
+        const cycle = basedOnCycle(unit, ctx.program.units);
+        if (cycle) {
+          ctx.report("DEID2009", node.basedOn.span, `profile \`${unit.name}\` is based on itself: ${[...cycle, unit].map((u) => `\`${u.name}\``).join(" -> ")}`, {
+            help: "a profile's chain of bases must end in one that is based on nothing more (usually `ps315.basic`): remove or change one `based on` of the cycle",
+            related: cycle.slice(1).map((u, i) => ({ file: u.file.path, span: basedOnName(u)!.span, message: `\`${u.name}\` is based on \`${(cycle[i + 2] ?? unit).name}\` here` })),
+          });
+        }
+      }
       if (unit && unit.kind === "profile") {
         const found: Diagnostic[] = [];
         layersOf(unit, ctx.program.units, found);

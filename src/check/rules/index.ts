@@ -8,9 +8,11 @@ import { PrivateTagRule } from "./PrivateTagRule";
 import { PrivateElementNumberRule } from "./PrivateElementNumberRule";
 import { NameResolutionRule } from "./NameResolutionRule";
 import { UnitReferenceRule } from "./UnitReferenceRule";
+import { ProfileBaseRule } from "./ProfileBaseRule";
 import { DeclarationRule } from "./DeclarationRule";
 import { RegexRule } from "./RegexRule";
 import { ConditionTypeRule } from "./ConditionTypeRule";
+import { ComparisonValueRule } from "./ComparisonValueRule";
 import { AndOrPrecedenceRule } from "./AndOrPrecedenceRule";
 import { ActionVrRule } from "./ActionVrRule";
 import { RuleOverlapRule } from "./RuleOverlapRule";
@@ -40,9 +42,11 @@ export const specifiedRules: readonly LintRule[] = Object.freeze([
   ItemScopeRule,
   FormatPlaceholderRule,
   UnitReferenceRule,
+  ProfileBaseRule,
   DeclarationRule,
   RegexRule,
   ConditionTypeRule,
+  ComparisonValueRule,
   AndOrPrecedenceRule,
   ActionVrRule,
   CreateAppendRule,

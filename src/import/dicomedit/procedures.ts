@@ -17,7 +17,7 @@ export function translateProcedure(translation: Translation, s: Extract<DeStatem
         translation.unsupported(s, guard, "keeps private elements only when a condition holds; `private *` takes no condition in this import", null);
         return;
       }
-      removeAllPrivate(translation, s, guard);
+      const retained: DeSelector[] = [];
       for (const a of s.args) {
         const text = a.kind === "string" ? a.text : null;
         const parsed = text === null ? null : readDicomEditScript(`${text} := ""`, () => s.line);
@@ -27,7 +27,15 @@ export function translateProcedure(translation: Translation, s: Extract<DeStatem
           translation.note(s, ImportCode.notExpressible, `retainPrivateTags: \`${text ?? "?"}\` is not a private tag path; it is not kept`);
           continue;
         }
-        translation.addOp(sel.value, "keep", [], s);
+        retained.push(sel.value);
+      }
+      const keptSelectors = new Set(retained.map((r) => r.selector));
+      removeAllPrivate(translation, s, guard, keptSelectors);
+      for (const sel of retained) {
+        // An element an earlier statement changed is kept as that statement left it, as DicomEdit keeps it.
+        const earlier = translation.ops.get(sel.selector);
+        if (!earlier || earlier.length === 0) translation.addOp(sel, "keep", [], s);
+        else if (earlier[earlier.length - 1]!.guard.length > 0) translation.addBaseOp(sel, "keep", s);
       }
       return;
     }
@@ -213,16 +221,21 @@ function blankedValues(translation: Translation, values: readonly DeValue[], wri
   return out;
 }
 
-export function removeAllPrivate(translation: Translation, s: DeStatement, guard: string[]): void {
+/**
+ * `removeAllPrivateTags`, and `retainPrivateTags[...]` for every private element but the `retained`
+ * selectors: `private * -> remove`, and earlier statements' changes of other private elements replaced.
+ */
+export function removeAllPrivate(translation: Translation, s: DeStatement, guard: string[], retained: ReadonlySet<string> = new Set()): void {
   if (guard.length > 0) {
     translation.unsupported(s, guard, "removes private elements only when a condition holds; `private *` takes no condition in this import", null);
     return;
   }
+  const statement = s.kind === "procedure" ? s.name : "removeAllPrivateTags";
   // Private elements an earlier statement set are removed too.
   for (const [selector, list] of translation.ops) {
-    if (!list[0]!.selector.isPrivate) continue;
+    if (!list[0]!.selector.isPrivate || retained.has(selector)) continue;
     for (const op of list) {
-      translation.findings.add(op.source, ImportCode.overridden, op.statement.span, `removeAllPrivateTags (line ${s.line}) removes ${selector} afterwards, as in DicomEdit`);
+      translation.findings.add(op.source, ImportCode.overridden, op.statement.span, `${statement} (line ${s.line}) removes ${selector} afterwards, as in DicomEdit`);
       translation.comment(`${op.origin} replaced by ${translation.origin(s)} (every private element removed): ${op.statement.text}`);
     }
     translation.ops.delete(selector);

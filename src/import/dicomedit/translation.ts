@@ -91,6 +91,17 @@ export class Translation {
     else if (sel.tag !== null && sel.selector.startsWith("/") && !sel.selector.slice(1).includes("/")) this.written.set(sel.tag, s.line);
   }
 
+  /**
+   * A change beneath every earlier one of the selector: what applies where none of them does (they are all
+   * conditional). The selector's slots move up one, so its rules are still written at its last statement.
+   */
+  addBaseOp(sel: DeSelector, action: string, s: DeStatement): void {
+    const list = this.ops.get(sel.selector) ?? [];
+    list.unshift({ selector: sel, action, guard: [], origin: this.origin(s), line: s.line, source: this.source, statement: s });
+    this.ops.set(sel.selector, list);
+    for (const item of this.timeline) if (item.kind === "slot" && item.selector === sel.selector) item.index++;
+  }
+
   /** The selector a statement changes, or null (with a finding and a comment) when the import leaves the statement out. */
   target(path: DeTagPath, s: DeStatement): DeSelector | null {
     const result = selectorOf(path);

@@ -320,6 +320,16 @@ describe("markers and File Meta", () => {
     }
   });
 
+  it("keeps an empty value empty where the code allows Z (X/Z/D, Z/D), and gives a value its dummy", () => {
+    // Device Serial Number (0018,1000) is X/Z/D in the Basic Profile.
+    const out = run(buildPart10(object("1.2.3.15", text(0x00181000, "LO", ""))));
+    expect(out.at("(0018,1000)")?.text).toBe("");
+    expect(out.result.record.touched.find((t) => t.path === "(0018,1000)")?.action).toBe("Z");
+    const valued = run(buildPart10(object("1.2.3.16", text(0x00181000, "LO", "SN-7"))));
+    expect(valued.at("(0018,1000)")?.text).toBe("DEIDENTIFIED");
+    expect(valued.result.record.touched.find((t) => t.path === "(0018,1000)")?.action).toBe("D");
+  });
+
   it("empties a date that is not one, with a warning, where it would shift or coarsen it (Study Date is Type 2)", () => {
     const input = buildPart10(object("1.2.3.14").map((e) => (e.tag === 0x00080020 ? text(0x00080020, "DA", "2020") : e)));
     const check = (out: ReturnType<typeof run>, what: string) => {

@@ -299,6 +299,9 @@ export class ObjectRewrite implements ElementDecider, ValueWriter {
       case "Z/D":
       case "X/D":
       case "X/Z/D":
+        // An empty value stays empty where the code allows Z: it was conformant as it was (Type 2 or 3),
+        // and a dummy would claim a value (a serial number, a station) that the object never had.
+        if (cursor.valueLength === 0 && (code === "Z/D" || code === "X/Z/D")) return this.applyCode("Z", tag, vr, creator, rule);
         // A dummy is conformant whatever the attribute's Type (1, 2 or 3), so every code that
         // allows D gets D: the executor does not know each IOD's Types (docs/executor.md).
         this.writeDummy(tag, vr);

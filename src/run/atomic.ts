@@ -114,7 +114,7 @@ export class AtomicStreamWriter {
    * costs a page fault per 4 KiB on first touch (measured, W1's 9.8 MB report: 2,100 of the 4,000 page
    * faults of the main thread during the batch, none with the two buffers taking turns).
    */
-  private spare: Buffer | null = null;
+  private spare: Buffer<ArrayBuffer> | null = null;
   /** Full buffers are written one after another, in order, on this chain; it rejects with the first write error. */
   private written: Promise<void> = Promise.resolve();
   private closed = false;

@@ -8,7 +8,7 @@
 // the executor's operator (src/codegen/ops.ts).
 
 import type { IrBinaryOp, IrExpr } from "../ir/types";
-import { compileExpr, type EvalContext, type Value } from "../runtime/executor/expr";
+import { compileExpr, keySubject, type EvalContext, type Value } from "../runtime/executor/expr";
 import { commentText, hex, type ModuleBuilder } from "./module-builder";
 
 const OPERATORS: Record<Exclude<IrBinaryOp, "and" | "or">, string> = {
@@ -109,6 +109,7 @@ export class ExprEmitter {
       param: fail,
       secret: fail,
       current: fail,
+      keyText: fail,
     };
     return compileExpr(e)(ctx);
   }
@@ -220,17 +221,19 @@ export class ExprEmitter {
         const key = `ctx.secret(${JSON.stringify(secret ?? "")})`;
         const value = this.code(second!);
         const extra = third!;
+        // What the key reads, for the record's warning when it is empty (EvalContext.keyText).
+        const subject = JSON.stringify(keySubject(second));
         if (e.fn === "hash" && this.isConstant(extra)) {
           const length = this.constantValue(extra);
-          if (typeof length === "number") return `${this.mod.use("keyedHash")}(${key}, ${this.mod.use("asText")}(${value}), ${numberLiteral(length)})`;
+          if (typeof length === "number") return `${this.mod.use("keyedHash")}(${key}, ctx.keyText(${value}, ${subject}, "hash"), ${numberLiteral(length)})`;
         }
         if (e.fn === "days" && this.isConstant(extra)) {
           const range = this.constantValue(extra);
-          if (isRange(range)) return `${this.mod.use("daysOffset")}(${key}, ${this.mod.use("asText")}(${value}), ${numberLiteral(range.from)}, ${numberLiteral(range.to)})`;
+          if (isRange(range)) return `${this.mod.use("daysOffset")}(${key}, ctx.keyText(${value}, ${subject}, "days"), ${numberLiteral(range.from)}, ${numberLiteral(range.to)})`;
         }
         // A length or range computed per object: the executor's own call, keyed with this context.
         const factory = e.fn === "hash" ? "hashWith" : "daysWith";
-        const fn = this.mod.hoist(`${e.fn}_${(secret ?? "runKey").replace(/\W/g, "_")}`, `${this.mod.use(factory)}(${secret === null ? "null" : JSON.stringify(secret)})`);
+        const fn = this.mod.hoist(`${e.fn}_${(secret ?? "runKey").replace(/\W/g, "_")}`, `${this.mod.use(factory)}(${secret === null ? "null" : JSON.stringify(secret)}, ${subject})`);
         return `${fn}(ctx, ${value}, ${this.code(extra)})`;
       }
     }

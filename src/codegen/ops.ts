@@ -13,7 +13,7 @@
 // re-exports and nothing else changes.
 
 import type { IrBinaryOp, IrExpr, IrFunction } from "../ir/types";
-import { compileExpr, type EvalContext, type Value } from "../runtime/executor/expr";
+import { compileExpr, keyedDaysOf, keyedHashOf, type EvalContext, type Value } from "../runtime/executor/expr";
 
 const LEFT: IrExpr = { kind: "let", name: "left" };
 const RIGHT: IrExpr = { kind: "let", name: "right" };
@@ -35,6 +35,10 @@ const operands: EvalContext = {
     return outer.secret(name);
   },
   current: () => undefined,
+  keyText: (v, subject, use) => {
+    if (!outer) throw new Error("a keyed function was called without its context");
+    return outer.keyText(v, subject, use);
+  },
 };
 
 function apply(compiled: (ctx: EvalContext) => Value, a: Value, b: Value, ctx: EvalContext | null): Value {
@@ -82,22 +86,17 @@ export function rangeOf(from: Value, to: Value): Value {
 
 type KeyedFunction = (ctx: EvalContext, value: Value, extra: Value) => Value;
 
-function keyed(fn: Extract<IrFunction, "hash" | "days">, secret: string | null): KeyedFunction {
-  // A first argument that is not a secret keys with the secret named "" (the run key), as expr.ts does.
-  const key: IrExpr = secret === null ? { kind: "str", value: "" } : { kind: "secret", name: secret };
-  const compiled = compileExpr({ kind: "call", fn, args: [key, LEFT, RIGHT] });
-  return (ctx, value, extra) => apply(compiled, value, extra, ctx);
-}
-
 /**
  * `hash(secret, value, length)` for a call whose length is not a number
- * literal (a literal length is folded into a direct keyedHash call).
+ * literal (a literal length is folded into a direct call). A first argument
+ * that is not a secret keys with the secret named "" (the run key), as
+ * expr.ts does; `subject` is what the value reads (keySubject).
  */
-export function hashWith(secret: string | null): KeyedFunction {
-  return keyed("hash", secret);
+export function hashWith(secret: string | null, subject: string): KeyedFunction {
+  return (ctx, value, extra) => keyedHashOf(ctx, secret ?? "", value, extra, subject);
 }
 
 /** `days(secret, value, range)` for a call whose range is not two number literals. */
-export function daysWith(secret: string | null): KeyedFunction {
-  return keyed("days", secret);
+export function daysWith(secret: string | null, subject: string): KeyedFunction {
+  return (ctx, value, extra) => keyedDaysOf(ctx, secret ?? "", value, extra, subject);
 }

@@ -26,7 +26,6 @@ export { keyedHash, daysOffset } from "../runtime/actions";
 export { PURE_FUNCTIONS } from "../runtime/executor/functions";
 export { planPixelRules } from "../runtime/pixels";
 export { contentItemPlanOf } from "../runtime/executor/content-items";
-export { keyedAttributesOf } from "../runtime/executor/keyed-attributes";
 export { imageOptionsOf } from "../ir/image-options";
 export { eq, ne, lt, le, gt, ge, isIn, contains, matches, notMatches, plus, rangeOf, hashWith, daysWith } from "./ops";
 

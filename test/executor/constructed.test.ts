@@ -53,6 +53,7 @@ function run(bytes: Uint8Array, options: string[] = [], entry = "ps315.basic") {
 }
 
 let profileDir: string | undefined;
+
 /** A rule file in a temporary folder, compiled like any other profile. */
 function profileFile(name: string, body: string): string {
   profileDir ??= mkdtempSync(join(tmpdir(), "deidc-profiles-"));
@@ -229,34 +230,48 @@ describe("UIDs", () => {
 });
 
 describe("keyed values from an empty or absent attribute", () => {
-  const site = () => profileFile("keyed", 'secret key from env DEID_KEY\nlet offset = days(key, PatientID, -30 .. -1)\nPatientName -> "P^" + hash(key, PatientID, 8)\nStudyDate -> shift(offset)');
-  const keyed = (input: Uint8Array, path = site()) => {
+  let profiles = 0;
+  const keyed = (input: Uint8Array, body: string) => {
+    const path = profileFile(`keyed${++profiles}`, `secret key from env DEID_KEY\n${body}`);
     const result = createExecutor(compile(path, []), { secrets: new Map([["key", new TextEncoder().encode("test-key-0123456789abcdef")]]), params: new Map(), tables: new Map() }).process(input, "k.dcm");
     expect(result.record.outcome).toBe("written");
     return { result, file: walkBytes(result.output!).file };
   };
-  const withId = (id: string | null) => buildPart10(object("1.2.3.30").flatMap((e) => (e.tag !== 0x00100020 ? [e] : id === null ? [] : [text(0x00100020, "LO", id)])));
+  const withId = (id: string | null, instance = "1.2.3.30", name = "Doe^John") =>
+    buildPart10(object(instance).flatMap((e) => (e.tag === 0x00100010 ? [text(0x00100010, "PN", name)] : e.tag !== 0x00100020 ? [e] : id === null ? [] : [text(0x00100020, "LO", id)])));
+  const PSEUDONYMS = 'let offset = days(key, PatientID, -30 .. -1)\nPatientName -> "P^" + hash(key, PatientID, 8)\nStudyDate -> shift(offset)';
 
-  it("warns, naming what derives from it, where every such object would get the same pseudonym and shift", () => {
-    const empty = keyed(withId("")).result.record.warnings;
-    expect(empty).toEqual([
-      expect.stringMatching(/^PatientID is empty: the keyed values derived from it \(days at keyed\.deid:\d+; hash at keyed\.deid:\d+\) are the same for every object where it is empty, so their patients share one pseudonym and date shift$/),
+  it("warns where a pseudonym or shift was derived from it, since every such object gets the same one", () => {
+    expect(keyed(withId(""), PSEUDONYMS).result.record.warnings).toEqual([
+      "PatientID is empty or absent: `days(...)` and `hash(...)` keyed on it give every object where it is empty the same result, so those objects share one pseudonym or date shift",
     ]);
-    expect(keyed(withId(null)).result.record.warnings.join()).toMatch(/^PatientID is absent: /);
+    expect(keyed(withId(null), PSEUDONYMS).result.record.warnings).toHaveLength(1);
     // Two patients without an ID do come out as one: the warning is about a real merge.
-    const a = keyed(buildPart10(object("1.2.3.31").map((e) => (e.tag === 0x00100010 ? text(0x00100010, "PN", "Roe^Jane") : e.tag === 0x00100020 ? text(0x00100020, "LO", "") : e))));
-    const b = keyed(withId(""));
+    const a = keyed(withId("", "1.2.3.31", "Roe^Jane"), PSEUDONYMS);
+    const b = keyed(withId(""), PSEUDONYMS);
     expect(topLevelTexts(a.file).get(0x00100010)).toBe(topLevelTexts(b.file).get(0x00100010));
   });
 
-  it("is quiet when the attribute has a value, and when nothing keyed derives from it", () => {
-    expect(keyed(withId("PID-7")).result.record.warnings).toEqual([]);
+  it("follows the key through a let, and names what it reads", () => {
+    const warnings = keyed(withId(null), 'let subject = PatientID\nPatientName -> "ANON^" + hash(key, subject, 8)').result.record.warnings;
+    expect(warnings).toEqual([expect.stringMatching(/^`subject` is empty or absent: `hash\(\.\.\.\)` keyed on it/)]);
+  });
+
+  it("is quiet when the key has a value, when nothing was derived, and when the profile derives nothing", () => {
+    expect(keyed(withId("PID-7"), PSEUDONYMS).result.record.warnings).toEqual([]);
+    // The rule's attribute is absent: no value was derived from the empty key.
+    expect(keyed(withId(""), "AccessionNumber -> hash(key, PatientID, 12)").result.record.warnings).toEqual([]);
+    expect(keyed(withId(""), 'PatientName -> "P^" + hash(key, PatientID, 8) when exists(PatientID) and PatientID != ""').result.record.warnings).toEqual([]);
     expect(run(withId("")).result.record.warnings).toEqual([]);
   });
 
-  it("counts the default date shift of C, keyed on PatientID, once per file", () => {
-    const warnings = run(withId(""), ["ps315.retain-longitudinal-modified-dates"]).result.record.warnings;
-    expect(warnings).toEqual(["PatientID is empty: the keyed values derived from it (the per-patient date shift of C in stdlib/ps315/retain-longitudinal-modified-dates.deid) are the same for every object where it is empty, so their patients share one pseudonym and date shift"]);
+  it("counts the default date shift of C, keyed on PatientID, when C shifts a date", () => {
+    expect(run(withId(""), ["ps315.retain-longitudinal-modified-dates"]).result.record.warnings).toEqual([
+      "PatientID is empty or absent: the per-patient date shift of C keyed on it gives every object where it is empty the same result, so those objects share one pseudonym or date shift",
+    ]);
+    // A C reached only as a lookup's fallback shifts with the same key.
+    const viaLookup = keyed(withId(""), 'StudyDate -> lookup("none.csv", StudyDate) else C');
+    expect(viaLookup.result.record.warnings.join()).toMatch(/^PatientID is empty or absent: the per-patient date shift of C/);
   });
 });
 

@@ -19,7 +19,7 @@ const key = new TextEncoder().encode("pixel-test-key-0123456789");
 const env = { secrets: new Map(), params: new Map(), tables: new Map(), runKey: key };
 
 function ctxOf(values: Map<number, string | number>, present: Set<number>): EvalContext {
-  return { attr: (t) => values.get(t), has: (t) => present.has(t), itemAttr: (t) => values.get(t), itemHas: (t) => present.has(t), letValue: () => undefined, param: () => undefined, secret: () => key, current: () => undefined };
+  return { attr: (t) => values.get(t), has: (t) => present.has(t), itemAttr: (t) => values.get(t), itemHas: (t) => present.has(t), letValue: () => undefined, param: () => undefined, secret: () => key, current: () => undefined, keyText: (v) => (v === undefined ? "" : String(v)) };
 }
 
 describe.skipIf(!CORPUS_DIR)("pixel rules through the executor", () => {

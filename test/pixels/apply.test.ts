@@ -208,6 +208,7 @@ describe("planPixelRules", () => {
     param: () => undefined,
     secret: () => new Uint8Array(0),
     current: () => undefined,
+    keyText: (v) => (v === undefined ? "" : String(v)),
   });
 
   it("selects the blocks whose condition holds, in order, and lists the attributes to read", () => {

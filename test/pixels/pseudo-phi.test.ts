@@ -45,6 +45,7 @@ function context(image: LoadedImage): EvalContext {
     param: () => undefined,
     secret: () => new Uint8Array(0),
     current: () => undefined,
+    keyText: (v) => (v === undefined ? "" : String(v)),
   };
 }
 

@@ -26,6 +26,42 @@ export interface EvalContext {
   secret(name: string): Uint8Array;
   /** the element being acted on, for `value` */
   current(): string | undefined;
+  /**
+   * The text a `hash` or `days` (or the default date shift of C) is keyed on. An empty one gives
+   * every object where it is empty the same result, merging them: the context notes `subject` (what
+   * the key reads) and `use` (what it keys) for the object's record.
+   */
+  keyText(v: Value, subject: string, use: string): string;
+}
+
+/** What a keyed function's value argument reads, as its warning names it (never its value). */
+export function keySubject(arg: IrExpr | undefined): string {
+  if (!arg) return "its key";
+  switch (arg.kind) {
+    case "attr":
+      return (arg.item ? "item." : "") + (arg.keyword ?? `(${arg.tag.slice(0, 4)},${arg.tag.slice(4)})`);
+    case "privateAttr":
+      return `(${arg.group},"${arg.creator}",${arg.element})`;
+    case "let":
+      return `\`${arg.name}\``;
+    case "param":
+      return `the parameter \`${arg.name}\``;
+    case "value":
+      return "the value it replaces";
+    default:
+      return "its key";
+  }
+}
+
+/** `hash(secret, value, length)`: the executor's one implementation, for expressions and generated code. */
+export function keyedHashOf(ctx: EvalContext, secretName: string, value: Value, length: Value, subject: string): string {
+  return keyedHash(ctx.secret(secretName), ctx.keyText(value, subject, "hash"), asNumber(length) ?? 8);
+}
+
+/** `days(secret, value, lo .. hi)`: the executor's one implementation, for expressions and generated code. */
+export function keyedDaysOf(ctx: EvalContext, secretName: string, value: Value, range: Value, subject: string): number {
+  const r = range as { from: number; to: number };
+  return daysOffset(ctx.secret(secretName), ctx.keyText(value, subject, "days"), r.from, r.to);
 }
 
 export type Compiled = (ctx: EvalContext) => Value;
@@ -147,16 +183,15 @@ function compileCall(fn: string, args: IrExpr[]): Compiled {
       const secretName = args[0]?.kind === "secret" ? args[0].name : "";
       const value = compiled[1]!;
       const length = compiled[2]!;
-      return (ctx) => keyedHash(ctx.secret(secretName), asText(value(ctx)), asNumber(length(ctx)) ?? 8);
+      const subject = keySubject(args[1]);
+      return (ctx) => keyedHashOf(ctx, secretName, value(ctx), length(ctx), subject);
     }
     case "days": {
       const secretName = args[0]?.kind === "secret" ? args[0].name : "";
       const value = compiled[1]!;
       const range = compiled[2]!;
-      return (ctx) => {
-        const r = range(ctx) as { from: number; to: number };
-        return daysOffset(ctx.secret(secretName), asText(value(ctx)), r.from, r.to);
-      };
+      const subject = keySubject(args[1]);
+      return (ctx) => keyedDaysOf(ctx, secretName, value(ctx), range(ctx), subject);
     }
     case "upper": {
       const a = compiled[0]!;

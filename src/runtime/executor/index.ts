@@ -10,7 +10,6 @@ import { createdTagsOf, itemTagsOf, methodDescriptionOf, wantedTagsOf } from "./
 import { imageOptionsOf, type ImageOptions } from "../../ir/image-options";
 import { RulePlan } from "./plan";
 import { contentItemPlanOf, type ContentItemPlan } from "./content-items";
-import { keyedAttributesOf, type KeyedAttribute } from "./keyed-attributes";
 import { MissingSecretError, resolveKeys } from "./keys";
 import { processObject, processObjectParts } from "./process";
 import type { CrosswalkSink, Executor, ExecutorEnvironment } from "./types";
@@ -36,8 +35,6 @@ export interface ExecutionPlan {
   imageOptions: ImageOptions;
   /** top-level attributes `create` rules may add when an object lacks them, in tag order (createdTagsOf) */
   createTags: readonly number[];
-  /** top-level attributes keyed values are derived from (keyedAttributesOf): an object where one is empty gets a warning */
-  keyedAttributes: readonly KeyedAttribute[];
   /** the profile's `pixels` blocks, planned (conditions compiled) */
   pixels: PixelRulePlan;
   tables: ExecutorEnvironment["tables"];
@@ -81,7 +78,6 @@ export function createExecutor(ir: IrProgram, env: ExecutorEnvironment & { runKe
     contentItems: contentItemPlanOf(ir),
     imageOptions: imageOptionsOf(ir),
     createTags: createdTagsOf(ir),
-    keyedAttributes: keyedAttributesOf(ir),
     pixels,
     tables: env.tables,
     crosswalk: env.crosswalk,

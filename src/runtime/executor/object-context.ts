@@ -4,7 +4,7 @@
 // allocation here, however many conditions it meets.
 
 import type { DicomCursor } from "../dicom";
-import type { EvalContext, Value } from "./expr";
+import { asText, type EvalContext, type Value } from "./expr";
 import type { ExecutionPlan } from "./index";
 import type { Ancestor, PlannedRule } from "./plan";
 import type { TopLevel } from "./top-level";
@@ -78,6 +78,30 @@ export class ObjectContext implements EvalContext {
 
   current(): string | undefined {
     return this.element === null ? undefined : elementValueText(this.element);
+  }
+
+  /** what keyed values were derived from an empty key: subject -> uses (hash, days, C); null until one is */
+  private emptyKeys: Map<string, Set<string>> | null = null;
+
+  keyText(v: Value, subject: string, use: string): string {
+    const text = asText(v);
+    if (text.trim() === "") {
+      this.emptyKeys ??= new Map();
+      let uses = this.emptyKeys.get(subject);
+      if (!uses) this.emptyKeys.set(subject, (uses = new Set()));
+      uses.add(use);
+    }
+    return text;
+  }
+
+  /** One warning per empty key a keyed value was derived from (never a value: there is none to quote). */
+  reportEmptyKeys(warnings: string[]): void {
+    if (this.emptyKeys === null) return;
+    for (const [subject, uses] of this.emptyKeys) {
+      const what = [...uses].map((u) => (u === "C" ? "the per-patient date shift of C" : `\`${u}(...)\``));
+      const list = what.length === 1 ? what[0]! : `${what.slice(0, -1).join(", ")} and ${what[what.length - 1]}`;
+      warnings.push(`${subject} is empty or absent: ${list} keyed on it ${what.length === 1 ? "gives" : "give"} every object where it is empty the same result, so those objects share one pseudonym or date shift`);
+    }
   }
 
   /**

@@ -202,7 +202,7 @@ export class ObjectRewrite implements ElementDecider, ValueWriter {
     if (this.dateShift === null) {
       const v = this.plan.lets.has("dateShift") ? this.ctx.letValue("dateShift") : undefined;
       this.dateShift =
-        typeof v === "number" ? v : daysOffset(runKeyFor(this.plan, "the per-patient date shift of action C"), asText(this.top.values.get(TAG_PATIENT_ID)), this.plan.defaultDateShift.from, this.plan.defaultDateShift.to);
+        typeof v === "number" ? v : daysOffset(runKeyFor(this.plan, "the per-patient date shift of action C"), this.ctx.keyText(this.top.values.get(TAG_PATIENT_ID), "PatientID", "C"), this.plan.defaultDateShift.from, this.plan.defaultDateShift.to);
     }
     return this.dateShift;
   }

@@ -6,7 +6,6 @@
 import { DicomReadError, concatParts, openCursor, readPart10, writePart10Parts } from "../dicom";
 import { TextEncodeError } from "../dicom/text";
 import { asText } from "./expr";
-import { emptyKeyWarning } from "./keyed-attributes";
 import { MissingKeyError } from "./keys";
 import type { ExecutionPlan } from "./index";
 import type { ObjectParts, ObjectRecord, ObjectResult } from "./types";
@@ -128,16 +127,13 @@ function run(plan: ExecutionPlan, bytes: Uint8Array, record: ObjectRecord, pixel
   if (!isWritableUid(sopClass)) throw new UnwritableObjectError(`the SOP Class UID (from the ${datasetClass ? "dataset" : "File Meta"}) is not a valid UID, so no File Meta can name the object`);
   if (!isWritableUid(file.transferSyntaxUid)) throw new UnwritableObjectError("the File Meta's Transfer Syntax UID is not a valid UID, so the output cannot declare its encoding");
 
-  for (const keyed of plan.keyedAttributes) {
-    if (asText(top.values.get(keyed.tag)).trim() === "") record.warnings.push(emptyKeyWarning(keyed, top.present.has(keyed.tag)));
-  }
-
   if (lacksItsPixels(top.present)) {
     record.warnings.push("the object has Rows and Columns but no Pixel Data: an image file cut short before its pixels reads like this; the output has no image either");
   }
 
   const rewrite = new ObjectRewrite(plan, file, top, ctx, record, pixelWork, !datasetInstance);
   const dataset = rewrite.rewrite();
+  ctx.reportEmptyKeys(record.warnings);
   checkImageOptions(plan, dataset, rewrite.outputEncoding);
 
   // The dataset's (new) UIDs name the output. A profile that removes the SOP Instance UID itself

@@ -408,10 +408,11 @@ function reach(sel: IrSelector, target: RowTarget): Reach {
     case "privateAll":
       return knownReach(row, target.kind === "private" ? ALL_TAGS : ODD_GROUPS);
     case "vr":
-      if (target.kind === "private") return knownReach(row, sel.vrs.includes("UN") ? ALL_TAGS : []);
+      // A `vr` rule decides standard attributes only (RulePlan): never a private one.
+      if (target.kind === "private") return knownReach(row, []);
       if (target.single) return knownReach(row, target.single.vrs.some((v) => sel.vrs.includes(v)) ? ALL_TAGS : []);
-      // a family: some of its attributes may have these VRs; in a private range or mask, an element has the VR its file gives it
-      return unknown([...target.vrs].some((v) => sel.vrs.includes(v)) || coverage(row, ODD_GROUPS) === "all" ? "some" : "none");
+      // a family: some of its standard attributes may have these VRs
+      return unknown([...target.vrs].some((v) => sel.vrs.includes(v)) && coverage(row, ODD_GROUPS) !== "all" ? "some" : "none");
     case "keywords":
       return knownReach(row, keywordTags(sel));
     case "anyWhere":

@@ -62,6 +62,17 @@ describe("explain of tag ranges and masks", () => {
     expect(all.find((r) => r.tag === "(0023,1000)..(0023,10FF)")).toMatchObject({ action: "X", conditional: [`K for (0023,"ACME",xx) (p.deid:8)`] });
     expect(all.find((r) => r.tag === '(0023,"ACME",xx)')).toMatchObject({ action: "K", conditional: [] });
   });
+
+  it("never gives a private row to a `vr` rule, which decides standard attributes only", () => {
+    const dir = mkdtempSync(join(tmpdir(), "deidc-review-explain-vr-"));
+    writeFileSync(join(dir, "base.deid"), 'deid 1\nprofile t.base "base"\n  based on ps315.basic\n(0029,"SIEMENS CSA HEADER",10) -> keep because "csa"\n(0029,11xx) -> keep because "raw"\n');
+    writeFileSync(join(dir, "top.deid"), 'deid 1\nimport "base.deid"\nprofile t.top "top"\n  based on t.base\nvr UN, OB -> remove\n');
+    const all = explainProgram(compileProfile(join(dir, "top.deid")).ir!);
+    expect(all.find((r) => r.tag === '(0029,"SIEMENS CSA HEADER",10)')).toMatchObject({ action: "K", source: "base.deid:4", conditional: [] });
+    const raw = all.find((r) => r.tag === "(0029,11xx)")!;
+    expect(raw).toMatchObject({ action: "K", source: "base.deid:5" });
+    expect(raw.conditional.filter((c) => c.includes("vr "))).toEqual([]);
+  });
 });
 
 /** What explain says decides this raw tag: a range row's `for (a)..(b)` note that holds it, else the row. */

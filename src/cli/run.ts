@@ -164,8 +164,14 @@ async function checkDestinations(inputs: readonly string[], opts: RunCliOptions)
   return { outputDir, report, crosswalk, quarantine };
 }
 
+/**
+ * The names that alias whatever the shell connected (/dev/stdout, /dev/fd/1, /proc/self/fd/1): not
+ * the rest of /dev, where /dev/shm holds ordinary files in memory.
+ */
 function isDeviceOrProcessPath(path: string): boolean {
-  return path.startsWith(`${sep}dev${sep}`) || path.startsWith(`${sep}proc${sep}`);
+  const dev = `${sep}dev${sep}`;
+  if (path.startsWith(`${sep}proc${sep}`) || path.startsWith(`${dev}fd${sep}`)) return true;
+  return path === `${dev}stdin` || path === `${dev}stdout` || path === `${dev}stderr`;
 }
 
 /**

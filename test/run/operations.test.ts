@@ -5,7 +5,7 @@
 // whose reader went away.
 
 import { EventEmitter } from "node:events";
-import { chmodSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/cli/exit";
@@ -88,7 +88,7 @@ describe("places a run never writes to", () => {
   it("refuses a report path that is a device, and follows a link to the file it names", async () => {
     const dir = tempDir();
     const input = batch(dir, 1);
-    for (const device of ["/dev/stdout", "/dev/null", "/proc/self/fd/1"]) {
+    for (const device of ["/dev/stdout", "/dev/fd/1", "/dev/null", "/proc/self/fd/1"]) {
       const attempt = run([input], { output: join(dir, "out"), report: device });
       await expect(attempt).rejects.toBeInstanceOf(UsageError);
       await expect(attempt).rejects.toThrow(/is not a file \(the report is written to a temporary file and renamed into place/);
@@ -100,6 +100,18 @@ describe("places a run never writes to", () => {
     expect(readValidReport(target)).toHaveLength(2);
     expect(readdirSync(dir).includes("r.jsonl")).toBe(true);
     expect(readFileSync(link, "utf8")).toBe(readFileSync(target, "utf8"));
+  });
+
+  it.skipIf(!existsSync("/dev/shm"))("writes a report to an ordinary file in /dev/shm (memory), which is no device", async () => {
+    const dir = tempDir();
+    const shm = mkdtempSync("/dev/shm/deidc-report-");
+    try {
+      const report = join(shm, "r.jsonl");
+      expect((await run([batch(dir, 1)], { output: join(dir, "out"), report })).code).toBe(0);
+      expect(readValidReport(report)).toHaveLength(2);
+    } finally {
+      rmSync(shm, { recursive: true, force: true });
+    }
   });
 });
 

@@ -89,7 +89,9 @@ export function ageHelp(name: string, op: string, years: number): string {
   const start = `\`${name}\` is an age with a unit ("093Y", "006M"), compared as text`;
   if ((op === "==" || op === "!=") && Number.isInteger(years) && years >= 0 && years <= 999) {
     const exact = ageCondition(name, op, years);
-    return `${start}; \`${name} ${op} "${age(years, "Y")}"\` compares the age as written in years (not "${age(years * 12 <= 999 ? years * 12 : years, years * 12 <= 999 ? "M" : "Y")}")${exact ? `; ${describeAgeTest(op, years)}, whatever the unit: \`${exact}\`` : ""}`;
+    // The same age in months, where AS can write it (999M at most: 83 years): what the text comparison misses.
+    const inMonths = years * 12 <= 999 ? ` (not "${age(years * 12, "M")}")` : "";
+    return `${start}; \`${name} ${op} "${age(years, "Y")}"\` compares the age as written in years${inMonths}${exact ? `; ${describeAgeTest(op, years)}, whatever the unit: \`${exact}\`` : ""}`;
   }
   const condition = ageCondition(name, op, years);
   if (condition === null) return `${start}; \`capAge(${name}, n)\` reads it in years: \`capAge(${name}, 89) == "090Y"\` holds for ages over 89 years, whatever the unit`;

@@ -163,15 +163,20 @@ function describeMalformedTag(image: string): string {
  */
 function repairMistakes(tokens: IToken[], report: Reporter): IToken[] {
   const repaired: IToken[] = [];
-  for (const token of tokens) {
-    const replacement = repairMistake(token, report);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const next = tokens[i + 1];
+    const replacement = repairMistake(token, report, next !== undefined && next.startLine === token.endLine);
     if (replacement !== null) repaired.push(replacement);
   }
   return repaired;
 }
 
-/** The token the author meant, or null when the text means nothing to the parser. */
-function repairMistake(token: IToken, report: Reporter): IToken | null {
+/**
+ * The token the author meant, or null when the text means nothing to the parser. `codeFollows`: more
+ * code comes after the token on its last line.
+ */
+function repairMistake(token: IToken, report: Reporter, codeFollows: boolean): IToken | null {
   const span = tokenSpan(token);
   switch (token.tokenType) {
     case T.HashComment: {
@@ -183,7 +188,14 @@ function repairMistake(token: IToken, report: Reporter): IToken | null {
       return null;
     }
     case T.BlockComment: {
-      // Each line of the comment becomes a `//` comment, at the same place.
+      // Each line of the comment becomes a `//` comment, at the same place; not when code follows on its
+      // last line, which a `//` comment would swallow (`A /* x */ or B` would lose `or B`).
+      if (codeFollows) {
+        report.error("DEID1002", span, "`/* ... */` is not a comment in .deid", {
+          help: "comments run from `//` to the end of the line: move this one after the code on its line, or onto a line of its own",
+        });
+        return null;
+      }
       const lines = token.image.slice(2, -2).replace(/^[ \t]/, "").replace(/[ \t]+$/, "").split(/\r?\n/);
       report.error("DEID1002", span, "`/* ... */` is not a comment in .deid", {
         help: "comments run from `//` to the end of the line",

@@ -38,6 +38,10 @@ describe("ConditionTypeRule: the help for a number compared with text never comp
     expect(helpFor("PatientAge == 5")).toContain('`PatientAge == "005Y"`');
     expect(helpFor("5 < PatientAge")).toContain('`capAge(PatientAge, 5) == "006Y"`');
     expect(helpFor("PatientAge > 1.5")).not.toMatch(/quote/);
+    // Over 83 years AS has no spelling in months (999M at most): the help names none.
+    expect(helpFor("PatientAge == 5")).toContain('(not "060M")');
+    expect(helpFor("PatientAge == 90")).toContain('`PatientAge == "090Y"` compares the age as written in years;');
+    expect(helpFor("PatientAge != 90")).not.toContain('not "090Y"');
   });
 
   it("writes a date or time as its VR does, and never suggests quoting a number into a text order", () => {

@@ -26,16 +26,11 @@ describe("DeclarationRule: declarations the executor reads without a name", () =
     expect(unused("deid 1\nsecret key from env OTHER_KEY\n")).toEqual(["`key` is declared but never used"]);
   });
 
-  it("does not report `let dateShift` when C reaches a date, and reports it otherwise", () => {
+  it("never reports a profile's `let dateShift`: C reads it, and `deidc run --with` may bring the option that brings C", () => {
     const modified = 'deid 1\nprofile t.dates\n  based on ps315.basic\n  with ps315.retain-longitudinal-modified-dates\nsecret key from env OTHER_KEY\nlet dateShift = -1\n';
     expect(unused(modified)).toEqual([]);
-    expect(unused("deid 1\nprofile t.sq\nContentSequence -> C\nlet dateShift = -1\n")).toEqual([]);
-    const [noDates] = lintText('deid 1\nprofile t.nodates\n  based on ps315.basic\nsecret key from env OTHER_KEY\nlet dateShift = -1\n', [DeclarationRule]);
-    expect(noDates).toMatchObject({ code: "DEID2014", message: "`dateShift` is declared but never used" });
-    expect(noDates!.help).toContain("`C` on a date");
-    // C on a text attribute never shifts a date; on a sequence (ps315.clean-descriptors has several) it may.
-    expect(unused("deid 1\nprofile t.text\nStudyDescription, private * -> C\nlet dateShift = -1\n")).toEqual(["`dateShift` is declared but never used"]);
-    expect(unused("deid 1\nprofile t.descriptors\n  based on ps315.basic\n  with ps315.clean-descriptors\nsecret key from env SITE_KEY\nlet dateShift = -1\n")).toEqual([]);
+    expect(unused('deid 1\nprofile t.nodates\n  based on ps315.basic\nsecret key from env OTHER_KEY\nlet dateShift = -1\n')).toEqual([]);
+    expect(unused("deid 1\nprofile t.text\nStudyDescription, private * -> C\nlet dateShift = -1\n")).toEqual([]);
     // Another unused let is still reported beside it.
     expect(unused(`${modified}let spare = 3\n`)).toEqual(["`spare` is declared but never used"]);
   });

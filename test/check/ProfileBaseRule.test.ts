@@ -42,4 +42,7 @@ describe("ProfileBaseRule", () => {
   it("leaves a file of rules without a profile header alone: it is a fragment as often as a profile", () => {
     expectClean("deid 1\nStudyDate -> X/Z\n", rules);
   });
+  it("leaves a profile based on itself to DEID2009", () => {
+    expect(lintText('deid 1\nprofile a.a "a"\n  based on a.a\nPatientName -> X\n', [ProfileBaseRule])).toEqual([]);
+  });
 });

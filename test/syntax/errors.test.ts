@@ -398,6 +398,10 @@ describe("papercuts from other languages and from typing", () => {
     expect(diagnostic).toMatchObject({ code: "DEID1002", message: "`/* ... */` is not a comment in .deid", help: "comments run from `//` to the end of the line" });
     expect(fixed(text, diagnostic)).toBe("deid 1\n// a block\n//    comment\nPatientName -> remove\n");
     expect(file.items).toMatchObject([{ kind: "Rule" }]);
+    // Code after it on its line would go into a `//` comment: no fix, and the help says where to put it.
+    const inline = only('reject when Modality == "OT" /* screens */ or Modality == "SC" because "sc"\n');
+    expect(inline.diagnostic).toMatchObject({ code: "DEID1002", help: "comments run from `//` to the end of the line: move this one after the code on its line, or onto a line of its own" });
+    expect(inline.diagnostic.fix).toBeUndefined();
     // A path that starts with `/*` is still a path.
     expect(errorsOf("/*/PatientID -> remove\nContentSequence/*/PersonName -> empty\n/**/PersonName -> empty")).toEqual([]);
   });

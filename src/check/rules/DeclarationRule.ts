@@ -14,7 +14,7 @@ import type { Declaration } from "../scope";
 import { childrenOf, type Visitor } from "../../syntax/visitor";
 import type { CheckContext } from "../context";
 import { typeOf } from "../types";
-import { lookupKeyword, lookupTag } from "../../dicom/dictionary";
+import { lookupKeyword } from "../../dicom/dictionary";
 import { buildIr } from "../../ir/build";
 import type { IrAction, IrElementMatch, IrProgram, IrSelector } from "../../ir/types";
 import { ruleNeedingRunKey, ruleRemovingInstanceUid } from "../../runtime/executor/keys";
@@ -132,51 +132,12 @@ function readWithoutName(ctx: CheckContext): ImplicitUses {
       if (ruleNeedingRunKey(ir) || ruleRemovingInstanceUid(ir)) out.used.add(firstSecret);
       else out.unusedHelp.set(firstSecret, `remove it, or use it in a rule: the profile's first secret keys replacement UIDs (U) and C's date shifts, and no action of profile \`${unit.name}\` derives a value from the run key`);
     }
+    // `let dateShift` configures C on dates wherever C applies, and `deidc run --with` may switch on the
+    // option that brings C (ps315.retain-longitudinal-modified-dates) to a profile that has none.
     const shift = ir.lets.find((l) => l.name === "dateShift");
-    if (shiftLet && shift && here(shift.source)) {
-      if (cleansDates(ir)) out.used.add(shiftLet);
-      else out.unusedHelp.set(shiftLet, `remove it, or use it in a rule: \`C\` on a date (DA, DT) shifts it by \`dateShift\`, and no \`C\` rule of profile \`${unit.name}\` reaches a date`);
-    }
+    if (shiftLet && shift && here(shift.source)) out.used.add(shiftLet);
   }
   return out;
-}
-
-/** Whether some C action (also a lookup's fallback) of the profile may reach a DA or DT element, directly or inside a sequence it cleans. */
-function cleansDates(ir: IrProgram): boolean {
-  return ir.rules.some((rule) => appliesC(rule.action) && mayReachDate(rule.selector));
-}
-
-function appliesC(action: IrAction): boolean {
-  if (action.kind === "code") return action.code === "C";
-  return action.kind === "lookup" && action.otherwise.kind !== "quarantine" && appliesC(action.otherwise);
-}
-
-/** A sequence counts: C on a sequence cleans its items' elements, dates included. */
-const DATE_OR_SEQUENCE = new Set(["DA", "DT", "SQ"]);
-
-function mayReachDate(sel: IrSelector): boolean {
-  switch (sel.kind) {
-    // C on a private element keeps it or not by the object's own declaration; it never shifts it.
-    case "privateAll":
-      return false;
-    case "vr":
-      return sel.vrs.some((vr) => DATE_OR_SEQUENCE.has(vr));
-    case "keywords":
-      return sel.matches.some(matchMayBeDate);
-    case "path": {
-      const last = sel.steps[sel.steps.length - 1];
-      return last === undefined || last.kind !== "element" || matchMayBeDate(last.match);
-    }
-    default:
-      return true;
-  }
-}
-
-function matchMayBeDate(m: IrElementMatch): boolean {
-  if (m.kind === "private") return false;
-  if (m.kind !== "tag") return true;
-  const entry = lookupTag(parseInt(m.tag, 16));
-  return entry === undefined || entry.vrs.some((vr) => DATE_OR_SEQUENCE.has(vr));
 }
 
 /**

@@ -10,6 +10,7 @@
 // one is reported. A file of rules with no `profile` header is not: it is a
 // snippet or a fragment as often as a profile, and has no header to point at.
 
+import type { Diagnostic } from "../../diagnostics/diagnostic";
 import { layersOf } from "../../program/layers";
 import { flattenStatements } from "../../syntax/blocks";
 import type { Visitor } from "../../syntax/visitor";
@@ -27,7 +28,10 @@ export function ProfileBaseRule(ctx: CheckContext): Visitor {
           if (unit.kind !== "profile" || !header || header.kind !== "Profile" || unit.file !== ctx.file) continue;
           // An unknown base is DEID2007's: what it would have brought is not known.
           if (header.basedOn && ctx.program.units.get(header.basedOn.text)?.kind !== "profile") continue;
-          const chain = layersOf(unit, ctx.program.units, []);
+          // A chain that comes back to itself is DEID2009's: it has no bottom to say anything about.
+          const cycle: Diagnostic[] = [];
+          const chain = layersOf(unit, ctx.program.units, cycle);
+          if (cycle.some((d) => d.code === "DEID2009")) continue;
           if (chain.some((layer) => layer.name === BASIC)) continue;
           const decidesTheRest = chain.some((layer) =>
             flattenStatements(layer.statements).some(({ statement: s, blockConditions }) => s.kind === "Rule" && s.when === null && blockConditions.length === 0 && s.selectors.some((sel) => sel.kind === "AllSelector")),

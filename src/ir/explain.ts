@@ -397,6 +397,13 @@ function reach(sel: IrSelector, target: RowTarget): Reach {
   if (target.kind === "catchAll") return unknown(JSON.stringify(sel) === JSON.stringify(target.selector) ? "all" : "none");
   if (target.kind === "vrs") {
     if (sel.kind === "all") return unknown("all");
+    if (sel.kind === "path") {
+      // An attribute of these VRs named on its own comes first (a later layer's, or this layer's, which
+      // outranks a `vr` rule): a note of the row, `coarsen(year) for (0010,0030) PatientBirthDate`.
+      const m = directMatch(sel);
+      const vrs = m?.kind === "tag" ? (lookupTag(parseInt(m.tag, 16))?.vrs ?? []) : [];
+      return unknown(vrs.some((v) => target.vrs.includes(v)) ? "some" : "none");
+    }
     if (sel.kind !== "vr") return unknown("none");
     const shared = target.vrs.filter((v) => sel.vrs.includes(v)).length;
     return unknown(shared === target.vrs.length ? "all" : shared > 0 ? "some" : "none");

@@ -63,6 +63,12 @@ describe("explain of tag ranges and masks", () => {
     expect(all.find((r) => r.tag === '(0023,"ACME",xx)')).toMatchObject({ action: "K", conditional: [] });
   });
 
+  it("notes on a `vr` row the attributes of those VRs that a rule names on its own first", () => {
+    const p = profileFile('StudyDate -> coarsen(year)\nvr DA, DT -> shift(-3)\nSeriesDescription -> remove');
+    const vrRow = explainProgram(compileProfile(p).ir!).find((r) => r.tag === "vr DA, DT")!;
+    expect(vrRow).toMatchObject({ action: "shift(-3)", source: "p.deid:7", conditional: ["coarsen(year) for (0008,0020) StudyDate (p.deid:6)"] });
+  });
+
   it("never gives a private row to a `vr` rule, which decides standard attributes only", () => {
     const dir = mkdtempSync(join(tmpdir(), "deidc-review-explain-vr-"));
     writeFileSync(join(dir, "base.deid"), 'deid 1\nprofile t.base "base"\n  based on ps315.basic\n(0029,"SIEMENS CSA HEADER",10) -> keep because "csa"\n(0029,11xx) -> keep because "raw"\n');

@@ -118,6 +118,16 @@ describe("sequences", () => {
     expect(at("(0040,A730)[0]/(0040,A040)")?.text).toBe("TEXT");
     expect(at("(0040,A730)[0]/(0040,A010)")?.text).toBe("CONTAINS");
     expect(at("(0040,A730)[0]/(0040,A160)")?.text).toBe("DEIDENTIFIED");
+    // A code of a registered scheme names a concept: kept whole; a local scheme's code is dummied.
+    expect(["0100", "0102", "0104"].map((e) => at(`(0040,A730)[0]/(0040,A043)[0]/(0008,${e})`)?.text)).toEqual(["121071", "DCM", "Finding"]);
+    expect(at("(0008,1115)[0]/(0040,1101)[0]/(0008,0102)")?.text).toBe("DEIDENTIFIED");
+    // The Code Value looks ahead for its designator in the bytes: the same in implicit VR.
+    const units = (syntax?: string) => {
+      const o = run(buildPart10(object("1.2.3.4", sq(0x0040a730, [sq(0x004008ea, code("ms", "UCUM", "milliseconds")), sq(0x0040a043, code("X1", "99LOCAL", "Smith"))])), syntax));
+      return ["(0040,08EA)[0]/(0008,0100)", "(0040,08EA)[0]/(0008,0102)", "(0040,A043)[0]/(0008,0100)", "(0040,A043)[0]/(0008,0104)"].map((p) => o.at(`(0040,A730)[0]/${p}`)?.text);
+    };
+    expect(units()).toEqual(["ms", "UCUM", "DEIDENTIFIED", "DEIDENTIFIED"]);
+    expect(units(TS_IMPLICIT_LE)).toEqual(["ms", "UCUM", "DEIDENTIFIED", "DEIDENTIFIED"]);
     const touched = result.record.touched.map((t) => `${t.path} ${t.action}`);
     expect(touched).toEqual(expect.arrayContaining(["(0008,0082) D", "(0040,A730) D", "(0040,A730)[0]/(0040,A160) D", "(0008,1115)[0]/(0040,1101) D"]));
   });

@@ -15,6 +15,7 @@ import { TEXT_VRS } from "../../dicom/vr";
 import type { IrActionCode, IrExpr } from "../../ir/types";
 import { TAG_ICON_IMAGE_SEQUENCE } from "../pixels/icon";
 import { CLEAN, DUMMY, KEEP, ContentModes, carriesFreeContent, contentItemActionOf, isCodeAttribute, sequenceTreatment } from "./content-modes";
+import { TAG_CODE_VALUE, TAG_CODING_SCHEME_DESIGNATOR, designatorAfter, isRegisteredScheme, namesConcept } from "./coded-concepts";
 import { QuarantineError } from "./errors";
 import { asText } from "./expr";
 import type { ExecutionPlan } from "./index";
@@ -155,6 +156,25 @@ export class ObjectRewrite implements ElementDecider, ValueWriter {
     this.markers = new Markers(plan, top, instance, this.out, record, ctx, this.dates, this);
     this.droppedOverlays = this.overlaysDropped();
     this.pixels = new PixelWork(this, plan, file, top, ctx, this.markers, pixelWork, this.out, record);
+  }
+
+  /** The Coding Scheme Designator met in the item being walked (dummy mode reads it), and at which depth. */
+  private itemScheme: string | null = null;
+  private itemSchemeDepth = -1;
+
+  /**
+   * Whether a code attribute in dummy mode belongs to a code of a registered scheme (coded-concepts.ts),
+   * which names a concept and is kept. Code Value looks ahead for its item's designator; the designator
+   * is its own answer and is remembered for the attributes after it.
+   */
+  private registeredConcept(c: DicomCursor, tag: number, depth: number): boolean {
+    if (tag === TAG_CODE_VALUE) return isRegisteredScheme(designatorAfter(c));
+    if (tag === TAG_CODING_SCHEME_DESIGNATOR) {
+      this.itemScheme = c.readText().replace(/[\0 ]+$/, "").trim();
+      this.itemSchemeDepth = depth;
+      return isRegisteredScheme(this.itemScheme);
+    }
+    return this.itemSchemeDepth === depth && isRegisteredScheme(this.itemScheme);
   }
 
   /** Walks the dataset and returns it rewritten, as parts (see ObjectParts). */
@@ -524,6 +544,7 @@ export class ObjectRewrite implements ElementDecider, ValueWriter {
         const a = ancestors[level];
         if (a) a.item++;
         modes.clearItem(level);
+        this.itemScheme = null;
         // The look-ahead reads only as far as an item someone asks about: `item.X`, or a content item
         // in clean mode under the Clean Structured Content Option.
         const decidesByConcept = plan.contentItems !== null && modes.ofSequence(level) === CLEAN;
@@ -547,6 +568,7 @@ export class ObjectRewrite implements ElementDecider, ValueWriter {
       if (kind === TokenKind.ItemEnd) {
         frames.close(ancestors.length, -1);
         modes.clearItem(ancestors.length - 1);
+        this.itemScheme = null;
         out.endItem();
         continue;
       }
@@ -651,7 +673,8 @@ export class ObjectRewrite implements ElementDecider, ValueWriter {
         !isPrivate &&
         (rule === null || (rule.catchAll && rule.action.ir.kind === "code" && rule.action.ir.code === "K")) &&
         carriesFreeContent(vr) &&
-        !(mode === CLEAN && isCodeAttribute(tag))
+        !(mode === CLEAN && isCodeAttribute(tag)) &&
+        !(mode === DUMMY && namesConcept(tag) && this.registeredConcept(c, tag, depth))
       ) {
         // Free content of a D or C sequence that no specific rule names (see ContentMode).
         kept = this.applyCode(mode === DUMMY ? "D" : "C", tag, vr, creator, modes.ruleOf(depth - 1)!);

@@ -118,9 +118,14 @@ describe("sequences", () => {
     expect(at("(0040,A730)[0]/(0040,A040)")?.text).toBe("TEXT");
     expect(at("(0040,A730)[0]/(0040,A010)")?.text).toBe("CONTAINS");
     expect(at("(0040,A730)[0]/(0040,A160)")?.text).toBe("DEIDENTIFIED");
-    // A code of a registered scheme names a concept: kept whole; a local scheme's code is dummied.
-    expect(["0100", "0102", "0104"].map((e) => at(`(0040,A730)[0]/(0040,A043)[0]/(0008,${e})`)?.text)).toEqual(["121071", "DCM", "Finding"]);
+    // A code of a registered scheme names a concept: its code is kept, its meaning (free text) is not;
+    // a local scheme's code is dummied.
+    expect(["0100", "0102", "0104"].map((e) => at(`(0040,A730)[0]/(0040,A043)[0]/(0008,${e})`)?.text)).toEqual(["121071", "DCM", "DEIDENTIFIED"]);
     expect(at("(0008,1115)[0]/(0040,1101)[0]/(0008,0102)")?.text).toBe("DEIDENTIFIED");
+    // Codes that identify a person or an institution get dummies whatever scheme they claim.
+    const claimed = run(buildPart10(object("1.2.3.5", sq(0x00080082, code("HOSP-4711", "SCT", "St Elsewhere")), sq(0x00081115, [sq(0x00401101, code("123-45-6789", "LN", "Doe SSN"))]))));
+    for (const s of ["HOSP-4711", "St Elsewhere", "123-45-6789", "Doe SSN"]) expect(claimed.contains(s)).toBe(false);
+    expect(claimed.at("(0008,1115)[0]/(0040,1101)[0]/(0008,0102)")?.text).toBe("DEIDENTIFIED");
     // The Code Value looks ahead for its designator in the bytes: the same in implicit VR.
     const units = (syntax?: string) => {
       const o = run(buildPart10(object("1.2.3.4", sq(0x0040a730, [sq(0x004008ea, code("ms", "UCUM", "milliseconds")), sq(0x0040a043, code("X1", "99LOCAL", "Smith"))])), syntax));
@@ -128,6 +133,11 @@ describe("sequences", () => {
     };
     expect(units()).toEqual(["ms", "UCUM", "DEIDENTIFIED", "DEIDENTIFIED"]);
     expect(units(TS_IMPLICIT_LE)).toEqual(["ms", "UCUM", "DEIDENTIFIED", "DEIDENTIFIED"]);
+    // The look-ahead stops at the end of a defined-length item: a Code Value last in its item does not
+    // take the designator that follows in the parent item.
+    const nested: BuiltElement = { tag: 0x00080006, vr: "SQ", definedLength: true, items: [[text(0x00080100, "SH", "CROSS-SECRET")]] };
+    const last = run(buildPart10(object("1.2.3.6", sq(0x0040a730, [nested, text(0x00080102, "SH", "DCM")]))));
+    expect(last.contains("CROSS-SECRET")).toBe(false);
     const touched = result.record.touched.map((t) => `${t.path} ${t.action}`);
     expect(touched).toEqual(expect.arrayContaining(["(0008,0082) D", "(0040,A730) D", "(0040,A730)[0]/(0040,A160) D", "(0008,1115)[0]/(0040,1101) D"]));
   });

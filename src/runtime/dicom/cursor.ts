@@ -288,6 +288,14 @@ export class DicomCursor {
   }
 
   /** The value bytes (a view, not a copy) of an Element token; empty for other tokens. */
+  /**
+   * The offset no element of the dataset the cursor is in may pass: the end of its defined-length item,
+   * else the limit of what encloses it (the end of the data at the top level). For reading ahead in place.
+   */
+  contentLimit(): number {
+    return this.frameCount === 0 ? this.end : this.frameLimit[this.frameCount - 1]!;
+  }
+
   valueBytes(): Uint8Array {
     if (this.kind !== TokenKind.Element) return this.bytes.subarray(0, 0);
     return this.bytes.subarray(this.valueOffset, this.valueOffset + this.valueLength);

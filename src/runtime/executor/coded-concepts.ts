@@ -4,10 +4,11 @@
 // which says nothing about anyone and breaks the object (dciodvfy: "Coding
 // Scheme Designator in a units Code Sequence is not UCUM"). Dummy mode (D on
 // a sequence) therefore keeps Code Value, Coding Scheme Designator and
-// Version, Code Meaning and Long Code Value of an item whose scheme is one of
-// these. A code of any other scheme (local ones: "99HOSP", "L") can carry an
-// identifier, as Person Identification Code Sequence does, and still gets
-// dummies.
+// Version and Long Code Value of an item whose scheme is one of these. Not
+// Code Meaning, which is free text, and not inside the sequences whose codes
+// identify a person or an institution (IDENTIFYING_CODE_SEQUENCES), whatever
+// scheme their items claim. A code of any other scheme (local ones:
+// "99HOSP", "L") can carry an identifier and still gets dummies.
 
 import type { DicomCursor } from "../dicom";
 
@@ -23,17 +24,35 @@ const REGISTERED_SCHEMES: ReadonlySet<string> = new Set([
   "MDC", "SCPECG", "ACR", "I10", "I9C", "I11", "ICD10", "ICDO3", "ITIS_TSN",
 ]);
 
+/**
+ * Sequences whose codes identify a person or an institution (an employee number, a hospital's code),
+ * at any depth above the item: their items get dummies whatever their scheme.
+ */
+const IDENTIFYING_CODE_SEQUENCES: ReadonlySet<number> = new Set([
+  0x00401101, // Person Identification Code Sequence
+  0x00080082, // Institution Code Sequence
+  0x0040a088, // Content Creator's Identification Code Sequence
+]);
+
+/** Whether an enclosing sequence (outermost first) is one whose codes identify someone. */
+export function insideIdentifyingCodes(ancestors: readonly { tag: number }[]): boolean {
+  for (let i = 0; i < ancestors.length; i++) if (IDENTIFYING_CODE_SEQUENCES.has(ancestors[i]!.tag)) return true;
+  return false;
+}
+
 export const TAG_CODE_VALUE = 0x00080100;
 export const TAG_CODING_SCHEME_DESIGNATOR = 0x00080102;
 const TAG_CODING_SCHEME_VERSION = 0x00080103;
-const TAG_CODE_MEANING = 0x00080104;
 const TAG_LONG_CODE_VALUE = 0x00080119;
 /** (0008,0101) sits between Code Value and Coding Scheme Designator (retired; rarely present). */
 const TAG_BETWEEN = 0x00080101;
 
-/** The attributes of a code item that name its concept. */
+/**
+ * The attributes of a code item that name its concept by code. Not Code Meaning: it is free text (LO),
+ * which a system may fill with anything, so dummy mode gives it a dummy whatever the scheme.
+ */
 export function namesConcept(tag: number): boolean {
-  return tag === TAG_CODE_VALUE || tag === TAG_CODING_SCHEME_DESIGNATOR || tag === TAG_CODING_SCHEME_VERSION || tag === TAG_CODE_MEANING || tag === TAG_LONG_CODE_VALUE;
+  return tag === TAG_CODE_VALUE || tag === TAG_CODING_SCHEME_DESIGNATOR || tag === TAG_CODING_SCHEME_VERSION || tag === TAG_LONG_CODE_VALUE;
 }
 
 export function isRegisteredScheme(designator: string | null): boolean {
@@ -48,9 +67,11 @@ export function isRegisteredScheme(designator: string | null): boolean {
 export function designatorAfter(c: DicomCursor): string | null {
   const b = c.bytes;
   const little = c.littleEndian;
+  // Never past the item: the next element of a defined-length item's parent is not this item's.
+  const limit = Math.min(b.length, c.contentLimit());
   let p = c.endOffset;
   for (let n = 0; n < 2; n++) {
-    if (p + 8 > b.length) return null;
+    if (p + 8 > limit) return null;
     const tag = ((u16(b, p, little) << 16) | u16(b, p + 2, little)) >>> 0;
     if (tag !== TAG_BETWEEN && tag !== TAG_CODING_SCHEME_DESIGNATOR) return null;
     let length: number;
@@ -59,7 +80,7 @@ export function designatorAfter(c: DicomCursor): string | null {
       length = u32(b, p + 4, little);
       header = 8;
     } else if (isLongForm(b[p + 4]!, b[p + 5]!)) {
-      if (p + 12 > b.length) return null;
+      if (p + 12 > limit) return null;
       length = u32(b, p + 8, little);
       header = 12;
     } else {
@@ -67,7 +88,7 @@ export function designatorAfter(c: DicomCursor): string | null {
       header = 8;
     }
     const start = p + header;
-    if (length === 0xffffffff || start + length > b.length) return null;
+    if (length === 0xffffffff || start + length > limit) return null;
     if (tag === TAG_CODING_SCHEME_DESIGNATOR) {
       let text = "";
       for (let i = start; i < start + length; i++) text += String.fromCharCode(b[i]!);

@@ -15,7 +15,7 @@ import { TEXT_VRS } from "../../dicom/vr";
 import type { IrActionCode, IrExpr } from "../../ir/types";
 import { TAG_ICON_IMAGE_SEQUENCE } from "../pixels/icon";
 import { CLEAN, DUMMY, KEEP, ContentModes, carriesFreeContent, contentItemActionOf, isCodeAttribute, sequenceTreatment } from "./content-modes";
-import { TAG_CODE_VALUE, TAG_CODING_SCHEME_DESIGNATOR, designatorAfter, isRegisteredScheme, namesConcept } from "./coded-concepts";
+import { TAG_CODE_VALUE, TAG_CODING_SCHEME_DESIGNATOR, designatorAfter, insideIdentifyingCodes, isRegisteredScheme, namesConcept } from "./coded-concepts";
 import { QuarantineError } from "./errors";
 import { asText } from "./expr";
 import type { ExecutionPlan } from "./index";
@@ -674,7 +674,7 @@ export class ObjectRewrite implements ElementDecider, ValueWriter {
         (rule === null || (rule.catchAll && rule.action.ir.kind === "code" && rule.action.ir.code === "K")) &&
         carriesFreeContent(vr) &&
         !(mode === CLEAN && isCodeAttribute(tag)) &&
-        !(mode === DUMMY && namesConcept(tag) && this.registeredConcept(c, tag, depth))
+        !(mode === DUMMY && namesConcept(tag) && !insideIdentifyingCodes(ancestors) && this.registeredConcept(c, tag, depth))
       ) {
         // Free content of a D or C sequence that no specific rule names (see ContentMode).
         kept = this.applyCode(mode === DUMMY ? "D" : "C", tag, vr, creator, modes.ruleOf(depth - 1)!);

@@ -360,6 +360,10 @@ describe("markers and File Meta", () => {
     const out = run(buildPart10(object("1.2.3.15", text(0x00181000, "LO", ""))));
     expect(out.at("(0018,1000)")?.text).toBe("");
     expect(out.result.record.touched.find((t) => t.path === "(0018,1000)")?.action).toBe("Z");
+    // Spaces only are padding (PS3.5 6.2): no value either.
+    const spaces = run(buildPart10(object("1.2.3.17", text(0x00181000, "LO", "  "))));
+    expect(spaces.at("(0018,1000)")?.text).toBe("");
+    expect(spaces.result.record.touched.find((t) => t.path === "(0018,1000)")?.action).toBe("Z");
     const valued = run(buildPart10(object("1.2.3.16", text(0x00181000, "LO", "SN-7"))));
     expect(valued.at("(0018,1000)")?.text).toBe("DEIDENTIFIED");
     expect(valued.result.record.touched.find((t) => t.path === "(0018,1000)")?.action).toBe("D");

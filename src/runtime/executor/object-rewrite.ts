@@ -83,6 +83,15 @@ function lookupKeyLabel(keys: readonly IrExpr[], attribute: string): string {
   return `${known.length === 1 ? known[0] : known.join(" and ")} (the key of ${attribute}'s lookup)`;
 }
 
+/** A value with no content: zero length, or, for text, only the padding spaces and NULs PS3.5 6.2 ignores. */
+function holdsNothing(cursor: DicomCursor, vr: string): boolean {
+  if (cursor.valueLength === 0) return true;
+  if (!TEXT_VRS.has(vr)) return false;
+  const b = cursor.bytes;
+  for (let i = cursor.valueOffset, end = cursor.valueOffset + cursor.valueLength; i < end; i++) if (b[i] !== 0x20 && b[i] !== 0x00) return false;
+  return true;
+}
+
 function unpadded(value: string): string {
   return value.replace(/[\0 ]+$/, "").trim();
 }
@@ -321,7 +330,7 @@ export class ObjectRewrite implements ElementDecider, ValueWriter {
       case "X/Z/D":
         // An empty value stays empty where the code allows Z: it was conformant as it was (Type 2 or 3),
         // and a dummy would claim a value (a serial number, a station) that the object never had.
-        if (cursor.valueLength === 0 && (code === "Z/D" || code === "X/Z/D")) return this.applyCode("Z", tag, vr, creator, rule);
+        if ((code === "Z/D" || code === "X/Z/D") && holdsNothing(cursor, vr)) return this.applyCode("Z", tag, vr, creator, rule);
         // A dummy is conformant whatever the attribute's Type (1, 2 or 3), so every code that
         // allows D gets D: the executor does not know each IOD's Types (docs/executor.md).
         this.writeDummy(tag, vr);

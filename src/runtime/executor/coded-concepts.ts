@@ -107,8 +107,12 @@ function u32(b: Uint8Array, p: number, little: boolean): number {
   return little ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0 : ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
 }
 
+/** The two VR characters packed as one number, compared without building a string. */
+const vrCode = (vr: string): number => (vr.charCodeAt(0) << 8) | vr.charCodeAt(1);
+
 /** Explicit VR headers with a 4-byte length (PS3.5 Table 7.1-1). */
+const LONG_FORM_VRS: ReadonlySet<number> = new Set(["OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV"].map(vrCode));
+
 function isLongForm(a: number, b: number): boolean {
-  const vr = String.fromCharCode(a, b);
-  return vr === "OB" || vr === "OD" || vr === "OF" || vr === "OL" || vr === "OV" || vr === "OW" || vr === "SQ" || vr === "SV" || vr === "UC" || vr === "UN" || vr === "UR" || vr === "UT" || vr === "UV";
+  return LONG_FORM_VRS.has((a << 8) | b);
 }

@@ -133,7 +133,7 @@ alterPixels["rectangle", "l=0, t=0, r=640, b=40", "solid", "v=0"]
       "/StudyDescription -> upper(StudyDescription)",
       '/AccessionNumber -> replace(/\\-/g, "_")',
       'ReferringPhysicianName -> "PHYSICIAN"',
-      '/(0029,"SIEMENS CSA HEADER",10) -> keep',
+      // retainPrivateTags comes after removeAllPrivateTags, which removed the element already.
       'pixels because "imported from DicomEdit alterPixels" {',
       "}",
       "private * -> remove",
@@ -155,7 +155,7 @@ alterPixels["rectangle", "l=0, t=0, r=640, b=40", "solid", "v=0"]
   });
 
   it("notes what it replaces, and what deidc does differently", () => {
-    expect(findingsOf(result, ImportCode.overridden).map((f) => f.line)).toEqual([7, 23]);
+    expect(findingsOf(result, ImportCode.overridden).map((f) => f.line)).toEqual([7, 23, 25]);
     expect(findingsOf(result, ImportCode.keyedUid).map((f) => f.line)).toEqual([17]);
     expect(findingsOf(result, ImportCode.objectFails).map((f) => f.line)).toEqual([18, 19, 20]);
     expect(text).toContain("// dicomedit:7 replaced by dicomedit:8: -(0010,1030)\n");
@@ -447,5 +447,33 @@ describe("DicomEdit 6 scripts: retainPrivateTags after statements that change pr
       "private * -> remove",
       '* -> keep because "DicomEdit keeps the elements the script does not name"',
     ]);
+  });
+});
+
+describe("DicomEdit 6 scripts: retainPrivateTags after removeAllPrivateTags", () => {
+  const SCRIPT = [
+    'version "6.3"',
+    "removeAllPrivateTags",
+    '(0029,{SIEMENS CSA HEADER}10) := "y"',
+    '(0008,0060) = "MR" ? (0029,{SIEMENS CSA HEADER}20) := "z"',
+    'retainPrivateTags["(0029,{SIEMENS CSA HEADER}10)", "(0029,{SIEMENS CSA HEADER}20)", "(0019,{SIEMENS MR HEADER}0F)"]',
+  ].join("\n");
+  const result = dicomedit(SCRIPT);
+  const text = importedText(result);
+
+  it("keeps only what a statement wrote since the removal, as DicomEdit runs them in order", () => {
+    expectCanonicalAndClean(text);
+    expect(ruleLines(text)).toEqual([
+      '/(0029,"SIEMENS CSA HEADER",10) -> "y"',
+      // Where the condition fails, the element was removed by removeAllPrivateTags: no `keep` under it.
+      '/(0029,"SIEMENS CSA HEADER",20) -> "z" when Modality == "MR"',
+      "private * -> remove",
+      '* -> keep because "DicomEdit keeps the elements the script does not name"',
+    ]);
+  });
+
+  it("says why a retained element stays removed", () => {
+    const notes = findingsOf(result, ImportCode.overridden).filter((f) => f.line === 5);
+    expect(notes.map((f) => f.message)).toEqual(['retainPrivateTags keeps /(0019,"SIEMENS MR HEADER",0F), but removeAllPrivateTags (line 2) removed it before; it stays removed, as in DicomEdit']);
   });
 });

@@ -30,12 +30,24 @@ export function translateProcedure(translation: Translation, s: Extract<DeStatem
         retained.push(sel.value);
       }
       const keptSelectors = new Set(retained.map((r) => r.selector));
+      // Statements run in order: after an earlier removal of every private element, only what a
+      // statement since then wrote (or an earlier retainPrivateTags kept) is left to retain.
+      const removedBefore = translation.privateRule;
       removeAllPrivate(translation, s, guard, keptSelectors);
       for (const sel of retained) {
         // An element an earlier statement changed is kept as that statement left it, as DicomEdit keeps it.
         const earlier = translation.ops.get(sel.selector);
-        if (!earlier || earlier.length === 0) translation.addOp(sel, "keep", [], s);
-        else if (earlier[earlier.length - 1]!.guard.length > 0) translation.addBaseOp(sel, "keep", s);
+        if (!earlier || earlier.length === 0) {
+          if (removedBefore) {
+            translation.note(s, ImportCode.overridden, `retainPrivateTags keeps ${sel.selector}, but ${removedBefore.statement} (line ${removedBefore.line}) removed it before; it stays removed, as in DicomEdit`);
+            continue;
+          }
+          translation.addOp(sel, "keep", [], s);
+        } else if (earlier[earlier.length - 1]!.guard.length > 0 && !(removedBefore && earlier.every((op) => op.guard.length > 0))) {
+          // Where the conditions fail, the element is as the earlier statements left it: kept, unless
+          // removed before them all.
+          translation.addBaseOp(sel, "keep", s);
+        }
       }
       return;
     }
@@ -240,5 +252,5 @@ export function removeAllPrivate(translation: Translation, s: DeStatement, guard
     }
     translation.ops.delete(selector);
   }
-  translation.privateRule = { action: "remove", origin: translation.origin(s) };
+  translation.privateRule = { action: "remove", origin: translation.origin(s), statement, line: s.line };
 }

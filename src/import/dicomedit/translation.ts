@@ -49,7 +49,8 @@ export class Translation {
   readonly variables = new Map<string, Variable>();
   /** top-level tags an earlier statement changed, with the line that did */
   readonly written = new Map<number, number>();
-  privateRule: { action: "remove"; origin: string } | null = null;
+  /** `private * -> remove`, from the last unconditional removeAllPrivateTags or retainPrivateTags (statement and line) */
+  privateRule: { action: "remove"; origin: string; statement: string; line: number } | null = null;
   versionSeen = false;
   source!: ImportSource;
   private readonly multiple: boolean;

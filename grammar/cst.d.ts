@@ -245,11 +245,11 @@ export type ActionCstChildren = {
   ActionCode?: IToken[];
   word?: (IToken)[];
   shiftAction?: ShiftActionCstNode[];
-  lookupAction?: LookupActionCstNode[];
+  lookupAction?: (LookupActionCstNode)[];
   coarsenAction?: CoarsenActionCstNode[];
   replaceAction?: ReplaceActionCstNode[];
   verb?: (IToken)[];
-  value?: ExpressionCstNode[];
+  value?: (ExpressionCstNode)[];
 };
 
 export interface ShiftActionCstNode extends CstNode {

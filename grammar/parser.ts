@@ -655,12 +655,15 @@ class DeidParser extends CstParser {
       { ALT: () => this.SUBRULE(this.coarsenAction) },
       { ALT: () => this.SUBRULE(this.replaceAction) },
       {
-        // Before the `empty` word: `empty(Attribute)` is a call, a value to set.
+        // `create lookup(...) else ...` is a lookup that also adds the attribute the object lacks;
+        // after `set` or `append`, lowering says a lookup takes no verb.
         ALT: () => {
-          this.OPTION(() => this.OR2(this.valueVerbs));
-          this.SUBRULE(this.expression, LABEL.value);
+          this.OR2(this.valueVerbs);
+          this.OR3(this.verbObjects);
         },
       },
+      // Before the `empty` word: `empty(Attribute)` is a call, a value to set.
+      { ALT: () => this.SUBRULE(this.expression, LABEL.value) },
       { ALT: () => this.CONSUME(T.Empty, LABEL.word) },
     ],
     ERR_MSG: EXPECTED_ACTION,
@@ -672,6 +675,11 @@ class DeidParser extends CstParser {
     { ALT: () => this.CONSUME(T.Create, LABEL.verb) },
     { ALT: () => this.CONSUME(T.Append, LABEL.verb) },
   ];
+
+  private readonly verbObjects = {
+    DEF: [{ ALT: () => this.SUBRULE2(this.lookupAction) }, { ALT: () => this.SUBRULE2(this.expression, LABEL.value) }],
+    ERR_MSG: EXPECTED_VALUE,
+  };
 
   action = this.RULE("action", () => this.OR(this.actionAlternatives));
 

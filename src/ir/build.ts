@@ -252,7 +252,13 @@ class Lowering {
       case "ShiftAction":
         return { kind: "shift", days: this.expr(a.days) };
       case "LookupAction":
-        return { kind: "lookup", table: a.table.value, keys: a.keys.map((k) => this.expr(k)), otherwise: a.otherwise.kind === "QuarantineMiss" ? { kind: "quarantine" } : this.action(a.otherwise) };
+        return {
+          kind: "lookup",
+          table: a.table.value,
+          keys: a.keys.map((k) => this.expr(k)),
+          otherwise: a.otherwise.kind === "QuarantineMiss" ? { kind: "quarantine" } : this.action(a.otherwise),
+          ...(a.mode === "create" ? { mode: a.mode } : {}),
+        };
       case "CoarsenAction":
         return { kind: "coarsen", unit: a.unit.text === "month" ? "month" : "year" };
       case "ReplaceAction":

@@ -156,7 +156,7 @@ export function describeAction(a: IrAction): string {
     case "shift":
       return `shift(${describeExpr(a.days)})`;
     case "lookup":
-      return `lookup(${JSON.stringify(a.table)}, ${a.keys.map(describeExpr).join(", ")}) else ${a.otherwise.kind === "quarantine" ? "quarantine" : describeAction(a.otherwise)}`;
+      return `${a.mode ? `${a.mode} ` : ""}lookup(${JSON.stringify(a.table)}, ${a.keys.map(describeExpr).join(", ")}) else ${a.otherwise.kind === "quarantine" ? "quarantine" : describeAction(a.otherwise)}`;
     case "coarsen":
       return `coarsen(${a.unit})`;
     case "replace":

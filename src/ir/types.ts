@@ -168,7 +168,8 @@ export type IrAction =
   /** `mode` absent: present elements only; "create": also adds a top-level attribute the object lacks; "append": adds a value */
   | { kind: "set"; value: IrExpr; mode?: "create" | "append" }
   | { kind: "shift"; days: IrExpr }
-  | { kind: "lookup"; table: string; keys: IrExpr[]; otherwise: IrAction | IrQuarantineMiss }
+  /** `mode` "create": also adds a top-level attribute the object lacks (the table's value, or on a miss the `otherwise` value) */
+  | { kind: "lookup"; table: string; keys: IrExpr[]; otherwise: IrAction | IrQuarantineMiss; mode?: "create" }
   | { kind: "coarsen"; unit: "year" | "month" }
   | { kind: "replace"; pattern: string; flags: string; replacement: string };
 

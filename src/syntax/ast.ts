@@ -287,6 +287,12 @@ export interface LookupAction extends Node {
   table: StringLit;
   keys: Expr[];
   otherwise: Action | QuarantineMiss;
+  /**
+   * `create lookup(...) else ...`: also adds the attribute where the top-level dataset lacks it,
+   * with the table's value, or on a miss with the `else` value (a miss under `else remove` adds
+   * nothing). `set lookup` is the lookup (present elements only); `append lookup` is a lint error.
+   */
+  mode?: "create" | "set" | "append";
 }
 
 /** `else quarantine`: a lookup miss sets the whole object aside */

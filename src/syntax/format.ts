@@ -611,7 +611,7 @@ function action(a: Action): string {
     case "ShiftAction":
       return `shift(${expr(a.days)})`;
     case "LookupAction":
-      return `lookup(${[str(a.table), ...a.keys.map((k) => expr(k))].join(", ")}) else ${a.otherwise.kind === "QuarantineMiss" ? "quarantine" : action(a.otherwise)}`;
+      return `${a.mode ? `${a.mode} ` : ""}lookup(${[str(a.table), ...a.keys.map((k) => expr(k))].join(", ")}) else ${a.otherwise.kind === "QuarantineMiss" ? "quarantine" : action(a.otherwise)}`;
     case "CoarsenAction":
       return `coarsen(${a.unit.text})`;
     case "ReplaceAction":

@@ -622,8 +622,11 @@ function actionOf(node: ActionCstNode | null): Action | null {
     const quarantine = tokenOf(lookup.children.quarantine);
     const otherwise: Action | QuarantineMiss | null = quarantine ? { kind: "QuarantineMiss", span: tokenSpan(quarantine) } : actionOf(complete(lookup.children.otherwise));
     if (table === null || keys === null || keys.length === 0 || otherwise === null) return null;
-    const span = spanOver(tokenOf(lookup.children.Lookup), otherwise);
-    return span && { kind: "LookupAction", span, table, keys, otherwise };
+    const verb = tokenOf(c.verb);
+    const span = spanOver(verb ?? tokenOf(lookup.children.Lookup), otherwise);
+    if (span === null) return null;
+    const mode = verb?.image === "create" || verb?.image === "set" || verb?.image === "append" ? verb.image : undefined;
+    return mode ? { kind: "LookupAction", span, table, keys, otherwise, mode } : { kind: "LookupAction", span, table, keys, otherwise };
   }
   if (c.coarsenAction) {
     const coarsen = complete(c.coarsenAction);

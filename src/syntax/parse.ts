@@ -373,19 +373,18 @@ function helpFor(message: string, found: IToken): string | undefined {
 }
 
 /** Actions that are no value, so none of them can follow `set`, `create` or `append`. */
-const ACTION_KEYWORDS: readonly TokenType[] = [T.Lookup, T.Shift, T.Coarsen, T.Replace, T.Keep, T.Remove, T.Empty, T.Dummy, T.Clean, T.Uid];
+const ACTION_KEYWORDS: readonly TokenType[] = [T.Shift, T.Coarsen, T.Replace, T.Keep, T.Remove, T.Empty, T.Dummy, T.Clean, T.Uid];
 
 /**
- * `create lookup(...)`: the verbs take a value (an expression), and `lookup`, `shift`, ... are actions.
- * A lookup that adds an attribute would need the IR's lookup to create, which it does not: a lookup
- * changes only what the object has, like every action but `create`.
+ * `create shift(...)`, `set keep`: the verbs take a value (an expression) or a `lookup(...)`, and
+ * `shift`, `keep`, ... are actions of their own.
  */
 function valueAfterVerbHelp(message: string, previous: IToken, found: IToken): string | undefined {
   if (!message.startsWith("expected a value")) return undefined;
   if (!tokenMatcher(previous, T.Create) && !tokenMatcher(previous, T.Set) && !tokenMatcher(previous, T.Append)) return undefined;
   if (!ACTION_KEYWORDS.some((k) => tokenMatcher(found, k))) return undefined;
   const verb = previous.image;
-  return `\`${verb}\` takes a value: text, an attribute, a \`let\` or \`param\`, or a function such as \`hash(...)\` or \`format(...)\`; \`${found.image}${tokenMatcher(found, T.Lookup) || tokenMatcher(found, T.Shift) || tokenMatcher(found, T.Coarsen) || tokenMatcher(found, T.Replace) ? "(...)" : ""}\` is an action of its own, written without \`${verb}\`${verb === "create" ? ", and changes only an attribute the object has" : ""}`;
+  return `\`${verb}\` takes a value (text, an attribute, a \`let\` or \`param\`, or a function such as \`hash(...)\` or \`format(...)\`) or a \`lookup(...)\`; \`${found.image}${tokenMatcher(found, T.Shift) || tokenMatcher(found, T.Coarsen) || tokenMatcher(found, T.Replace) ? "(...)" : ""}\` is an action of its own, written without \`${verb}\`${verb === "create" ? `, and changes only an attribute the object has` : ""}`;
 }
 
 function reportParseError(report: Reporter, tokens: readonly IToken[], error: IRecognitionException, lexicalSpans: Span[]): void {

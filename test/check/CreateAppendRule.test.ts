@@ -24,6 +24,35 @@ describe("CreateAppendRule", () => {
     const [f] = lintText('deid 1\nOtherPatientIDsSequence -> create "X"\n', rules);
     expect(f).toMatchObject({ code: "DEID2016", message: "`create` writes a value, but `OtherPatientIDsSequence` is SQ" });
   });
+  it("create lookup: accepts a value, remove, keep, a nested lookup or quarantine on a miss, on one top-level attribute", () => {
+    expectClean(
+      'deid 1\nClinicalTrialSiteID -> create lookup("s.csv", InstitutionName) else "99"\n' +
+        'ClinicalTrialSubjectID -> create lookup("s.csv", PatientID) else quarantine\n' +
+        'ClinicalTrialProtocolID -> create lookup("s.csv", PatientID) else remove\n' +
+        'ClinicalTrialSponsorName -> create lookup("s.csv", PatientID) else keep\n' +
+        'ClinicalTrialTimePointID -> create lookup("a.csv", PatientID) else lookup("b.csv", PatientID) else "TP-" + Modality\n',
+      rules,
+    );
+  });
+  it("create lookup: rejects a miss that would add a dummy, an empty value or a UID, and a path", () => {
+    const findings = lintText(
+      'deid 1\nClinicalTrialSiteID -> create lookup("s.csv", PatientID) else D\n' +
+        'ClinicalTrialSiteID -> create lookup("s.csv", PatientID) else lookup("t.csv", PatientID) else empty\n' +
+        'OtherPatientIDsSequence/PatientID -> create lookup("s.csv", PatientID) else "X"\n',
+      rules,
+    );
+    expect(findings.map((f) => [f.code, f.line, f.column])).toEqual([
+      ["DEID2016", 2, 63],
+      ["DEID2016", 3, 95],
+      ["DEID2016", 4, 1],
+    ]);
+    expect(findings[0]!.message).toBe("on a miss, `create lookup(...)` adds what its `else` gives: a value, or nothing (`remove`), or the object is quarantined");
+  });
+  it("accepts `set lookup` as the lookup, and rejects `append lookup`", () => {
+    expectClean('deid 1\nPatientID -> set lookup("s.csv", PatientID) else "X"\n', rules);
+    const [f] = lintText('deid 1\nImageType -> append lookup("s.csv", PatientID) else keep\n', rules);
+    expect(f).toMatchObject({ code: "DEID2016", line: 2, column: 14, message: "`append` adds a value, and a lookup replaces one: `append lookup(...)` has no meaning" });
+  });
   it("rejects append on an attribute with VM 1", () => {
     const [f] = lintText('deid 1\nPatientName -> append "X"\n', rules);
     expect(f).toMatchObject({ code: "DEID2016", line: 2, message: "`append` adds a value, but `PatientName` holds one value (VM 1)" });

@@ -214,6 +214,50 @@ describe.skipIf(!CORPUS_DIR)("create, append and lookup else quarantine on CT_sm
     const own = runBoth(HEADER + 'PatientID -> lookup("ids.csv", value) else quarantine\n', CT, { tables: new Map([["ids.csv", new Map()]]) });
     expect(own.record.reason).toBe("no entry in ids.csv for PatientID");
   });
+
+  it("create lookup adds an absent attribute with the table's value, or on a miss with the else value", () => {
+    const sites = new Map([["sites.csv", new Map([["1CT1", "S07"]])]]);
+    const text = HEADER + 'ClinicalTrialSiteID -> create lookup("sites.csv", PatientID) else "99"\n/ClinicalTrialSubjectID -> create lookup("sites.csv", Modality) else remove\n';
+    const hit = runBoth(text, CT, { tables: sites });
+    expect(texts(hit).get(0x00120030)).toBe("S07");
+    // a miss under `else remove` adds nothing
+    expect(texts(hit).has(0x00120040)).toBe(false);
+    expect(hit.record.touched.filter((t) => /^\(0012,00[34]/.test(t.path)).map((t) => [t.path, t.action, t.rule?.line])).toEqual([["(0012,0030)", "create", 7]]);
+    const miss = runBoth(text, CT, { tables: new Map([["sites.csv", new Map()]]) });
+    expect(texts(miss).get(0x00120030)).toBe("99");
+    expect(miss.record.touched.find((t) => t.path === "(0012,0030)")?.action).toBe("lookup-miss/create");
+    // a nested lookup's value, and a computed else value
+    const nested = runBoth(HEADER + 'ClinicalTrialSiteID -> create lookup("a.csv", PatientID) else lookup("b.csv", Modality) else "S-" + Modality\n', CT, {
+      tables: new Map([["a.csv", new Map()], ["b.csv", new Map([["CT", "S-CT-TABLE"]])]]),
+    });
+    expect(texts(nested).get(0x00120030)).toBe("S-CT-TABLE");
+    const computed = runBoth(HEADER + 'ClinicalTrialSiteID -> create lookup("a.csv", PatientID) else lookup("b.csv", Modality) else "S-" + Modality\n', CT, {
+      tables: new Map([["a.csv", new Map()], ["b.csv", new Map()]]),
+    });
+    expect(texts(computed).get(0x00120030)).toBe("S-CT");
+  });
+
+  it("create lookup on a present attribute is a lookup; its condition and an earlier rule decide as for create", () => {
+    const tables = new Map([["ids.csv", new Map([["1CT1", "SUBJ-01"]])]]);
+    const present = runBoth(HEADER + 'PatientID -> create lookup("ids.csv", PatientID) else "UNLISTED"\n', CT, { tables });
+    expect(texts(present).get(0x00100020)).toBe("SUBJ-01");
+    expect(present.record.touched.find((t) => t.path === "(0010,0020)")?.action).toBe("lookup");
+    const notWhen = runBoth(HEADER + 'ClinicalTrialSiteID -> create lookup("ids.csv", PatientID) else "99" when Modality == "MR"\n', CT, { tables });
+    expect(texts(notWhen).has(0x00120030)).toBe(false);
+    const decidedFirst = runBoth(HEADER + 'ClinicalTrialSiteID -> X when Rows > 1\nClinicalTrialSiteID -> create lookup("ids.csv", PatientID) else "99" when Modality == "CT"\n', CT, { tables });
+    expect(texts(decidedFirst).has(0x00120030)).toBe(false);
+  });
+
+  it("a create lookup miss with else quarantine quarantines the object before anything is written, naming the key", () => {
+    const text = HEADER + 'ClinicalTrialSubjectID -> create lookup("subjects.csv", PatientID, IssuerOfPatientID) else quarantine\n';
+    const miss = runBoth(text, CT, { tables: new Map([["subjects.csv", new Map()]]) });
+    expect(miss.output).toBeNull();
+    expect(miss.record).toMatchObject({ outcome: "quarantined", reason: "no entry in subjects.csv for PatientID and IssuerOfPatientID (the key of ClinicalTrialSubjectID's lookup)", rule: { line: 7 }, touched: [] });
+    expect(JSON.stringify(miss.record)).not.toContain("1CT1");
+    // CT_small has no Issuer of Patient ID: the key's second part is empty.
+    const hit = runBoth(text, CT, { tables: new Map([["subjects.csv", new Map([["1CT1\u0000", "XYZ-0001"]])]]) });
+    expect(texts(hit).get(0x00120040)).toBe("XYZ-0001");
+  });
 });
 
 describe.skipIf(!CORPUS_DIR)("selectors", () => {

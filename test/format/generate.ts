@@ -233,7 +233,7 @@ export function generateFile(seed: number, options: GenOptions = { comments: 0.0
         return ["shift", TIGHT, "(", TIGHT, ...expr(0, 2), TIGHT, ")"];
       case 3: {
         const keys = Array.from({ length: int(1, 2) }, () => expr(0, 2));
-        return ["lookup", TIGHT, "(", TIGHT, ...commaList([[string()], ...keys]), TIGHT, ")", GAP, "else", GAP, ...(chance(0.2) ? ["quarantine"] : action(depth + 1))];
+        return [...(chance(0.2) ? ["create", GAP] : []), "lookup", TIGHT, "(", TIGHT, ...commaList([[string()], ...keys]), TIGHT, ")", GAP, "else", GAP, ...(chance(0.2) ? ["quarantine"] : action(depth + 1))];
       }
       case 4:
         return ["coarsen", TIGHT, "(", TIGHT, pick(["year", "month"]), TIGHT, ")"];

@@ -422,10 +422,17 @@ describe("papercuts from other languages and from typing", () => {
     expect(errorsOf("pixels {\n  blank from (10,10) to (20,20)\n}")).toEqual([]);
   });
 
-  it("`create lookup(...)`: says what `create` takes", () => {
-    const [d] = parseDeid('deid 1\nClinicalTrialSiteID -> create lookup("s.csv", PatientID) else remove\n', "test.deid").diagnostics;
+  it("`create lookup(...)` parses as one action; `create shift(...)` says what `create` takes", () => {
+    const parsed = parseDeid('deid 1\nClinicalTrialSiteID -> create lookup("s.csv", PatientID) else remove\n', "test.deid");
+    expect(parsed.diagnostics).toEqual([]);
+    const rule = parsed.file.items[0]!;
+    expect(rule.kind === "Rule" && rule.action).toMatchObject({ kind: "LookupAction", mode: "create", table: { value: "s.csv" } });
+    const [d] = parseDeid("deid 1\nStudyDate -> create shift(10)\n", "test.deid").diagnostics;
     expect(d!.code).toBe("DEID1001");
     expect(d!.help).toContain("`create` takes a value");
-    expect(d!.help).toContain("`lookup(...)`");
+    expect(d!.help).toContain("`shift(...)` is an action of its own");
+    expect(d!.help).toContain("or a `lookup(...)`");
+    const [set] = parseDeid("deid 1\nStudyDate -> set keep\n", "test.deid").diagnostics;
+    expect(set!.help).toContain("`set` takes a value");
   });
 });

@@ -1,12 +1,16 @@
 // `create` adds an attribute the object lacks, so it must name one standard
 // top-level attribute whose VR the dictionary gives (a keyword or exact tag,
 // optionally anchored: `/ClinicalTrialSiteID`), never a path into items, a
-// family of tags, a private element or a sequence. `append` adds a value, so
-// its attribute must allow more than one (PS3.6 VM other than 1).
+// family of tags, a private element or a sequence. `create lookup(...)` adds
+// the table's value, and on a miss what its `else` says: a value, nothing
+// (`remove`, `keep`), another lookup or `quarantine`; a dummy, an empty value,
+// a clean or a UID of an attribute the object lacks means nothing, so those
+// are refused. `append` adds a value, so its attribute must allow more than
+// one (PS3.6 VM other than 1).
 
 import { lookupKeyword, lookupTag, type DictEntry } from "../../dicom/dictionary";
 import { TEXT_VRS } from "../../dicom/vr";
-import type { Selector } from "../../syntax/ast";
+import type { Action, LookupAction, QuarantineMiss, Selector } from "../../syntax/ast";
 import type { Visitor } from "../../syntax/visitor";
 import type { CheckContext } from "../context";
 
@@ -26,14 +30,46 @@ function topLevel(sel: Selector): boolean {
   return sel.kind === "PathSelector" && sel.steps.length === 1 && sel.steps[0]!.kind === "ElementStep" && sel.steps[0]!.item === null;
 }
 
+/** The first `else` of a `create lookup` (or of a lookup nested in it) that cannot say what to add on a miss. */
+function missWithoutValue(a: LookupAction): Action | null {
+  const otherwise: Action | QuarantineMiss = a.otherwise;
+  switch (otherwise.kind) {
+    case "QuarantineMiss":
+      return null;
+    case "SetAction":
+      return otherwise.mode === "append" ? otherwise : null;
+    case "CodeAction":
+      return otherwise.code === "X" || otherwise.code === "K" ? null : otherwise;
+    case "LookupAction":
+      return missWithoutValue(otherwise);
+    default:
+      return otherwise;
+  }
+}
+
 export function CreateAppendRule(ctx: CheckContext): Visitor {
   return {
     Rule(node) {
       const a = node.action;
-      if (a.kind !== "SetAction" || !a.mode) return;
+      if (a.kind === "LookupAction" && a.mode === "append") {
+        ctx.report("DEID2016", a.span, "`append` adds a value, and a lookup replaces one: `append lookup(...)` has no meaning", {
+          help: "write `lookup(...)` to replace the value, or `create lookup(...)` to also add it where the object lacks it",
+        });
+        return;
+      }
+      const mode = a.kind === "SetAction" || a.kind === "LookupAction" ? a.mode : undefined;
+      if (!mode || mode === "set") return;
+      if (a.kind === "LookupAction") {
+        const miss = missWithoutValue(a);
+        if (miss) {
+          ctx.report("DEID2016", miss.span, "on a miss, `create lookup(...)` adds what its `else` gives: a value, or nothing (`remove`), or the object is quarantined", {
+            help: 'write `else "UNLISTED"` (or `else hash(key, PatientID, 8)`) to add a value, `else remove` to add nothing when the object lacks the attribute, or `else quarantine`',
+          });
+        }
+      }
       for (const sel of node.selectors) {
         const entry = namedAttribute(sel);
-        if (a.mode === "create") {
+        if (mode === "create") {
           if (entry === null || !topLevel(sel)) {
             ctx.report("DEID2016", sel.span, "`create` adds one standard attribute to the top-level dataset: name it by keyword or tag, with no path", {
               help: "write `ClinicalTrialSiteID -> create \"S01\"` or `/ClinicalTrialSiteID -> create \"S01\"`; to change values wherever they are, use `set`",

@@ -14,7 +14,9 @@ import type { IrSource } from "../../ir/types";
 import { asText } from "./expr";
 import type { ExecutionPlan } from "./index";
 import type { ObjectContext } from "./object-context";
-import type { PlannedRule } from "./plan";
+import { QuarantineError } from "./errors";
+import { lookupKeyLabel, lookupKeyOf } from "./lookups";
+import type { PlannedAction, PlannedRule } from "./plan";
 import { hex } from "./record-names";
 import {
   TAG_CODE_MEANING,
@@ -76,7 +78,7 @@ type MarkerKind = typeof SOP_INSTANCE_UID | typeof IDENTITY_REMOVED | typeof MET
 interface Marker {
   tag: number;
   kind: MarkerKind;
-  /** the UID (SOP_INSTANCE_UID) or the value (CODE_STRING) */
+  /** the UID (SOP_INSTANCE_UID), the value (CODE_STRING), or the value a `create lookup` found (CREATED) */
   value: string;
   /** the attribute's VR (CREATED) */
   vr: string;
@@ -142,26 +144,49 @@ export class Markers {
   /**
    * `create` rules: a top-level attribute the object lacks is added when the rule that would decide
    * it, were it present, is a `create` whose condition holds (first matching rule wins, as always).
+   * A `create lookup` is looked up here, before anything is written, so that a miss under `else
+   * quarantine` sets the object aside whole; a `create` value is computed where it is written.
    */
   private addCreated(plan: ExecutionPlan, top: TopLevel): void {
     const ctx = this.ctx;
     for (const tag of plan.createTags) {
       if (top.present.has(tag) || this.has(tag)) continue;
       const vr = lookupTag(tag)?.vrs[0] ?? "UN";
-      // The attribute is absent: a condition reading `value` (`any where`) sees nothing.
+      // The attribute is absent: a condition or a key reading `value` (`any where`) sees nothing.
       const element = ctx.element;
       ctx.element = null;
-      let deciding: PlannedRule | null;
       try {
-        deciding = ctx.topLevelRule(tag, vr);
+        const deciding = ctx.topLevelRule(tag, vr);
+        const a = deciding?.action;
+        if (!deciding || !a) continue;
+        if (a.ir.kind === "set" && a.ir.mode === "create") {
+          this.list.push({ tag, kind: CREATED, value: "", vr, rule: deciding, source: null, action: "create" });
+        } else if (a.ir.kind === "lookup" && a.ir.mode === "create") {
+          const found = this.lookUp(plan, a, tag, deciding);
+          if (found !== null) this.list.push({ tag, kind: CREATED, value: found.value, vr, rule: deciding, source: null, action: found.hit ? "create" : "lookup-miss/create" });
+        }
       } finally {
         ctx.element = element;
       }
-      const a = deciding?.action;
-      if (!deciding || !a || a.ir.kind !== "set" || a.ir.mode !== "create") continue;
-      this.list.push({ tag, kind: CREATED, value: "", vr, rule: deciding, source: null, action: "create" });
     }
     if (plan.createTags.length > 0) this.list.sort(byTag);
+  }
+
+  /**
+   * The value a `create lookup` adds: the table's, or on a miss its `else`'s (a value, or a nested
+   * lookup's); null when the miss adds nothing (`else remove`, `else keep`, and the codes the
+   * checker refuses there). A miss under `else quarantine` quarantines the object.
+   */
+  private lookUp(plan: ExecutionPlan, a: PlannedAction, tag: number, rule: PlannedRule): { value: string; hit: boolean } | null {
+    const ir = a.ir;
+    if (ir.kind !== "lookup") return ir.kind === "set" ? { value: asText(a.value!(this.ctx)), hit: false } : null;
+    const hit = plan.tables.get(ir.table)?.get(lookupKeyOf(a.keys!, this.ctx));
+    if (hit !== undefined) return { value: hit, hit: true };
+    if (ir.otherwise.kind === "quarantine") {
+      throw new QuarantineError(`no entry in ${ir.table} for ${lookupKeyLabel(ir.keys, lookupTag(tag)?.keyword ?? hex(tag))}`, rule.source);
+    }
+    const found = this.lookUp(plan, a.otherwise!, tag, rule);
+    return found && { value: found.value, hit: false };
   }
 
   /** Adds a code to De-identification Method Code Sequence, unless a code of that value is there. */
@@ -255,7 +280,8 @@ export class Markers {
         const element = ctx.element;
         ctx.element = null;
         try {
-          this.values.writeTextValue(marker.tag, marker.vr, asText(marker.rule!.action.value!(ctx)));
+          const action = marker.rule!.action;
+          this.values.writeTextValue(marker.tag, marker.vr, action.ir.kind === "set" ? asText(action.value!(ctx)) : marker.value);
         } finally {
           ctx.element = element;
         }

@@ -17,6 +17,7 @@ import { TAG_ICON_IMAGE_SEQUENCE } from "../pixels/icon";
 import { CLEAN, DUMMY, KEEP, ContentModes, carriesFreeContent, contentItemActionOf, isCodeAttribute, sequenceTreatment } from "./content-modes";
 import { TAG_CODE_VALUE, TAG_CODING_SCHEME_DESIGNATOR, designatorAfter, insideIdentifyingCodes, isRegisteredScheme, namesConcept } from "./coded-concepts";
 import { QuarantineError } from "./errors";
+import { lookupKeyLabel, lookupKeyOf } from "./lookups";
 import { asText } from "./expr";
 import type { ExecutionPlan } from "./index";
 import { ItemScopes, VALUE_TYPE_TAGS } from "./item-scopes";
@@ -68,19 +69,6 @@ function uidBytes(text: string): Uint8Array {
   const bytes = new Uint8Array(text.length + (text.length & 1));
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
-}
-
-/** One value of a UN element read as text, without its padding, as the UI path reads them. */
-/**
- * What a quarantine says was missing from a lookup table: the key it looked up, named, never its value
- * (which identifies the patient). A key that is the element itself (`PatientID -> lookup(t, PatientID)`,
- * or `value`) is the element; another key is named with the element it was for.
- */
-function lookupKeyLabel(keys: readonly IrExpr[], attribute: string): string {
-  const names = keys.map((k) => (k.kind === "value" ? attribute : k.kind === "attr" ? (k.item ? "item." : "") + (k.keyword ?? `(${k.tag.slice(0, 4)},${k.tag.slice(4)})`) : k.kind === "privateAttr" ? `(${k.group},"${k.creator}",${k.element})` : null));
-  if (names.every((n) => n === attribute)) return attribute;
-  const known = names.map((n) => n ?? "a computed key");
-  return `${known.length === 1 ? known[0] : known.join(" and ")} (the key of ${attribute}'s lookup)`;
 }
 
 /** A value with no content: zero length, or, for text, only the padding spaces and NULs PS3.5 6.2 ignores. */
@@ -460,10 +448,7 @@ export class ObjectRewrite implements ElementDecider, ValueWriter {
         return true;
       }
       case "lookup": {
-        const keys = pa.keys!;
-        let key = "";
-        for (let i = 0; i < keys.length; i++) key += (i > 0 ? "\u0000" : "") + asText(keys[i]!(ctx)).trim();
-        const hit = this.plan.tables.get(a.table)?.get(key);
+        const hit = this.plan.tables.get(a.table)?.get(lookupKeyOf(pa.keys!, ctx));
         if (hit === undefined) {
           if (a.otherwise.kind === "quarantine") {
             const attribute = this.ancestors.length === 0 && creator === undefined ? (lookupTag(tag)?.keyword ?? elementPath(this.ancestors, tag, creator)) : elementPath(this.ancestors, tag, creator);

@@ -62,7 +62,7 @@ export function itemTagsOf(ir: IrProgram): Set<number> | null {
 export function createdTagsOf(ir: IrProgram): number[] {
   const tags = new Set<number>();
   for (const r of ir.rules) {
-    if (r.action.kind !== "set" || r.action.mode !== "create" || r.selector.kind !== "path" || r.selector.steps.length !== 1) continue;
+    if ((r.action.kind !== "set" && r.action.kind !== "lookup") || r.action.mode !== "create" || r.selector.kind !== "path" || r.selector.steps.length !== 1) continue;
     const step = r.selector.steps[0]!;
     if (step.kind === "element" && step.item === null && step.match.kind === "tag") tags.add(parseInt(step.match.tag, 16));
   }

@@ -11,7 +11,7 @@ export type Outcome = "written" | "skipped" | "rejected" | "quarantined" | "fail
 export interface TouchedElement {
   /** tag path, e.g. "(0008,1140)[0]/(0008,1155)"; private elements as (0029,"SIEMENS CSA HEADER",10) */
   path: string;
-  /** the action applied: "X", "Z", "D", "U", "C", "K" (only when recorded), "set", "shift", "lookup", "lookup-miss", "coarsen", "replace", "insert", "create" (a `create` rule added the attribute), "append", and from the pixel layer "blanked", "frames-missing", "metadata-removed", "overlay-bits-cleared", "icon-blanked", "icon-removed" */
+  /** the action applied: "X", "Z", "D", "U", "C", "K" (only when recorded), "set", "shift", "lookup", "lookup-miss", "coarsen", "replace", "insert", "create" (a `create` rule added the attribute; "lookup-miss/create" when a `create lookup` missed and added its `else` value), "append", and from the pixel layer "blanked", "frames-missing", "metadata-removed", "overlay-bits-cleared", "icon-blanked", "icon-removed" */
   action: string;
   /** the rule that decided, or null for what the executor does by itself (markers, File Meta, private creators) */
   rule: IrSource | null;

@@ -140,6 +140,12 @@ describe("sequences", () => {
     expect(last.contains("CROSS-SECRET")).toBe(false);
     const touched = result.record.touched.map((t) => `${t.path} ${t.action}`);
     expect(touched).toEqual(expect.arrayContaining(["(0008,0082) D", "(0040,A730) D", "(0040,A730)[0]/(0040,A160) D", "(0008,1115)[0]/(0040,1101) D"]));
+    // An empty value stays empty (Z), as under Z/D: a dummy would claim a value the object never had.
+    // (Person Name (0040,A123) is not such a value: Table E.1-1 names it D, a non-zero-length dummy.)
+    const empty = run(buildPart10(object("1.2.3.7", sq(0x0040a730, [text(0x0040a040, "CS", "TEXT"), text(0x0040a160, "UT", "")], [text(0x0040a040, "CS", "TEXT"), text(0x0040a160, "UT", "  ")]))));
+    expect(empty.at("(0040,A730)[0]/(0040,A160)")?.text).toBe("");
+    expect(empty.at("(0040,A730)[1]/(0040,A160)")?.text).toBe("");
+    expect(empty.result.record.touched.map((t) => `${t.path} ${t.action}`)).toEqual(expect.arrayContaining(["(0040,A730)[0]/(0040,A160) Z", "(0040,A730)[1]/(0040,A160) Z"]));
   });
 
   it("C on a sequence (clean-structured-content) cleans its free text of the object's identifiers", () => {

@@ -670,8 +670,9 @@ export class ObjectRewrite implements ElementDecider, ValueWriter {
         !(mode === CLEAN && isCodeAttribute(tag)) &&
         !(mode === DUMMY && namesConcept(tag) && !insideIdentifyingCodes(ancestors) && this.registeredConcept(c, tag, depth))
       ) {
-        // Free content of a D or C sequence that no specific rule names (see ContentMode).
-        kept = this.applyCode(mode === DUMMY ? "D" : "C", tag, vr, creator, modes.ruleOf(depth - 1)!);
+        // Free content of a D or C sequence that no specific rule names (see ContentMode). In a D sequence
+        // an empty value stays empty, as under Z/D: it identified nothing, and was conformant as it was.
+        kept = this.applyCode(mode === DUMMY ? "Z/D" : "C", tag, vr, creator, modes.ruleOf(depth - 1)!);
       } else if (rule) kept = this.applyAction(rule.action, tag, vr, creator, rule);
       else kept = this.applyCode(isPrivate ? "X" : "K", tag, vr, creator, null);
       if (kept && frame) frame.keptSlots.add((tag >>> 8) & 0xff);

@@ -26,6 +26,7 @@ import { InheritedPixelApplyRule } from "./InheritedPixelApplyRule";
 import { PathSelectorRule } from "./PathSelectorRule";
 import { FormatPlaceholderRule } from "./FormatPlaceholderRule";
 import { CreateAppendRule } from "./CreateAppendRule";
+import { TrialAttributeCreateRule } from "./TrialAttributeCreateRule";
 import { KeywordPatternRule } from "./KeywordPatternRule";
 import { ItemScopeRule } from "./ItemScopeRule";
 import { ImageOptionStatementRule } from "./ImageOptionStatementRule";
@@ -50,6 +51,7 @@ export const specifiedRules: readonly LintRule[] = Object.freeze([
   AndOrPrecedenceRule,
   ActionVrRule,
   CreateAppendRule,
+  TrialAttributeCreateRule,
   RuleOverlapRule,
   KeepWithoutReasonRule,
   PixelRegionRule,

@@ -47,6 +47,7 @@ registerCodes([
   { code: "DEID3027", name: "unreachable-filter", severity: "warning", summary: "a filter that can never decide: an earlier filter of the profile's chain (base profile, options, this file) has no condition and decides every object" },
   { code: "DEID3028", name: "and-or-precedence", severity: "warning", summary: "`and` and `or` mixed in one condition without brackets: `A or B and C` is `A or (B and C)`, which may not be what was meant" },
   { code: "DEID3029", name: "trial-attribute-not-created", severity: "warning", summary: "a value for a Clinical Trial attribute (group 0012) written without `create` or `set`: it changes only objects that have the attribute, and images from a hospital seldom do" },
+  { code: "DEID3030", name: "incomplete-trial-module", severity: "warning", summary: "`create` adds attributes of a Clinical Trial module (PS3.3 C.7.1.3, C.7.2.3, C.7.3.2) but not every Type 1 and Type 2 attribute the module requires, so objects that lacked the module fail validation" },
   { code: "DEID4001", name: "unreadable-file", severity: "error", summary: "an imported file or table that cannot be read" },
   { code: "DEID4002", name: "lookup-table-unavailable", severity: "warning", summary: "`deidc lint` cannot read a lookup table (missing, no permission); `deidc compile` and `deidc run` refuse to start without it (DEID4001)" },
 ]);

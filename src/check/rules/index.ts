@@ -27,6 +27,7 @@ import { PathSelectorRule } from "./PathSelectorRule";
 import { FormatPlaceholderRule } from "./FormatPlaceholderRule";
 import { CreateAppendRule } from "./CreateAppendRule";
 import { TrialAttributeCreateRule } from "./TrialAttributeCreateRule";
+import { TrialModuleRule } from "./TrialModuleRule";
 import { KeywordPatternRule } from "./KeywordPatternRule";
 import { ItemScopeRule } from "./ItemScopeRule";
 import { ImageOptionStatementRule } from "./ImageOptionStatementRule";
@@ -52,6 +53,7 @@ export const specifiedRules: readonly LintRule[] = Object.freeze([
   ActionVrRule,
   CreateAppendRule,
   TrialAttributeCreateRule,
+  TrialModuleRule,
   RuleOverlapRule,
   KeepWithoutReasonRule,
   PixelRegionRule,

@@ -443,7 +443,7 @@ describe("DicomEdit 6 scripts: retainPrivateTags after statements that change pr
       // deidc creates no private element (DEID6011 says so), so the value is set where the element exists.
       '/(0029,"SIEMENS CSA HEADER",10) -> "y"',
       '/(0029,"SIEMENS CSA HEADER",20) -> "z" when Modality == "MR"',
-      '/(0029,"SIEMENS CSA HEADER",20) -> keep',
+      '/(0029,"SIEMENS CSA HEADER",20) -> keep because "named in the DicomEdit script\'s retainPrivateTags"',
       "private * -> remove",
       '* -> keep because "DicomEdit keeps the elements the script does not name"',
     ]);
@@ -475,5 +475,25 @@ describe("DicomEdit 6 scripts: retainPrivateTags after removeAllPrivateTags", ()
   it("says why a retained element stays removed", () => {
     const notes = findingsOf(result, ImportCode.overridden).filter((f) => f.line === 5);
     expect(notes.map((f) => f.message)).toEqual(['retainPrivateTags keeps /(0019,"SIEMENS MR HEADER",0F), but removeAllPrivateTags (line 2) removed it before; it stays removed, as in DicomEdit']);
+  });
+});
+
+describe("DicomEdit 6 scripts: retainPrivateTags of a family (XX)", () => {
+  it("keeps what statements wrote in the family since removeAllPrivateTags, and says nothing false", () => {
+    const result = dicomedit(['version "6.3"', "removeAllPrivateTags", '(0029,{SIEMENS CSA HEADER}10) := "x"', 'retainPrivateTags["(0029,{SIEMENS CSA HEADER}XX)"]'].join("\n"));
+    const text = importedText(result);
+    expectCanonicalAndClean(text);
+    expect(ruleLines(text)).toEqual(['/(0029,"SIEMENS CSA HEADER",10) -> "x"', "private * -> remove", '* -> keep because "DicomEdit keeps the elements the script does not name"']);
+    expect(findingsOf(result, ImportCode.overridden)).toEqual([]);
+  });
+
+  it("keeps a family member an earlier statement changed, without a removal before", () => {
+    const result = dicomedit(['version "6.3"', '(0029,{SIEMENS CSA HEADER}10) := "x"', 'retainPrivateTags["(0029,{SIEMENS CSA HEADER}XX)"]'].join("\n"));
+    expect(ruleLines(importedText(result))).toEqual([
+      '/(0029,"SIEMENS CSA HEADER",10) -> "x"',
+      '/(0029,"SIEMENS CSA HEADER",xx) -> keep because "named in the DicomEdit script\'s retainPrivateTags"',
+      "private * -> remove",
+      '* -> keep because "DicomEdit keeps the elements the script does not name"',
+    ]);
   });
 });

@@ -64,6 +64,6 @@ function emitSelector(translation: Translation, list: Op[]): void {
     const key = `${op.action}\u0000${when}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    translation.draft.rule({ selector: op.selector.selector, action: op.action, ...(when ? { when } : {}), origin: op.origin });
+    translation.draft.rule({ selector: op.selector.selector, action: op.action, ...(when ? { when } : {}), ...(op.because ? { because: op.because } : {}), origin: op.origin });
   }
 }

@@ -10,6 +10,9 @@ import { valueExpression } from "./expressions";
 import { conjoin, type Translation } from "./translation";
 import { quarantineUnknownFunction } from "./value-functions";
 
+/** The reason a retained private element is kept: the script's own `retainPrivateTags`, which a reviewer reads. */
+const RETAINED = "named in the DicomEdit script's retainPrivateTags";
+
 export function translateProcedure(translation: Translation, s: Extract<DeStatement, { kind: "procedure" }>, guard: string[]): void {
   switch (s.name) {
     case "retainPrivateTags": {
@@ -39,14 +42,16 @@ export function translateProcedure(translation: Translation, s: Extract<DeStatem
         const earlier = translation.ops.get(sel.selector);
         if (!earlier || earlier.length === 0) {
           if (removedBefore) {
+            // A family (`XX`) keeps what statements since the removal wrote in it: their own rules stay.
+            if ([...translation.ops.keys()].some((written) => retains(sel.selector, written))) continue;
             translation.note(s, ImportCode.overridden, `retainPrivateTags keeps ${sel.selector}, but ${removedBefore.statement} (line ${removedBefore.line}) removed it before; it stays removed, as in DicomEdit`);
             continue;
           }
-          translation.addOp(sel, "keep", [], s);
+          translation.addOp(sel, "keep", [], s, undefined, RETAINED);
         } else if (earlier[earlier.length - 1]!.guard.length > 0 && !(removedBefore && earlier.every((op) => op.guard.length > 0))) {
           // Where the conditions fail, the element is as the earlier statements left it: kept, unless
           // removed before them all.
-          translation.addBaseOp(sel, "keep", s);
+          translation.addBaseOp(sel, "keep", s, RETAINED);
         }
       }
       return;
@@ -233,6 +238,23 @@ function blankedValues(translation: Translation, values: readonly DeValue[], wri
   return out;
 }
 
+const PRIVATE_SELECTOR = /^(.*\([0-9A-Fa-f]{4},".*",)([0-9A-Fa-fx]{2})\)$/;
+
+/**
+ * Whether a retained private selector keeps the element another selector names: the same, or one of
+ * its family (`(0029,"CREATOR",xx)` retains `(0029,"CREATOR",10)`; an `x` stands for any digit).
+ */
+function retains(retained: string, selector: string): boolean {
+  if (retained === selector) return true;
+  const r = PRIVATE_SELECTOR.exec(retained);
+  const s = PRIVATE_SELECTOR.exec(selector);
+  if (!r || !s || r[1] !== s[1]) return false;
+  const want = r[2]!.toLowerCase();
+  const have = s[2]!.toLowerCase();
+  for (let i = 0; i < 2; i++) if (want[i] !== "x" && want[i] !== have[i]) return false;
+  return true;
+}
+
 /**
  * `removeAllPrivateTags`, and `retainPrivateTags[...]` for every private element but the `retained`
  * selectors: `private * -> remove`, and earlier statements' changes of other private elements replaced.
@@ -245,7 +267,7 @@ export function removeAllPrivate(translation: Translation, s: DeStatement, guard
   const statement = s.kind === "procedure" ? s.name : "removeAllPrivateTags";
   // Private elements an earlier statement set are removed too.
   for (const [selector, list] of translation.ops) {
-    if (!list[0]!.selector.isPrivate || retained.has(selector)) continue;
+    if (!list[0]!.selector.isPrivate || [...retained].some((r) => retains(r, selector))) continue;
     for (const op of list) {
       translation.findings.add(op.source, ImportCode.overridden, op.statement.span, `${statement} (line ${s.line}) removes ${selector} afterwards, as in DicomEdit`);
       translation.comment(`${op.origin} replaced by ${translation.origin(s)} (every private element removed): ${op.statement.text}`);

@@ -30,6 +30,8 @@ export interface Op {
   source: ImportSource;
   statement: DeStatement;
   comment?: string;
+  /** the rule's `because` */
+  because?: string;
 }
 
 /** The profile's items in script order; a slot is where a selector's rules go once its last statement is reached. */
@@ -83,9 +85,9 @@ export class Translation {
   }
 
   /** A change of one selector, in script order; the top-level tag it writes is remembered for later reads of it. */
-  addOp(sel: DeSelector, action: string, guard: string[], s: DeStatement, comment?: string): void {
+  addOp(sel: DeSelector, action: string, guard: string[], s: DeStatement, comment?: string, because?: string): void {
     const list = this.ops.get(sel.selector) ?? [];
-    list.push({ selector: sel, action, guard, origin: this.origin(s), line: s.line, source: this.source, statement: s, ...(comment ? { comment } : {}) });
+    list.push({ selector: sel, action, guard, origin: this.origin(s), line: s.line, source: this.source, statement: s, ...(comment ? { comment } : {}), ...(because ? { because } : {}) });
     this.ops.set(sel.selector, list);
     this.timeline.push({ kind: "slot", selector: sel.selector, index: list.length - 1 });
     if (sel.topLevelTag !== null) this.written.set(sel.topLevelTag, s.line);
@@ -96,9 +98,9 @@ export class Translation {
    * A change beneath every earlier one of the selector: what applies where none of them does (they are all
    * conditional). The selector's slots move up one, so its rules are still written at its last statement.
    */
-  addBaseOp(sel: DeSelector, action: string, s: DeStatement): void {
+  addBaseOp(sel: DeSelector, action: string, s: DeStatement, because?: string): void {
     const list = this.ops.get(sel.selector) ?? [];
-    list.unshift({ selector: sel, action, guard: [], origin: this.origin(s), line: s.line, source: this.source, statement: s });
+    list.unshift({ selector: sel, action, guard: [], origin: this.origin(s), line: s.line, source: this.source, statement: s, ...(because ? { because } : {}) });
     this.ops.set(sel.selector, list);
     for (const item of this.timeline) if (item.kind === "slot" && item.selector === sel.selector) item.index++;
   }

@@ -656,7 +656,7 @@ class DeidParser extends CstParser {
       { ALT: () => this.SUBRULE(this.replaceAction) },
       {
         // `create lookup(...) else ...` is a lookup that also adds the attribute the object lacks;
-        // after `set` or `append`, lowering says a lookup takes no verb.
+        // `set lookup` is the lookup, and lint refuses `append lookup` (CreateAppendRule).
         ALT: () => {
           this.OR2(this.valueVerbs);
           this.OR3(this.verbObjects);

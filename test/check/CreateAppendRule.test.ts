@@ -53,6 +53,21 @@ describe("CreateAppendRule", () => {
     const [f] = lintText('deid 1\nImageType -> append lookup("s.csv", PatientID) else keep\n', rules);
     expect(f).toMatchObject({ code: "DEID2016", line: 2, column: 14, message: "`append` adds a value, and a lookup replaces one: `append lookup(...)` has no meaning" });
   });
+  it("rejects `append lookup` and `create` in a lookup's `else`, where they would do nothing", () => {
+    const findings = lintText(
+      'deid 1\nPatientID -> lookup("a.csv", PatientID) else append lookup("b.csv", PatientID) else remove\n' +
+        'ClinicalTrialSiteID -> lookup("a.csv", PatientID) else create "99"\n' +
+        'ClinicalTrialSubjectID -> lookup("a.csv", PatientID) else create lookup("b.csv", PatientID) else remove\n',
+      rules,
+    );
+    expect(findings.map((f) => [f.code, f.line, f.message.slice(0, 41)])).toEqual([
+      ["DEID2016", 2, "`append` adds a value, and a lookup repla"],
+      ["DEID2016", 3, "`create` in a lookup's `else` adds nothin"],
+      ["DEID2016", 4, "`create` in a lookup's `else` adds nothin"],
+    ]);
+    // Under a `create lookup`, `create` in the `else` is what the rule does anyway.
+    expectClean('deid 1\nClinicalTrialSiteID -> create lookup("a.csv", PatientID) else create "99"\n', rules);
+  });
   it("rejects append on an attribute with VM 1", () => {
     const [f] = lintText('deid 1\nPatientName -> append "X"\n', rules);
     expect(f).toMatchObject({ code: "DEID2016", line: 2, message: "`append` adds a value, but `PatientName` holds one value (VM 1)" });

@@ -31,6 +31,26 @@ describe("TrialAttributeCreateRule", () => {
     );
   });
 
+  it("offers no fix where `create` would add nothing or the wrong thing, and ignores attributes of sequence items", () => {
+    const findings = (text: string) => {
+      const program = loadProgram("t.deid", [], `deid 1\n${text}\n`);
+      return checkFile(program.entry, program, rules);
+    };
+    for (const text of [
+      'ClinicalTrialSubjectID -> lookup("t.csv", PatientID) else dummy',
+      'ClinicalTrialSubjectID -> lookup("t.csv", ClinicalTrialSubjectID) else quarantine',
+      'ClinicalTrialSubjectID -> "XYZ-" + value',
+      '(0012,0040) -> lookup("t.csv", (0012,0040)) else "X"',
+    ]) {
+      const [d, ...rest] = findings(text);
+      expect(rest, text).toEqual([]);
+      expect(d, text).toMatchObject({ code: "DEID3029" });
+      expect(d!.fix, text).toBeUndefined();
+      expect(d!.help, text).toContain("write `set`");
+    }
+    expect(findings('DistributionType -> "NAMED_PROTOCOL"\nConsentForDistributionFlag -> "YES"\nOtherClinicalTrialProtocolIDsSequence -> keep because "x"')).toEqual([]);
+  });
+
   it("offers `create` as the fix, inserted before the value", () => {
     const text = 'deid 1\nClinicalTrialSiteID -> lookup("s.csv", InstitutionName) else "99"\n';
     const program = loadProgram("t.deid", [], text);

@@ -21,7 +21,7 @@ describe("TrialModuleRule", () => {
         "`create` adds the Clinical Trial Subject module (PS3.3 C.7.1.3) to objects that lack it, without `ClinicalTrialProtocolID`, `ClinicalTrialProtocolName`, `ClinicalTrialSiteID` and `ClinicalTrialSiteName`, which the module requires",
     });
     expect(f!.help).toBe(
-      'create `ClinicalTrialProtocolID` with a value (Type 1); add `ClinicalTrialProtocolName -> create ""`, `ClinicalTrialSiteID -> create ""` and `ClinicalTrialSiteName -> create ""` (Type 2: present, and empty where unknown)',
+      'create `ClinicalTrialProtocolID` for every object, with a value (Type 1); add `ClinicalTrialProtocolName -> create ""`, `ClinicalTrialSiteID -> create ""` and `ClinicalTrialSiteName -> create ""` without a condition (Type 2: present, and empty where unknown)',
     );
   });
 
@@ -36,6 +36,51 @@ describe("TrialModuleRule", () => {
       [7, "`create` adds the Clinical Trial Study module (PS3.3 C.7.2.3): `ClinicalTrialTimePointID`, which the module requires"],
       [8, "`create` adds the Clinical Trial Series module (PS3.3 C.7.3.2): `ClinicalTrialCoordinatingCenterName`, which the module requires"],
     ]);
+  });
+
+  it("counts only a create that adds a value to every object: not under a condition, not a lookup that adds nothing on a miss, not empty for Type 1", () => {
+    const complete = (lines: Record<string, string>) =>
+      "deid 1\n" +
+        Object.entries({
+          ClinicalTrialSponsorName: 'create "A"',
+          ClinicalTrialProtocolID: 'create "P"',
+          ClinicalTrialProtocolName: 'create ""',
+          ClinicalTrialSiteID: 'create "01"',
+          ClinicalTrialSiteName: 'create ""',
+          ClinicalTrialSubjectID: 'create lookup("s.csv", PatientID) else quarantine',
+          ...lines,
+        })
+          .map(([k, v]) => `${k} -> ${v}\n`)
+          .join("");
+    expectClean(complete({}), rules);
+    const message = (lines: Record<string, string>) => lintText(complete(lines), rules).map((f) => f.message.replace(/.*without /, ""));
+    expect(message({ ClinicalTrialSiteID: 'create lookup("t.csv", InstitutionName) else remove' })).toEqual(["`ClinicalTrialSiteID` (its `create lookup` adds nothing on a miss), which the module requires"]);
+    expect(message({ ClinicalTrialProtocolID: 'create "P" when Modality == "MR"' })).toEqual(["`ClinicalTrialProtocolID` (its `create` has a condition), which the module requires"]);
+    expect(message({ ClinicalTrialSponsorName: 'create ""' })).toEqual(["`ClinicalTrialSponsorName` (its `create` writes an empty value, and it is Type 1), which the module requires"]);
+    // A conditional create and an unconditional fallback add it to every object.
+    expectClean(complete({ ClinicalTrialSiteID: 'create "01" when Modality == "MR"\nClinicalTrialSiteID -> create "02"' }), rules);
+    // A `when` block counts as a condition.
+    expect(lintText(complete({}).replace('ClinicalTrialProtocolID -> create "P"\n', 'when Modality == "MR" {\n  ClinicalTrialProtocolID -> create "P"\n}\n'), rules).map((f) => f.code)).toEqual(["DEID3030"]);
+  });
+
+  it("asks for the Type 1C attributes whose condition a create makes true", () => {
+    const subject = 'deid 1\nClinicalTrialSponsorName -> create "A"\nClinicalTrialProtocolID -> create "P"\nClinicalTrialProtocolName -> create ""\nClinicalTrialSiteID -> create ""\nClinicalTrialSiteName -> create ""\nClinicalTrialSubjectID -> create "S"\n';
+    const [ethics] = lintText(subject + 'ClinicalTrialProtocolEthicsCommitteeApprovalNumber -> create "IRB-1"\n', rules);
+    expect(ethics!.message).toContain("without `ClinicalTrialProtocolEthicsCommitteeName`, which");
+    const [offset] = lintText('deid 1\nClinicalTrialTimePointID -> create "BL"\nLongitudinalTemporalOffsetFromEvent -> create "0"\n', rules);
+    expect(offset!.message).toContain("without `LongitudinalTemporalEventType`, which");
+    const [issuer] = lintText('deid 1\nIssuerOfClinicalTrialTimePointID -> create "ACME"\n', rules);
+    expect(issuer!.message).toContain("Clinical Trial Study module (PS3.3 C.7.2.3) to objects that lack it, without `ClinicalTrialTimePointID`");
+  });
+
+  it("reports a module an option brings in at the profile that switches it on", () => {
+    const dir = mkdtempSync(join(tmpdir(), "deidc-trial-option-"));
+    writeFileSync(join(dir, "opt.deid"), 'deid 1\n\noption site.trial "trial" {\n  ClinicalTrialSponsorName -> create "ACME"\n  ClinicalTrialSubjectID -> create "S1"\n}\n');
+    const site = 'deid 1\n\nimport "opt.deid"\n\nprofile site.release "release"\n  based on ps315.basic\n  with site.trial\n\nPatientName -> "X"\n';
+    const [f, ...rest] = lintText(site, rules, join(dir, "site.deid"));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ code: "DEID3030", line: 5, column: 9 });
+    expect(f!.message).toContain("without `ClinicalTrialProtocolID`, `ClinicalTrialProtocolName`, `ClinicalTrialSiteID` and `ClinicalTrialSiteName`");
   });
 
   it("is quiet for a complete module, for `set` (objects that have the module), and without create", () => {

@@ -31,7 +31,7 @@ function topLevel(sel: Selector): boolean {
 }
 
 /** The first `else` of a `create lookup` (or of a lookup nested in it) that cannot say what to add on a miss. */
-function missWithoutValue(a: LookupAction): Action | null {
+export function missWithoutValue(a: LookupAction): Action | null {
   const otherwise: Action | QuarantineMiss = a.otherwise;
   switch (otherwise.kind) {
     case "QuarantineMiss":
@@ -47,15 +47,27 @@ function missWithoutValue(a: LookupAction): Action | null {
   }
 }
 
+const APPEND_LOOKUP = "`append` adds a value, and a lookup replaces one: `append lookup(...)` has no meaning";
+const APPEND_LOOKUP_HELP = "write `lookup(...)` to replace the value, or `create lookup(...)` to also add it where the object lacks it";
+
 export function CreateAppendRule(ctx: CheckContext): Visitor {
   return {
     Rule(node) {
       const a = node.action;
       if (a.kind === "LookupAction" && a.mode === "append") {
-        ctx.report("DEID2016", a.span, "`append` adds a value, and a lookup replaces one: `append lookup(...)` has no meaning", {
-          help: "write `lookup(...)` to replace the value, or `create lookup(...)` to also add it where the object lacks it",
-        });
+        ctx.report("DEID2016", a.span, APPEND_LOOKUP, { help: APPEND_LOOKUP_HELP });
         return;
+      }
+      // Verbs in a lookup's `else`: only the rule's own action adds an attribute.
+      let inner: Action | QuarantineMiss | null = a.kind === "LookupAction" ? a.otherwise : null;
+      while (inner !== null && inner.kind !== "QuarantineMiss") {
+        if (inner.kind === "LookupAction" && inner.mode === "append") ctx.report("DEID2016", inner.span, APPEND_LOOKUP, { help: APPEND_LOOKUP_HELP });
+        else if ((inner.kind === "SetAction" || inner.kind === "LookupAction") && inner.mode === "create" && !(a.kind === "LookupAction" && a.mode === "create")) {
+          ctx.report("DEID2016", inner.span, "`create` in a lookup's `else` adds nothing: only the rule's own action adds an attribute the object lacks", {
+            help: "write `create` before the first `lookup` (`X -> create lookup(...) else ...`), or drop it here",
+          });
+        }
+        inner = inner.kind === "LookupAction" ? inner.otherwise : null;
       }
       const mode = a.kind === "SetAction" || a.kind === "LookupAction" ? a.mode : undefined;
       if (!mode || mode === "set") return;

@@ -48,6 +48,7 @@ registerCodes([
   { code: "DEID3028", name: "and-or-precedence", severity: "warning", summary: "`and` and `or` mixed in one condition without brackets: `A or B and C` is `A or (B and C)`, which may not be what was meant" },
   { code: "DEID3029", name: "trial-attribute-not-created", severity: "warning", summary: "a value for a Clinical Trial attribute (group 0012) written without `create` or `set`: it changes only objects that have the attribute, and images from a hospital seldom do" },
   { code: "DEID3030", name: "incomplete-trial-module", severity: "warning", summary: "`create` adds attributes of a Clinical Trial module (PS3.3 C.7.1.3, C.7.2.3, C.7.3.2) but not every Type 1 and Type 2 attribute the module requires, so objects that lacked the module fail validation" },
+  { code: "DEID3031", name: "copies-replaced-attribute", severity: "warning", summary: "a value that copies an attribute the profile replaces or removes (`ClinicalTrialSubjectID -> create PatientID`): values read the input, so the original reaches the output under another name" },
   { code: "DEID4001", name: "unreadable-file", severity: "error", summary: "an imported file or table that cannot be read" },
   { code: "DEID4002", name: "lookup-table-unavailable", severity: "warning", summary: "`deidc lint` cannot read a lookup table (missing, no permission); `deidc compile` and `deidc run` refuse to start without it (DEID4001)" },
 ]);

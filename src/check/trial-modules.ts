@@ -41,8 +41,8 @@ export const TRIAL_MODULES: readonly TrialModule[] = [
     type1: [],
     type2: [0x00120050],
     oneOf: [],
-    // an offset from an event needs the event's type
-    requiredIf: [{ present: 0x00120052, then: 0x00120053 }],
+    // (Longitudinal Temporal Event Type is 1C on Longitudinal Temporal Offset from Event, an FD that `create` cannot add.)
+    requiredIf: [],
   },
   {
     name: "Clinical Trial Series",

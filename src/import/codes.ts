@@ -43,6 +43,7 @@ export const ImportCode = {
   readsWrittenValue: "DEID6029",
   lookupKeyTypeMissing: "DEID6030",
   privateElementNumber: "DEID6031",
+  copiesIdentifier: "DEID6032",
 } as const;
 
 export type ImportCodeValue = (typeof ImportCode)[keyof typeof ImportCode];
@@ -78,6 +79,7 @@ const table: CodeInfo[] = [
   { code: ImportCode.readsWrittenValue, name: "import-reads-written-value", severity: "warning", summary: "a DicomEdit condition or value that reads an attribute an earlier statement changed; deidc conditions and values read the object as it arrived" },
   { code: ImportCode.lookupKeyTypeMissing, name: "import-lookup-key-type-missing", severity: "warning", summary: "a CTP `@lookup` key type with no entry in the lookup table given, so every object misses" },
   { code: ImportCode.privateElementNumber, name: "import-private-element-number", severity: "warning", summary: "a private element the source names by number, not by creator; the profile does the same, and lint reports it (DEID2022)" },
+  { code: ImportCode.copiesIdentifier, name: "import-copies-identifier", severity: "warning", summary: "a source rule whose value copies an attribute the source replaces or removes, so the original reaches the output; the profile does the same, and lint reports it (DEID3031)" },
   { code: ImportCode.commandElement, name: "import-command-element", severity: "info", summary: "a rule for a command element (group 0000), which stored objects never hold, so it is not imported" },
 ];
 

@@ -1,9 +1,11 @@
 // Turns a draft into the final text: render, parse, format, lint. The output
 // is canonical because it is the formatter's own output, and lint-clean
 // because it is checked here; a draft that fails either test is a bug in an
-// importer, reported as a finding instead of being written. The one lint
-// finding allowed is a private element named by number where the source
-// names it so (DEID2022), reported as an import finding too.
+// importer, reported as a finding instead of being written. The lint
+// findings allowed are those that reproduce the source: a private element
+// named by number where the source names it so (DEID2022), and a value that
+// copies an attribute the source replaces (DEID3031), each reported as an
+// import finding too.
 
 import { checkProgram } from "../check";
 import { buildIr } from "../ir/build";
@@ -19,6 +21,8 @@ import type { Findings } from "./source";
 
 /** Lint's code for a private element named by number (src/check/codes.ts), which the import reproduces on purpose. */
 const PRIVATE_ELEMENT_NUMBER = "DEID2022";
+/** Lint's code for a value that copies an attribute the profile does not keep, which the import reproduces from the source. */
+const COPIES_IDENTIFIER = "DEID3031";
 
 /** The name the generated text is checked under when it has no output path yet. */
 export const UNSAVED_OUTPUT_NAME = "imported.deid";
@@ -39,7 +43,7 @@ export function finishDraft(draft: ProfileDraft, outputPath: string | undefined,
   // number, and so must the import. Lint's DEID2022 about it is the point, not a bug of the import;
   // it becomes a finding, and the profile keeps it until a person writes the creator in.
   const all = checkProgram(program);
-  const lint = all.filter((d) => d.code !== PRIVATE_ELEMENT_NUMBER);
+  const lint = all.filter((d) => d.code !== PRIVATE_ELEMENT_NUMBER && d.code !== COPIES_IDENTIFIER);
   for (const d of all.filter((d) => d.code === PRIVATE_ELEMENT_NUMBER)) {
     const line = program.entry.source.position(d.span.start).line;
     findings.addGenerated(
@@ -48,6 +52,12 @@ export function finishDraft(draft: ProfileDraft, outputPath: string | undefined,
       `\`${program.entry.source.lineText(line).trim()}\` names a private element by number, as the source does; where its creator got another block, the number is another creator's element (lint: DEID2022, line ${line})`,
       "find the creator in the data (the element (gggg,00bb) of block bb) and write the element as `(gggg,\"CREATOR\",ee)`",
     );
+  }
+  // A value that copies an attribute the source replaces is the source's own leak, reproduced as the source
+  // tool behaves: a finding says so, and the profile keeps it for a person to fix.
+  for (const d of all.filter((d) => d.code === COPIES_IDENTIFIER)) {
+    const line = program.entry.source.position(d.span.start).line;
+    findings.addGenerated(path, ImportCode.copiesIdentifier, `\`${program.entry.source.lineText(line).trim()}\`: ${d.message}, as in the source (lint: DEID3031, line ${line})`, d.help ?? "");
   }
   if (lint.length > 0) {
     findings.addGenerated(path, ImportCode.generatedNotClean, `the generated profile is not lint-clean: ${describe(lint, formatted, path)}`, "this is a bug in deidc import; please report it with the source file");

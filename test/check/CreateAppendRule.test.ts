@@ -62,9 +62,13 @@ describe("CreateAppendRule", () => {
     );
     expect(findings.map((f) => [f.code, f.line, f.message.slice(0, 41)])).toEqual([
       ["DEID2016", 2, "`append` adds a value, and a lookup repla"],
-      ["DEID2016", 3, "`create` in a lookup's `else` adds nothin"],
-      ["DEID2016", 4, "`create` in a lookup's `else` adds nothin"],
+      ["DEID2016", 3, "`create` in the `else` of a lookup withou"],
+      ["DEID2016", 4, "`create` in the `else` of a lookup withou"],
     ]);
+    // `append` in a lookup's `else` is checked as on the rule's own action (a miss would keep the original and add a value).
+    const [vm1] = lintText('deid 1\nPatientName -> lookup("a.csv", InstitutionName) else append "X"\n', rules);
+    expect(vm1).toMatchObject({ code: "DEID2016", line: 2, message: "`append` adds a value, but `PatientName` holds one value (VM 1)" });
+    expectClean('deid 1\nImageType -> lookup("a.csv", Modality) else append "DERIVED"\n', rules);
     // Under a `create lookup`, `create` in the `else` is what the rule does anyway.
     expectClean('deid 1\nClinicalTrialSiteID -> create lookup("a.csv", PatientID) else create "99"\n', rules);
   });

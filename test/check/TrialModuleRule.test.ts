@@ -21,7 +21,7 @@ describe("TrialModuleRule", () => {
         "`create` adds the Clinical Trial Subject module (PS3.3 C.7.1.3) to objects that lack it, without `ClinicalTrialProtocolID`, `ClinicalTrialProtocolName`, `ClinicalTrialSiteID` and `ClinicalTrialSiteName`, which the module requires",
     });
     expect(f!.help).toBe(
-      'create `ClinicalTrialProtocolID` for every object, with a value (Type 1); add `ClinicalTrialProtocolName -> create ""`, `ClinicalTrialSiteID -> create ""` and `ClinicalTrialSiteName -> create ""` without a condition (Type 2: present, and empty where unknown)',
+      'create `ClinicalTrialProtocolID` for every object, with a value (Type 1); add `ClinicalTrialProtocolName -> create ""`, `ClinicalTrialSiteID -> create ""` and `ClinicalTrialSiteName -> create ""` for every object (Type 2: present, and empty where unknown)',
     );
   });
 
@@ -63,12 +63,54 @@ describe("TrialModuleRule", () => {
     expect(lintText(complete({}).replace('ClinicalTrialProtocolID -> create "P"\n', 'when Modality == "MR" {\n  ClinicalTrialProtocolID -> create "P"\n}\n'), rules).map((f) => f.code)).toEqual(["DEID3030"]);
   });
 
+  it("reads the chain as the executor decides: a later layer's rule that decides first stops a base profile's create", () => {
+    const dir = mkdtempSync(join(tmpdir(), "deidc-trial-layers-"));
+    writeFileSync(
+      join(dir, "base.deid"),
+      'deid 1\n\nprofile site.base "base"\n\nClinicalTrialSponsorName -> create "A"\nClinicalTrialProtocolID -> create "P"\nClinicalTrialProtocolName -> create ""\nClinicalTrialSiteID -> create "01"\nClinicalTrialSiteName -> create ""\nClinicalTrialSubjectID -> create "S"\n',
+    );
+    const site = 'deid 1\n\nimport "base.deid"\n\nprofile site.release "release"\n  based on site.base\n\nClinicalTrialSiteName -> keep because "x"\nClinicalTrialSubjectID -> create "S2"\n';
+    const [f, ...rest] = lintText(site, rules, join(dir, "site.deid"));
+    expect(rest).toEqual([]);
+    expect(f!.message).toContain("without `ClinicalTrialSiteName` (a rule before its `create` decides it, and adds nothing), which");
+  });
+
+  it("takes a module created whole inside one `when` block as complete, and points at the rule to change", () => {
+    const module = (extra: string) =>
+      'deid 1\nwhen Modality == "CT" {\n  ClinicalTrialSponsorName -> create "A"\n  ClinicalTrialProtocolID -> create "P"\n  ClinicalTrialProtocolName -> create ""\n  ClinicalTrialSiteID -> create "01"\n  ClinicalTrialSiteName -> create ""\n' +
+      extra +
+      "}\n";
+    expectClean(module('  ClinicalTrialSubjectID -> create "S"\n'), rules);
+    const [f] = lintText(module(""), rules);
+    expect(f!.help).toBe("create `ClinicalTrialSubjectID` or `ClinicalTrialSubjectReadingID` under the same condition as the rest of the module, with a value (Type 1)");
+    // A lookup that adds nothing on a miss: the help says to change that rule, which `related` names.
+    const text = 'deid 1\nClinicalTrialSponsorName -> create "A"\nClinicalTrialProtocolID -> create "P"\nClinicalTrialProtocolName -> create ""\nClinicalTrialSiteID -> create lookup("t.csv", InstitutionName) else remove\nClinicalTrialSiteName -> create ""\nClinicalTrialSubjectID -> create "S"\n';
+    const program = loadProgram("t.deid", [], text);
+    const [d] = checkFile(program.entry, program, rules);
+    expect(d!.help).toBe("make the `create` of `ClinicalTrialSiteID` add a value for every object (the notes below say why it does not)");
+    expect(d!.related).toEqual([{ file: "t.deid", span: { start: text.indexOf("ClinicalTrialSiteID"), end: text.indexOf("ClinicalTrialSiteID") }, message: "its `create lookup` adds nothing on a miss" }]);
+    expect(d!.fix).toBeUndefined();
+  });
+
+  it("does not take a copied attribute as a Type 1 value: the object may lack it", () => {
+    const [f] = lintText(
+      'deid 1\nClinicalTrialSponsorName -> create "A"\nClinicalTrialProtocolID -> create StudyID\nClinicalTrialProtocolName -> create ""\nClinicalTrialSiteID -> create ""\nClinicalTrialSiteName -> create ""\nClinicalTrialSubjectID -> create "S-" + StudyID\n',
+      rules,
+    );
+    expect(f!.message).toContain("without `ClinicalTrialProtocolID` (its `create` value may be empty, and it is Type 1), which");
+  });
+
+  it("adds the fix after the module's last create outside any block", () => {
+    const text = 'deid 1\nClinicalTrialSponsorName -> create "A"\nClinicalTrialProtocolID -> create "P"\nClinicalTrialSubjectID -> create "S"\nwhen Modality == "CT" {\n  ClinicalTrialSubjectReadingID -> create "R"\n}\n';
+    const program = loadProgram("t.deid", [], text);
+    const [d] = checkFile(program.entry, program, rules);
+    expect(d!.fix!.span.start).toBe(text.indexOf("\nwhen"));
+  });
+
   it("asks for the Type 1C attributes whose condition a create makes true", () => {
     const subject = 'deid 1\nClinicalTrialSponsorName -> create "A"\nClinicalTrialProtocolID -> create "P"\nClinicalTrialProtocolName -> create ""\nClinicalTrialSiteID -> create ""\nClinicalTrialSiteName -> create ""\nClinicalTrialSubjectID -> create "S"\n';
     const [ethics] = lintText(subject + 'ClinicalTrialProtocolEthicsCommitteeApprovalNumber -> create "IRB-1"\n', rules);
     expect(ethics!.message).toContain("without `ClinicalTrialProtocolEthicsCommitteeName`, which");
-    const [offset] = lintText('deid 1\nClinicalTrialTimePointID -> create "BL"\nLongitudinalTemporalOffsetFromEvent -> create "0"\n', rules);
-    expect(offset!.message).toContain("without `LongitudinalTemporalEventType`, which");
     const [issuer] = lintText('deid 1\nIssuerOfClinicalTrialTimePointID -> create "ACME"\n', rules);
     expect(issuer!.message).toContain("Clinical Trial Study module (PS3.3 C.7.2.3) to objects that lack it, without `ClinicalTrialTimePointID`");
   });

@@ -112,7 +112,11 @@ alterPixels["rectangle", "l=0, t=0, r=640, b=40", "solid", "v=0"]
   const text = importedText(result);
 
   it("writes a canonical, lint-clean profile whose rules name their lines", () => {
-    expectCanonicalAndClean(text);
+    // Line 4 copies the original PatientID into PatientName, as DicomEdit does before line 5 replaces it.
+    expectCanonicalAndClean(text, "imported.deid", ["DEID3031"]);
+    expect(result.findings.filter((f) => f.code === ImportCode.copiesIdentifier).map((f) => f.message)).toEqual([
+      '`/PatientName -> create "ACME" + "-" + PatientID // dicomedit:4`: this value copies the input\'s `PatientID`, which the profile does not keep (`"SUBJ"`): the original PatientID reaches the output, as in the source (lint: DEID3031, line 9)',
+    ]);
     expect(text).toContain("// ACME project: names replaced, dates moved\n");
     expect(ruleLines(text)).toEqual([
       `/PatientName -> ${create}"ACME" + "-" + PatientID`,
@@ -479,12 +483,14 @@ describe("DicomEdit 6 scripts: retainPrivateTags after removeAllPrivateTags", ()
 });
 
 describe("DicomEdit 6 scripts: retainPrivateTags of a family (XX)", () => {
-  it("keeps what statements wrote in the family since removeAllPrivateTags, and says nothing false", () => {
+  it("keeps what statements wrote in the family since removeAllPrivateTags, and says so", () => {
     const result = dicomedit(['version "6.3"', "removeAllPrivateTags", '(0029,{SIEMENS CSA HEADER}10) := "x"', 'retainPrivateTags["(0029,{SIEMENS CSA HEADER}XX)"]'].join("\n"));
     const text = importedText(result);
     expectCanonicalAndClean(text);
     expect(ruleLines(text)).toEqual(['/(0029,"SIEMENS CSA HEADER",10) -> "x"', "private * -> remove", '* -> keep because "DicomEdit keeps the elements the script does not name"']);
-    expect(findingsOf(result, ImportCode.overridden)).toEqual([]);
+    expect(findingsOf(result, ImportCode.overridden).map((f) => f.message)).toEqual([
+      'retainPrivateTags keeps /(0029,"SIEMENS CSA HEADER",xx), but removeAllPrivateTags (line 2) removed it before: only /(0029,"SIEMENS CSA HEADER",10), written since, stay, as in DicomEdit',
+    ]);
   });
 
   it("keeps a family member an earlier statement changed, without a removal before", () => {

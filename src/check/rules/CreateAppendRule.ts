@@ -51,6 +51,28 @@ const APPEND_LOOKUP = "`append` adds a value, and a lookup replaces one: `append
 const APPEND_LOOKUP_HELP = "write `lookup(...)` to replace the value, or `create lookup(...)` to also add it where the object lacks it";
 
 export function CreateAppendRule(ctx: CheckContext): Visitor {
+  /** `append` on the attributes the selectors name, wherever the `append` is (the rule's action or a lookup's `else`). */
+  const checkAppend = (selectors: readonly Selector[]): void => {
+    for (const sel of selectors) {
+      const entry = namedAttribute(sel);
+      if (entry === null) {
+        ctx.report("DEID2016", sel.span, "`append` adds a value to one attribute: name it by keyword or tag", {
+          help: "write `ImageType -> append \"DERIVED\"`",
+        });
+      } else if (/^\d+$/.test(entry.vm) || !entry.vrs.some((vr) => TEXT_VRS.has(vr) || vr === "IS" || vr === "DS")) {
+        // A fixed VM (1, or 2 as PixelSpacing) can never take one more value.
+        const holds = entry.vm === "1" ? "one value (VM 1)" : /^\d+$/.test(entry.vm) ? `exactly ${entry.vm} values (VM ${entry.vm})` : `${entry.vrs.join("/")} data`;
+        ctx.report("DEID2016", sel.span, `\`append\` adds a value, but \`${entry.keyword}\` holds ${holds}`, {
+          help: "use `set` to replace the value",
+        });
+      } else if (/^(\d+)-\1n$/.test(entry.vm) && entry.vm !== "1-1n") {
+        // VM 2-2n, 3-3n: values come in pairs or triples; one more breaks the grouping.
+        ctx.report("DEID2016", sel.span, `\`append\` adds one value, but \`${entry.keyword}\` holds values in groups (VM ${entry.vm})`, {
+          help: "use `set` to write the whole value",
+        });
+      }
+    }
+  };
   return {
     Rule(node) {
       const a = node.action;
@@ -58,17 +80,21 @@ export function CreateAppendRule(ctx: CheckContext): Visitor {
         ctx.report("DEID2016", a.span, APPEND_LOOKUP, { help: APPEND_LOOKUP_HELP });
         return;
       }
-      // Verbs in a lookup's `else`: only the rule's own action adds an attribute.
+      const createsHere = a.kind === "LookupAction" && a.mode === "create";
+      // Verbs in a lookup's `else`: `append` as on the rule's own action; `create` only where the rule creates.
       let inner: Action | QuarantineMiss | null = a.kind === "LookupAction" ? a.otherwise : null;
+      let appendInElse = false;
       while (inner !== null && inner.kind !== "QuarantineMiss") {
         if (inner.kind === "LookupAction" && inner.mode === "append") ctx.report("DEID2016", inner.span, APPEND_LOOKUP, { help: APPEND_LOOKUP_HELP });
-        else if ((inner.kind === "SetAction" || inner.kind === "LookupAction") && inner.mode === "create" && !(a.kind === "LookupAction" && a.mode === "create")) {
-          ctx.report("DEID2016", inner.span, "`create` in a lookup's `else` adds nothing: only the rule's own action adds an attribute the object lacks", {
+        else if ((inner.kind === "SetAction" || inner.kind === "LookupAction") && inner.mode === "create" && !createsHere) {
+          ctx.report("DEID2016", inner.span, "`create` in the `else` of a lookup without `create` adds nothing: only the rule's own action adds an attribute the object lacks", {
             help: "write `create` before the first `lookup` (`X -> create lookup(...) else ...`), or drop it here",
           });
-        }
+        } else if (inner.kind === "SetAction" && inner.mode === "append") appendInElse = true;
         inner = inner.kind === "LookupAction" ? inner.otherwise : null;
       }
+      // Under `create lookup`, missWithoutValue reports an `else append`.
+      if (appendInElse && !createsHere) checkAppend(node.selectors);
       const mode = a.kind === "SetAction" || a.kind === "LookupAction" ? a.mode : undefined;
       if (!mode || mode === "set") return;
       if (a.kind === "LookupAction") {
@@ -79,31 +105,18 @@ export function CreateAppendRule(ctx: CheckContext): Visitor {
           });
         }
       }
+      if (mode === "append") {
+        checkAppend(node.selectors);
+        return;
+      }
       for (const sel of node.selectors) {
         const entry = namedAttribute(sel);
-        if (mode === "create") {
-          if (entry === null || !topLevel(sel)) {
-            ctx.report("DEID2016", sel.span, "`create` adds one standard attribute to the top-level dataset: name it by keyword or tag, with no path", {
-              help: "write `ClinicalTrialSiteID -> create \"S01\"` or `/ClinicalTrialSiteID -> create \"S01\"`; to change values wherever they are, use `set`",
-            });
-          } else if (entry.vrs.includes("SQ") || !entry.vrs.some((vr) => TEXT_VRS.has(vr) || vr === "IS" || vr === "DS")) {
-            ctx.report("DEID2016", sel.span, `\`create\` writes a value, but \`${entry.keyword}\` is ${entry.vrs.join("/")}`);
-          }
-        } else if (entry === null) {
-          ctx.report("DEID2016", sel.span, "`append` adds a value to one attribute: name it by keyword or tag", {
-            help: "write `ImageType -> append \"DERIVED\"`",
+        if (entry === null || !topLevel(sel)) {
+          ctx.report("DEID2016", sel.span, "`create` adds one standard attribute to the top-level dataset: name it by keyword or tag, with no path", {
+            help: "write `ClinicalTrialSiteID -> create \"S01\"` or `/ClinicalTrialSiteID -> create \"S01\"`; to change values wherever they are, use `set`",
           });
-        } else if (/^\d+$/.test(entry.vm) || !entry.vrs.some((vr) => TEXT_VRS.has(vr) || vr === "IS" || vr === "DS")) {
-          // A fixed VM (1, or 2 as PixelSpacing) can never take one more value.
-          const holds = entry.vm === "1" ? "one value (VM 1)" : /^\d+$/.test(entry.vm) ? `exactly ${entry.vm} values (VM ${entry.vm})` : `${entry.vrs.join("/")} data`;
-          ctx.report("DEID2016", sel.span, `\`append\` adds a value, but \`${entry.keyword}\` holds ${holds}`, {
-            help: "use `set` to replace the value",
-          });
-        } else if (/^(\d+)-\1n$/.test(entry.vm) && entry.vm !== "1-1n") {
-          // VM 2-2n, 3-3n: values come in pairs or triples; one more breaks the grouping.
-          ctx.report("DEID2016", sel.span, `\`append\` adds one value, but \`${entry.keyword}\` holds values in groups (VM ${entry.vm})`, {
-            help: "use `set` to write the whole value",
-          });
+        } else if (entry.vrs.includes("SQ") || !entry.vrs.some((vr) => TEXT_VRS.has(vr) || vr === "IS" || vr === "DS")) {
+          ctx.report("DEID2016", sel.span, `\`create\` writes a value, but \`${entry.keyword}\` is ${entry.vrs.join("/")}`);
         }
       }
     },

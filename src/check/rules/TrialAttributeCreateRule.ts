@@ -14,6 +14,7 @@
 // whose `else` gives no value (`else dummy`).
 
 import { lookupKeyword, lookupTag } from "../../dicom/dictionary";
+import { TEXT_VRS } from "../../dicom/vr";
 import type { Action, AnyNode, Selector } from "../../syntax/ast";
 import { childrenOf, type Visitor } from "../../syntax/visitor";
 import type { CheckContext } from "../context";
@@ -29,8 +30,8 @@ function trialAttribute(sel: Selector): { keyword: string; tag: number } | null 
   const entry = el.kind === "KeywordRef" ? lookupKeyword(el.keyword) : el.kind === "TagRef" && el.mask === 0xffffffff ? lookupTag(el.value) : undefined;
   if (!entry || /X/i.test(entry.tag)) return null;
   const tag = parseInt(entry.tag, 16);
-  // `create` writes a value: a module's sequences are not for it.
-  if (!isTrialModuleAttribute(tag) || entry.vrs.includes("SQ")) return null;
+  // `create` writes text (or an IS or DS): a module's sequences and binary values are not for it.
+  if (!isTrialModuleAttribute(tag) || entry.vrs.includes("SQ") || !entry.vrs.some((vr) => TEXT_VRS.has(vr) || vr === "IS" || vr === "DS")) return null;
   return { keyword: entry.keyword, tag };
 }
 
@@ -59,11 +60,14 @@ export function TrialAttributeCreateRule(ctx: CheckContext): Visitor {
         const attribute = trialAttribute(sel);
         if (attribute === null) continue;
         const { keyword, tag } = attribute;
-        const fits = createFits(a, keyword, tag);
+        // `create` applies to every selector of the rule, and adds only a top-level attribute: one selector, or no fix.
+        const fits = node.selectors.length === 1 && createFits(a, keyword, tag);
         ctx.report("DEID3029", sel.span, `\`${keyword}\` gets a value only in objects that have it, and images from a hospital seldom carry the Clinical Trial attributes`, {
           help: fits
             ? `write \`create\` before the value to add it where it is missing (\`${keyword} -> create ...\`), or \`set\` to say that only objects that have it change`
-            : `write \`set\` to say that only objects that have it change; to add it where it is missing, \`create\` needs a value that does not read \`${keyword}\` itself (an absent attribute has none)${a.kind === "LookupAction" ? " and an `else` that gives one" : ""}`,
+            : node.selectors.length > 1
+              ? `write \`set\` to say that only objects that have it change; to add it where it is missing, give \`${keyword}\` a rule of its own with \`create\` (\`create\` adds every attribute its rule names)`
+              : `write \`set\` to say that only objects that have it change; to add it where it is missing, \`create\` needs a value that does not read \`${keyword}\` itself (an absent attribute has none)${a.kind === "LookupAction" ? " and an `else` that gives one" : ""}`,
           ...(fits ? { fix: { description: "add the attribute where it is missing (`create`)", file: ctx.file.path, span: { start: a.span.start, end: a.span.start }, text: "create " } } : {}),
         });
         return;

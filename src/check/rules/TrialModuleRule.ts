@@ -6,21 +6,26 @@
 // that fail validation (dciodvfy: "Missing attribute Type 2 Required
 // Element=<ClinicalTrialSiteName>").
 //
-// An attribute counts as added only by a `create` that adds it to every
-// object: one without a condition (its own `when` or a block's), whose lookup
-// misses still give a value (`else remove` adds nothing); and a Type 1 or 1C
-// attribute needs a value, not `create ""`. The whole chain (base profile and
-// options) is read. The finding goes to this file's first `create` of the
+// An attribute counts as added where the rule that decides it in an object
+// that lacks it is a `create` that gives a value: the first rule of the
+// whole chain (base profile, options, this file) that selects it, as the
+// executor decides; a lookup whose misses add nothing (`else remove`) or an
+// earlier rule that applies under a condition stops it; and a Type 1 or 1C
+// attribute needs a value that cannot be empty (not `create ""`, not a copy
+// of an attribute the object may lack). A module created whole under one
+// condition (inside one `when` block) is complete where it is created. The finding goes to this file's first `create` of the
 // module; where the file creates none of it, to the profile's header when an
 // option (`with`) brings the module in, since an option has no chain to be
 // checked against on its own; a base profile's creates are reported in its
 // file. Type 2 attributes may be empty, so the fix adds `create ""` for
 // those no rule creates; a Type 1 value only the curator knows.
 
+import { listed } from "../../diagnostics/wording";
 import { lookupKeyword, lookupTag } from "../../dicom/dictionary";
-import { buildIr } from "../../ir/build";
-import type { IrAction, IrProgram, IrQuarantineMiss, IrRule } from "../../ir/types";
-import { flattenStatements } from "../../syntax/blocks";
+import { selectsAttribute } from "../../ir/explain";
+import type { IrAction, IrExpr, IrProgram, IrQuarantineMiss, IrRule } from "../../ir/types";
+import { profileIrsHere, relatedAtIrSource } from "../ir-locations";
+import { flattenStatements, type FlatStatement } from "../../syntax/blocks";
 import type { Rule, Selector, Span } from "../../syntax/ast";
 import type { Visitor } from "../../syntax/visitor";
 import type { CheckContext } from "../context";
@@ -28,54 +33,88 @@ import { TRIAL_MODULES, type TrialModule } from "../trial-modules";
 
 const keywordOf = (tag: number): string => lookupTag(tag)?.keyword ?? tag.toString(16);
 
-/** `a`, `a and b`, `a, b and c` */
-function listed(items: readonly string[]): string {
-  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-}
-
-/** How the chain creates one attribute. */
+/** How the chain creates one attribute in an object that lacks it. */
 interface Creation {
-  /** some `create` adds it to every object that lacks it */
+  /** the first rule that decides it without a condition is a `create` that gives a value, and no rule before it can stop it */
   always: boolean;
-  /** ... and with a value that is not empty */
+  /** ... and that value is never empty */
   withValue: boolean;
-  /** why no `create` adds it to every object, for the message */
+  /** the conditions (as IR JSON) under which a `create` surely adds it, when not always */
+  under: Set<string>;
+  /** why it is not always added (with a value), for the message, and the rule that says so */
   why: string | null;
-  /** the layers of the rules that create it */
+  rule: IrRule | null;
+  /** the layers of the `create` rules that reach it */
   layers: number[];
 }
 
 const isEmptyText = (a: IrAction): boolean => a.kind === "set" && a.value.kind === "str" && a.value.value.trim() === "";
 
-/** Whether an action, on an absent attribute, always yields something to add (or quarantines), and whether that may be empty. */
-function yields(a: IrAction | IrQuarantineMiss): { value: boolean; empty: boolean } {
-  if (a.kind === "quarantine") return { value: true, empty: false };
-  if (a.kind === "set") return { value: true, empty: isEmptyText(a) };
-  if (a.kind === "lookup") {
-    const miss = yields(a.otherwise);
-    return { value: miss.value, empty: miss.empty };
+/** Whether an expression's value can never be empty: text with a character in it, a number, a hash, or a sum holding one. */
+function surelyNonEmpty(e: IrExpr): boolean {
+  switch (e.kind) {
+    case "str":
+      return e.value.trim() !== "";
+    case "num":
+      return true;
+    case "binary":
+      return e.op === "+" && (surelyNonEmpty(e.left) || surelyNonEmpty(e.right));
+    case "call":
+      return e.fn === "hash" || (e.fn === "format" && e.args[0]?.kind === "str" && e.args[0].value.replace(/\{\}/g, "").trim() !== "");
+    default:
+      return false;
   }
-  return { value: false, empty: false };
 }
 
-function creationsOf(ir: IrProgram): Map<number, Creation> {
-  const out = new Map<number, Creation>();
+/** Whether an action, on an absent attribute, always yields something to add (or quarantines), and whether that is surely not empty. */
+function yields(a: IrAction | IrQuarantineMiss): { value: boolean; nonEmpty: boolean } {
+  if (a.kind === "quarantine") return { value: true, nonEmpty: true };
+  if (a.kind === "set") return { value: true, nonEmpty: surelyNonEmpty(a.value) };
+  // a table's values are checked when it is read: a hit gives what the table holds
+  if (a.kind === "lookup") return yields(a.otherwise);
+  return { value: false, nonEmpty: false };
+}
+
+/** How the chain treats one top-level attribute an object lacks: the rules that would decide it, in precedence order. */
+function creationOf(ir: IrProgram, tag: number): Creation | null {
+  const key = { kind: "tag" as const, tag, vrs: lookupTag(tag)?.vrs ?? ["UN"] };
+  const c: Creation = { always: false, withValue: false, under: new Set(), why: null, rule: null, layers: [] };
+  let blocked = false;
+  let decider: IrRule | null = null;
   for (const r of ir.rules) {
-    const tag = createdTag(r);
-    if (tag === null) continue;
-    const c = out.get(tag) ?? { always: false, withValue: false, why: null, layers: [] };
-    c.layers.push(r.layer);
-    const y = yields(r.action);
-    if (r.when !== null) c.why ??= "its `create` has a condition";
-    else if (!y.value) c.why ??= "its `create lookup` adds nothing on a miss";
-    else {
-      c.always = true;
-      if (y.empty) c.why ??= "its `create` writes an empty value";
-      else c.withValue = true;
+    if (!selectsAttribute(r.selector, key)) continue;
+    const creates = createdTag(r) === tag;
+    if (creates) c.layers.push(r.layer);
+    // Past the deciding rule, only the creates it stops are counted (for the message).
+    if (decider !== null) continue;
+    const y = creates ? yields(r.action) : { value: false, nonEmpty: false };
+    const note = (why: string) => {
+      if (c.why === null) {
+        c.why = why;
+        c.rule = r;
+      }
+    };
+    if (r.when !== null) {
+      if (creates && y.value && !blocked) c.under.add(JSON.stringify(r.when));
+      else {
+        // Where its condition holds, this rule decides, and adds nothing.
+        blocked = true;
+        note(creates ? "its `create lookup` adds nothing on a miss" : "a rule before its `create` decides it where that rule's condition holds, and adds nothing");
+      }
+      continue;
     }
-    out.set(tag, c);
+    decider = r;
+    if (!creates) note("a rule before its `create` decides it, and adds nothing");
+    else if (!y.value) note("its `create lookup` adds nothing on a miss");
+    else if (!blocked) {
+      c.always = true;
+      c.withValue = y.nonEmpty;
+      if (!y.nonEmpty) note(isEmptyText(r.action) ? "its `create` writes an empty value" : "its `create` value may be empty");
+    }
   }
-  return out;
+  if (c.layers.length === 0) return null;
+  if (!c.always && c.under.size > 0) c.why ??= "its `create` has a condition";
+  return c;
 }
 
 function createdTag(r: IrRule): number | null {
@@ -105,11 +144,27 @@ interface Missing {
   type1: boolean;
 }
 
-/** The requirements of `module` that the chain's creates leave unmet. */
+/**
+ * The requirements of `module` that the chain's creates leave unmet. The module is brought in
+ * wherever a member is surely created: always, or under some conditions; a required attribute is
+ * met when it is created wherever that is (always, or under each of those conditions: a module
+ * created whole inside one `when` block is complete).
+ */
 function missingOf(module: TrialModule, created: Map<number, Creation>): Missing[] {
+  const where = new Set<string>();
+  let always = false;
+  for (const t of module.members) {
+    const c = created.get(t);
+    if (!c) continue;
+    if (c.always) always = true;
+    for (const u of c.under) where.add(u);
+  }
   const has = (tag: number, type1: boolean): boolean => {
     const c = created.get(tag);
-    return c !== undefined && (type1 ? c.withValue : c.always);
+    if (c === undefined) return false;
+    if (c.always) return !type1 || c.withValue;
+    // Under conditions, a Type 1 value is taken as given; only the conditions are compared.
+    return !always && where.size > 0 && [...where].every((u) => c.under.has(u));
   };
   const out: Missing[] = [];
   for (const t of module.type1) if (!has(t, true)) out.push({ tags: [t], type1: true });
@@ -123,42 +178,52 @@ export function TrialModuleRule(ctx: CheckContext): Visitor {
   return {
     File: {
       leave() {
-        if (ctx.file.fromStdlib) return;
-        for (const unit of ctx.unitsHere) {
-          if (unit.kind !== "profile") continue;
-          const { ir } = buildIr(ctx.program, unit);
-          if (!ir) continue;
-          const created = creationsOf(ir);
-          const creates = flattenStatements(unit.statements)
-            .map((f) => f.statement)
-            .filter((s): s is Rule => s.kind === "Rule" && isCreate(s));
+        for (const { unit, ir } of profileIrsHere(ctx)) {
+          const flat = flattenStatements(unit.statements).filter((f): f is FlatStatement & { statement: Rule } => f.statement.kind === "Rule" && isCreate(f.statement));
           for (const module of TRIAL_MODULES) {
-            if (!module.members.some((t) => created.has(t))) continue;
+            const created = new Map<number, Creation>();
+            for (const tag of module.members) {
+              const c = creationOf(ir, tag);
+              if (c) created.set(tag, c);
+            }
+            // Brought in where a member is surely created.
+            if (![...created.values()].some((c) => c.always || c.under.size > 0)) continue;
             const missing = missingOf(module, created);
             if (missing.length === 0) continue;
-            const ownRules = creates.filter((r) => r.selectors.some((s) => module.members.includes(namedTag(s) ?? -1)));
+            const own = flat.filter((f) => f.statement.selectors.some((s) => module.members.includes(namedTag(s) ?? -1)));
             let span: Span | null = null;
-            if (ownRules.length > 0) span = ownRules[0]!.selectors.find((s) => module.members.includes(namedTag(s) ?? -1))!.span;
-            else if (unit.header && module.members.some((t) => created.get(t)?.layers.some((l) => ir.profile.layers[l]?.kind === "option"))) span = unit.header.name.span;
+            if (own.length > 0) span = own[0]!.statement.selectors.find((s) => module.members.includes(namedTag(s) ?? -1))!.span;
+            else if (unit.header && [...created.values()].some((c) => c.layers.some((l) => ir.profile.layers[l]?.kind === "option"))) span = unit.header.name.span;
             if (span === null) continue;
             const named = (m: Missing): string => {
               const text = m.tags.map((t) => `\`${keywordOf(t)}\``).join(" or ");
               const why = m.tags.length === 1 ? created.get(m.tags[0]!)?.why : null;
-              return why ? `${text} (${why}${why.endsWith("empty value") ? ", and it is Type 1" : ""})` : text;
+              return why ? `${text} (${why}${m.type1 && /empty/.test(why) ? ", and it is Type 1" : ""})` : text;
             };
-            const type1 = missing.filter((m) => m.type1);
-            const type2 = missing.filter((m) => !m.type1);
+            // What no rule creates needs a rule; what a rule creates only sometimes needs that rule changed.
+            const absent = missing.filter((m) => m.tags.every((t) => !created.has(t)));
+            const partial = missing.filter((m) => m.tags.some((t) => created.has(t)));
+            const type1 = absent.filter((m) => m.type1);
+            const type2 = absent.filter((m) => !m.type1);
+            const where = [...created.values()].some((c) => c.always) ? "for every object" : "under the same condition as the rest of the module";
             const help = [
-              ...(type1.length > 0 ? [`create ${listed(type1.map((m) => m.tags.map((t) => `\`${keywordOf(t)}\``).join(" or ")))} for every object, with a value (Type 1)`] : []),
-              ...(type2.length > 0 ? [`add ${listed(type2.map((m) => `\`${keywordOf(m.tags[0]!)} -> create ""\``))} without a condition (Type 2: present, and empty where unknown)`] : []),
+              ...(type1.length > 0 ? [`create ${listed(type1.map((m) => m.tags.map((t) => `\`${keywordOf(t)}\``).join(" or ")))} ${where}, with a value (Type 1)`] : []),
+              ...(type2.length > 0 ? [`add ${listed(type2.map((m) => `\`${keywordOf(m.tags[0]!)} -> create ""\``))} ${where} (Type 2: present, and empty where unknown)`] : []),
+              ...(partial.length > 0
+                ? [
+                    `make the \`create\` of ${listed(partial.map((m) => m.tags.filter((t) => created.has(t)).map((t) => `\`${keywordOf(t)}\``).join(" or ")))} add a value ${where} (the notes below say why it does not)`,
+                  ]
+                : []),
             ].join("; ");
-            // The fix adds what no rule creates at all, after the module's last `create` here.
-            const fixable = type1.length === 0 && type2.every((m) => !created.has(m.tags[0]!)) && ownRules.length > 0;
-            const last = ownRules[ownRules.length - 1];
+            const relatedRules = partial.flatMap((m) => m.tags.map((t) => created.get(t)).filter((c): c is Creation => c?.rule != null).map((c) => relatedAtIrSource(ctx.program, c.rule!.source, c.why ?? "")));
+            // The fix adds the Type 2 attributes no rule creates, after the module's last `create` outside any block.
+            const last = own.filter((f) => f.blockConditions.length === 0).pop()?.statement;
+            const fixable = type1.length === 0 && partial.length === 0 && type2.length > 0 && last !== undefined && where === "for every object";
             const lineEnd = last ? ctx.file.source.text.indexOf("\n", last.span.end) : -1;
             const insertAt = lineEnd < 0 ? ctx.file.source.text.length : lineEnd;
             ctx.report("DEID3030", span, `\`create\` adds the ${module.name} module (PS3.3 ${module.section}) to objects that lack it, without ${listed(missing.map(named))}, which the module requires`, {
               help,
+              ...(relatedRules.length > 0 ? { related: relatedRules } : {}),
               ...(fixable
                 ? { fix: { description: "create the module's Type 2 attributes empty", file: ctx.file.path, span: { start: insertAt, end: insertAt }, text: type2.map((m) => `\n${keywordOf(m.tags[0]!)} -> create ""`).join("") } }
                 : {}),

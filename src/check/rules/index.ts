@@ -28,6 +28,7 @@ import { FormatPlaceholderRule } from "./FormatPlaceholderRule";
 import { CreateAppendRule } from "./CreateAppendRule";
 import { TrialAttributeCreateRule } from "./TrialAttributeCreateRule";
 import { TrialModuleRule } from "./TrialModuleRule";
+import { CopiedIdentifierRule } from "./CopiedIdentifierRule";
 import { KeywordPatternRule } from "./KeywordPatternRule";
 import { ItemScopeRule } from "./ItemScopeRule";
 import { ImageOptionStatementRule } from "./ImageOptionStatementRule";
@@ -54,6 +55,7 @@ export const specifiedRules: readonly LintRule[] = Object.freeze([
   CreateAppendRule,
   TrialAttributeCreateRule,
   TrialModuleRule,
+  CopiedIdentifierRule,
   RuleOverlapRule,
   KeepWithoutReasonRule,
   PixelRegionRule,

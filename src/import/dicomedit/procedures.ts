@@ -2,6 +2,7 @@
 // removeAllPrivateTags, set, alterPixels, delete, hashUIDList, blankValues,
 // shiftDateTimeSequenceByIncrement and mapReferencedUIDs.
 
+import { listed } from "../../diagnostics/wording";
 import { ImportCode } from "../codes";
 import { type DeSelector, selectorOf } from "./paths";
 import { type DeStatement, type DeTagPath, type DeValue, readDicomEditScript } from "./script";
@@ -43,8 +44,14 @@ export function translateProcedure(translation: Translation, s: Extract<DeStatem
         if (!earlier || earlier.length === 0) {
           if (removedBefore) {
             // A family (`XX`) keeps what statements since the removal wrote in it: their own rules stay.
-            if ([...translation.ops.keys()].some((written) => retains(sel.selector, written))) continue;
-            translation.note(s, ImportCode.overridden, `retainPrivateTags keeps ${sel.selector}, but ${removedBefore.statement} (line ${removedBefore.line}) removed it before; it stays removed, as in DicomEdit`);
+            const written = [...translation.ops.keys()].filter((w) => retains(sel.selector, w));
+            translation.note(
+              s,
+              ImportCode.overridden,
+              written.length > 0
+                ? `retainPrivateTags keeps ${sel.selector}, but ${removedBefore.statement} (line ${removedBefore.line}) removed it before: only ${listed(written)}, written since, stay, as in DicomEdit`
+                : `retainPrivateTags keeps ${sel.selector}, but ${removedBefore.statement} (line ${removedBefore.line}) removed it before; it stays removed, as in DicomEdit`,
+            );
             continue;
           }
           translation.addOp(sel, "keep", [], s, undefined, RETAINED);

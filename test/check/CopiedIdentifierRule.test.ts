@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { CopiedIdentifierRule } from "../../src/check/rules/CopiedIdentifierRule";
+import { checkFile } from "../../src/check";
+import { loadProgram } from "../../src/program/parse-and-load";
+import { expectClean, lintText } from "./harness";
+
+const rules = [CopiedIdentifierRule];
+const header = 'deid 1\n\nprofile site.x "x"\n  based on ps315.basic\n\nsecret key from env DEID_KEY\n';
+
+describe("CopiedIdentifierRule", () => {
+  it("warns where a value copies an attribute the profile replaces: the input's original reaches the output", () => {
+    const findings = lintText(
+      header +
+        'let sid = "S-" + upper(PatientID)\n' +
+        'PatientID -> lookup("s.csv", PatientID) else quarantine\n' +
+        "ClinicalTrialSubjectID -> create PatientID\n" +
+        "ClinicalTrialSiteID -> create sid\n" +
+        'StudyDescription -> format("{} {}", Modality, InstitutionName)\n' +
+        'SeriesDescription -> lookup("d.csv", Modality) else truncate(AccessionNumber, 4)\n',
+      rules,
+    );
+    expect(findings.map((f) => [f.code, f.line, f.column])).toEqual([
+      ["DEID3031", 9, 27],
+      ["DEID3031", 10, 24],
+      ["DEID3031", 11, 21],
+      ["DEID3031", 12, 22],
+    ]);
+    expect(findings[0]!.message).toBe("this value copies the input's `PatientID`, which the profile does not keep (`lookup(\"s.csv\", PatientID) else quarantine`): the original PatientID reaches the output");
+    expect(findings[0]!.help).toContain('derive it the same way (`lookup("s.csv", PatientID) else quarantine`)');
+    expect(findings[2]!.message).toContain("`InstitutionName`, which the profile does not keep (`X/Z/D`)");
+  });
+
+  it("names the rule that replaces the attribute, in the base profile", () => {
+    const text = header + "ClinicalTrialSiteName -> create InstitutionName\n";
+    const program = loadProgram("site.deid", [], text);
+    const [d] = checkFile(program.entry, program, rules);
+    expect(d!.related![0]!.message).toMatch(/^ps315\.basic rule at line \d+: X\/Z\/D$/);
+    expect(d!.related![0]!.file).toMatch(/stdlib\/ps315\/basic\.deid$/);
+  });
+
+  it("is quiet for what is kept, derived on purpose, a condition, a lookup key, or the rule's own attribute", () => {
+    expectClean(
+      header +
+        'PatientSex -> keep because "stratification"\n' +
+        'ClinicalTrialTimePointID -> create "BL-" + PatientSex\n' +
+        'ClinicalTrialSubjectID -> create "S-" + hash(key, PatientID, 8)\n' +
+        'PatientName -> "P-" + initials(PatientName)\n' +
+        'AccessionNumber -> "A-" + AccessionNumber\n' +
+        'ClinicalTrialSiteID -> create lookup("sites.csv", InstitutionName) else "99" when exists(PatientID)\n' +
+        'StudyDescription -> "CT" when StudyDescription contains PatientID\n',
+      rules,
+    );
+  });
+});

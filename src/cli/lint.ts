@@ -1,5 +1,6 @@
 // `deidc lint <files...>`: parse and check rule files; exit 1 on errors or
-// on more warnings than --max-warnings allows.
+// on more warnings than --max-warnings allows. With --fix, the fixes that
+// findings carry are applied to the files first.
 
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import { sortDiagnostics } from "../diagnostics/diagnostic";
@@ -9,27 +10,104 @@ import { LoadError, loadProgram } from "../program/parse-and-load";
 import type { SourceText } from "../syntax/source";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit";
 import { expandRuleFiles } from "./files";
+import { writeFileAtomicSync } from "../run/atomic";
 import { parseFormat, renderDiagnostics } from "./output";
 
 export interface LintOptions {
   format: string;
   maxWarnings?: string;
+  fix?: boolean;
 }
 
 export function lintCommand(args: string[], opts: LintOptions): number {
+  if (opts.fix) {
+    // Fix, then report what is left: the findings a person still has to settle. A fix can make way for
+    // another (one that overlapped it, or a finding that only the fixed text raises): a few passes.
+    const files = expandRuleFiles(args);
+    let fixes = 0;
+    const fixed = new Set<string>();
+    for (let pass = 0; pass < FIX_PASSES; pass++) {
+      const applied = applyFixes(lintFiles(files));
+      if (applied.fixes === 0) break;
+      fixes += applied.fixes;
+      for (const f of applied.files) fixed.add(f);
+    }
+    if (fixes > 0) process.stderr.write(`deidc: applied ${fixes} fix${fixes === 1 ? "" : "es"} to ${fixed.size} file${fixed.size === 1 ? "" : "s"}\n`);
+  }
+  return lintReport(args, opts);
+}
+
+/** Passes of `--fix` at most: each applies the fixes that do not overlap, and lints again. */
+const FIX_PASSES = 10;
+
+/** The files' findings, and the files they were read from (the standard library's are never fixed). */
+interface Linted {
+  diagnostics: Diagnostic[];
+  sources: Map<string, SourceText>;
+  editable: Set<string>;
+}
+
+/**
+ * Applies each file's fixes, last first so that earlier offsets stay valid; a fix that overlaps one
+ * already applied waits for the next run. The file is rewritten atomically, once.
+ */
+function applyFixes(linted: Linted): { fixes: number; files: string[] } {
+  const byFile = new Map<string, NonNullable<Diagnostic["fix"]>[]>();
+  for (const d of linted.diagnostics) {
+    if (!d.fix || !linted.editable.has(d.fix.file)) continue;
+    const list = byFile.get(d.fix.file) ?? [];
+    list.push(d.fix);
+    byFile.set(d.fix.file, list);
+  }
+  let fixes = 0;
+  for (const [file, list] of byFile) {
+    let text = linted.sources.get(file)!.text;
+    let floor = Infinity;
+    let insertedAtFloor = false;
+    list.sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end);
+    for (const fix of list) {
+      const insertion = fix.span.start === fix.span.end;
+      // Overlapping, or a second insertion at one point (whose order nothing decides): next run.
+      if (fix.span.end > floor || (insertion && insertedAtFloor && fix.span.start === floor)) continue;
+      text = text.slice(0, fix.span.start) + fix.text + text.slice(fix.span.end);
+      floor = fix.span.start;
+      insertedAtFloor = insertion;
+      fixes++;
+    }
+    writeFileAtomicSync(file, [new TextEncoder().encode(text)]);
+  }
+  return { fixes, files: [...byFile.keys()] };
+}
+
+function lintReport(args: string[], opts: LintOptions): number {
   const format = parseFormat(opts.format);
   const maxWarnings = opts.maxWarnings === undefined ? Infinity : Number(opts.maxWarnings);
   if (!(maxWarnings === Infinity || (Number.isInteger(maxWarnings) && maxWarnings >= 0))) {
     throw new UsageError(`--max-warnings must be a whole number of 0 or more, not \`${opts.maxWarnings}\``);
   }
   const files = expandRuleFiles(args);
+  const { diagnostics, sources } = lintFiles(files);
+  sortDiagnostics(diagnostics);
+  const text = renderDiagnostics(diagnostics, sources, format, process.stdout);
+  if (format !== "pretty" || diagnostics.length > 0) process.stdout.write(text.endsWith("\n") ? text : text + "\n");
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.filter((d) => d.severity === "warning").length;
+  if (format === "pretty" && diagnostics.length === 0) process.stderr.write(`${files.length} file${files.length === 1 ? "" : "s"} checked, no problems\n`);
+  return errors > 0 || warnings > maxWarnings ? EXIT_FINDINGS : EXIT_OK;
+}
+
+function lintFiles(files: readonly string[]): Linted {
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, SourceText>();
+  const editable = new Set<string>();
   const seen = new Set<string>();
   for (const path of files) {
     try {
       const program = loadProgram(path);
-      for (const f of program.files) sources.set(f.path, f.source);
+      for (const f of program.files) {
+        sources.set(f.path, f.source);
+        if (!f.fromStdlib) editable.add(f.path);
+      }
       // The tables its lookups name, read as `deidc run` reads them; an imported file's errors only,
       // as checkProgram does, and not a file that does not parse.
       const tables = program.files
@@ -47,11 +125,5 @@ export function lintCommand(args: string[], opts: LintOptions): number {
       diagnostics.push({ code: "DEID4001", severity: "error", file: path, span: { start: 0, end: 0 }, message: e.message });
     }
   }
-  sortDiagnostics(diagnostics);
-  const text = renderDiagnostics(diagnostics, sources, format, process.stdout);
-  if (format !== "pretty" || diagnostics.length > 0) process.stdout.write(text.endsWith("\n") ? text : text + "\n");
-  const errors = diagnostics.filter((d) => d.severity === "error").length;
-  const warnings = diagnostics.filter((d) => d.severity === "warning").length;
-  if (format === "pretty" && diagnostics.length === 0) process.stderr.write(`${files.length} file${files.length === 1 ? "" : "s"} checked, no problems\n`);
-  return errors > 0 || warnings > maxWarnings ? EXIT_FINDINGS : EXIT_OK;
+  return { diagnostics, sources, editable };
 }

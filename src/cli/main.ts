@@ -38,6 +38,7 @@ export function buildCli(setExit: (code: number) => void): Command {
     .argument("<files...>", "rule files, directories (every .deid below) or standard-library names")
     .addOption(new Option("--format <format>", "output format").choices(["pretty", "json", "sarif"]).default("pretty"))
     .option("--max-warnings <n>", "exit 1 when there are more warnings than this")
+    .option("--fix", "apply the fixes findings suggest to the rule files (atomically), then report what is left")
     .addHelpText(
       "after",
       `
@@ -45,6 +46,7 @@ Examples:
   $ deidc lint rules/examples/*.deid
   $ deidc lint rules/ --format sarif > deidc.sarif      # for code scanning in CI
   $ deidc lint site.deid --max-warnings 0               # warnings fail the build too
+  $ deidc lint site.deid --fix                          # apply the suggested fixes
 ${EXIT_CODES}`,
     )
     .action(async (files: string[], opts) => setExit((await import("./lint")).lintCommand(files, opts)));

@@ -16,7 +16,7 @@ export function renderCatalog(): string {
     "Generated from `src/diagnostics/codes.ts`, `src/check/codes.ts` and `src/import/codes.ts` by `npx tsx scripts/gen-diagnostics-doc.ts`; a test fails when this page is stale.",
     "",
     "Codes are stable: a code is never reused for another meaning. Ranges: 1xxx syntax, 2xxx names and types, 3xxx rule logic and the standard, 4xxx files, 6xxx findings of `deidc import`.",
-    "Errors stop compilation; warnings do not (`deidc lint --max-warnings 0` makes them fail CI).",
+    "Errors stop compilation; warnings do not (`deidc lint --max-warnings 0` makes them fail CI). A finding may carry a fix, a text edit that `deidc lint --fix` applies (and editors through the JSON and SARIF output).",
     "",
     "| code | name | severity | meaning |",
     "|---|---|---|---|",

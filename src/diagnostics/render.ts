@@ -88,7 +88,7 @@ function renderDiagnostic(d: Diagnostic, sources: SourcesByFile, paint: Paint): 
     lines.push(`${pad} ${paint("=", "gutter")} ${paint(`${label}:`, "emphasis")} ${visible(text)}`);
   if (d.help !== undefined) note("help", d.help);
   for (const r of d.related ?? []) note("note", `${locationText(r.file, r.span, sources)}: ${r.message}`);
-  if (d.fix) note("fix", d.fix.description);
+  if (d.fix) note("fix", `${d.fix.description} (\`deidc lint --fix\` applies it)`);
 
   return lines.join("\n") + "\n";
 }

@@ -13,9 +13,9 @@ describe("TrialAttributeCreateRule", () => {
       rules,
     );
     expect(findings.map((f) => [f.code, f.line, f.column])).toEqual([
-      ["DEID3029", 2, 1],
-      ["DEID3029", 3, 1],
-      ["DEID3029", 4, 1],
+      ["DEID3032", 2, 1],
+      ["DEID3032", 3, 1],
+      ["DEID3032", 4, 1],
     ]);
     expect(findings[0]!.message).toBe("`ClinicalTrialSponsorName` gets a value only in objects that have it, and images from a hospital seldom carry the Clinical Trial attributes");
     expect(findings[1]!.message).toContain("`ClinicalTrialSiteID`");
@@ -44,7 +44,7 @@ describe("TrialAttributeCreateRule", () => {
     ]) {
       const [d, ...rest] = findings(text);
       expect(rest, text).toEqual([]);
-      expect(d, text).toMatchObject({ code: "DEID3029" });
+      expect(d, text).toMatchObject({ code: "DEID3032" });
       expect(d!.fix, text).toBeUndefined();
       expect(d!.help, text).toContain("write `set`");
     }

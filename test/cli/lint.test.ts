@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Ajv from "ajv";
@@ -52,6 +52,30 @@ describe("deidc lint", () => {
     const log = JSON.parse(r.stdout);
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
     expect(log.runs[0].results).toHaveLength(3);
+  });
+
+  it("--fix applies the fixes findings carry, atomically, then reports what is left", () => {
+    const path = misspeltCopy();
+    const dir = join(path, "..");
+    writeFileSync(
+      join(dir, "trial.deid"),
+      'deid 1\n\nprofile t.trial "t"\n  based on ps315.basic\n\nClinicalTrialSponsorName -> "ACME"\nClinicalTrialProtocolID -> create "P"\nClinicalTrialSubjectID -> create "S"\nOperatorsName -> kep\nStudyDescription -> "x" when Modality == "CT" or Modality == "MR" and Rows > 1\n',
+    );
+    const r = deidc(["lint", join(dir, "trial.deid"), "--fix"]);
+    // DEID3032 (create), DEID2001 (keep), DEID3028 (brackets); then DEID3030, whose fix (the module's Type 2
+    // attributes) only comes once the sponsor is created: a second pass.
+    expect(r.stderr).toContain("deidc: applied 4 fixes to 1 file");
+    const fixed = readFileSync(join(dir, "trial.deid"), "utf8");
+    expect(fixed).toContain('ClinicalTrialSponsorName -> create "ACME"\n');
+    expect(fixed).toContain("OperatorsName -> keep\n");
+    expect(fixed).toContain('when Modality == "CT" or (Modality == "MR" and Rows > 1)');
+    expect(fixed).toContain('ClinicalTrialSubjectID -> create "S"\nClinicalTrialProtocolName -> create ""\nClinicalTrialSiteID -> create ""\nClinicalTrialSiteName -> create ""\n');
+    // What has no fix is still reported, and decides the exit code; no temporary file is left.
+    expect(r.stdout).toContain("DEID3004");
+    expect(r.stdout).not.toContain("DEID3030");
+    expect(r.code).toBe(0);
+    expect(deidc(["lint", join(dir, "trial.deid"), "--fix"]).stderr).not.toContain("applied");
+    expect(readdirSync(dir).filter((f) => f.includes(".tmp"))).toEqual([]);
   });
 
   it("fails on warnings beyond --max-warnings", () => {

@@ -62,7 +62,7 @@ export function TrialAttributeCreateRule(ctx: CheckContext): Visitor {
         const { keyword, tag } = attribute;
         // `create` applies to every selector of the rule, and adds only a top-level attribute: one selector, or no fix.
         const fits = node.selectors.length === 1 && createFits(a, keyword, tag);
-        ctx.report("DEID3029", sel.span, `\`${keyword}\` gets a value only in objects that have it, and images from a hospital seldom carry the Clinical Trial attributes`, {
+        ctx.report("DEID3032", sel.span, `\`${keyword}\` gets a value only in objects that have it, and images from a hospital seldom carry the Clinical Trial attributes`, {
           help: fits
             ? `write \`create\` before the value to add it where it is missing (\`${keyword} -> create ...\`), or \`set\` to say that only objects that have it change`
             : node.selectors.length > 1

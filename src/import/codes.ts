@@ -44,6 +44,7 @@ export const ImportCode = {
   lookupKeyTypeMissing: "DEID6030",
   privateElementNumber: "DEID6031",
   copiesIdentifier: "DEID6032",
+  sourceLintWarning: "DEID6033",
 } as const;
 
 export type ImportCodeValue = (typeof ImportCode)[keyof typeof ImportCode];
@@ -79,7 +80,8 @@ const table: CodeInfo[] = [
   { code: ImportCode.readsWrittenValue, name: "import-reads-written-value", severity: "warning", summary: "a DicomEdit condition or value that reads an attribute an earlier statement changed; deidc conditions and values read the object as it arrived" },
   { code: ImportCode.lookupKeyTypeMissing, name: "import-lookup-key-type-missing", severity: "warning", summary: "a CTP `@lookup` key type with no entry in the lookup table given, so every object misses" },
   { code: ImportCode.privateElementNumber, name: "import-private-element-number", severity: "warning", summary: "a private element the source names by number, not by creator; the profile does the same, and lint reports it (DEID2022)" },
-  { code: ImportCode.copiesIdentifier, name: "import-copies-identifier", severity: "warning", summary: "a source rule whose value copies an attribute the source replaces or removes, so the original reaches the output; the profile does the same, and lint reports it (DEID3031)" },
+  { code: ImportCode.copiesIdentifier, name: "import-copies-identifier", severity: "warning", summary: "a value in the imported profile that copies an attribute the profile replaces or removes, so the original reaches the output; lint reports it (DEID3031): check it against the source" },
+  { code: ImportCode.sourceLintWarning, name: "import-source-lint-warning", severity: "warning", summary: "a lint warning about what the source itself does (a Clinical Trial module created in part, DEID3030; a Clinical Trial attribute set only where present, DEID3032), which the profile reproduces" },
   { code: ImportCode.commandElement, name: "import-command-element", severity: "info", summary: "a rule for a command element (group 0000), which stored objects never hold, so it is not imported" },
 ];
 

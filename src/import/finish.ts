@@ -2,10 +2,11 @@
 // is canonical because it is the formatter's own output, and lint-clean
 // because it is checked here; a draft that fails either test is a bug in an
 // importer, reported as a finding instead of being written. The lint
-// findings allowed are those that reproduce the source: a private element
-// named by number where the source names it so (DEID2022), and a value that
-// copies an attribute the source replaces (DEID3031), each reported as an
-// import finding too.
+// findings allowed are those about what the source does: a private element
+// named by number where the source names it so (DEID2022), a value that
+// copies an attribute the profile replaces (DEID3031), a Clinical Trial
+// module created in part (DEID3030) or attribute set only where present
+// (DEID3032), each reported as an import finding too.
 
 import { checkProgram } from "../check";
 import { buildIr } from "../ir/build";
@@ -23,6 +24,8 @@ import type { Findings } from "./source";
 const PRIVATE_ELEMENT_NUMBER = "DEID2022";
 /** Lint's code for a value that copies an attribute the profile does not keep, which the import reproduces from the source. */
 const COPIES_IDENTIFIER = "DEID3031";
+/** Lint's warnings about what a source does on its own terms (a trial module created in part, a trial attribute set where present). */
+const SOURCE_WARNINGS: ReadonlySet<string> = new Set(["DEID3030", "DEID3032"]);
 
 /** The name the generated text is checked under when it has no output path yet. */
 export const UNSAVED_OUTPUT_NAME = "imported.deid";
@@ -43,7 +46,7 @@ export function finishDraft(draft: ProfileDraft, outputPath: string | undefined,
   // number, and so must the import. Lint's DEID2022 about it is the point, not a bug of the import;
   // it becomes a finding, and the profile keeps it until a person writes the creator in.
   const all = checkProgram(program);
-  const lint = all.filter((d) => d.code !== PRIVATE_ELEMENT_NUMBER && d.code !== COPIES_IDENTIFIER);
+  const lint = all.filter((d) => d.code !== PRIVATE_ELEMENT_NUMBER && d.code !== COPIES_IDENTIFIER && !SOURCE_WARNINGS.has(d.code));
   for (const d of all.filter((d) => d.code === PRIVATE_ELEMENT_NUMBER)) {
     const line = program.entry.source.position(d.span.start).line;
     findings.addGenerated(
@@ -53,11 +56,13 @@ export function finishDraft(draft: ProfileDraft, outputPath: string | undefined,
       "find the creator in the data (the element (gggg,00bb) of block bb) and write the element as `(gggg,\"CREATOR\",ee)`",
     );
   }
-  // A value that copies an attribute the source replaces is the source's own leak, reproduced as the source
-  // tool behaves: a finding says so, and the profile keeps it for a person to fix.
-  for (const d of all.filter((d) => d.code === COPIES_IDENTIFIER)) {
+  // A value that copies an attribute the profile replaces (the source's own leak, or where DicomEdit read a
+  // value an earlier line wrote, DEID6029, one the import reads from the input), and the warnings about what
+  // the source does itself, become findings; the profile keeps them for a person to settle.
+  for (const d of all.filter((d) => d.code === COPIES_IDENTIFIER || SOURCE_WARNINGS.has(d.code))) {
     const line = program.entry.source.position(d.span.start).line;
-    findings.addGenerated(path, ImportCode.copiesIdentifier, `\`${program.entry.source.lineText(line).trim()}\`: ${d.message}, as in the source (lint: DEID3031, line ${line})`, d.help ?? "");
+    const code = d.code === COPIES_IDENTIFIER ? ImportCode.copiesIdentifier : ImportCode.sourceLintWarning;
+    findings.addGenerated(path, code, `\`${program.entry.source.lineText(line).trim()}\`: ${d.message} (lint: ${d.code}, line ${line})`, d.help ?? "");
   }
   if (lint.length > 0) {
     findings.addGenerated(path, ImportCode.generatedNotClean, `the generated profile is not lint-clean: ${describe(lint, formatted, path)}`, "this is a bug in deidc import; please report it with the source file");

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CopiedIdentifierRule } from "../../src/check/rules/CopiedIdentifierRule";
 import { checkFile } from "../../src/check";
@@ -38,14 +41,48 @@ describe("CopiedIdentifierRule", () => {
     expect(d!.related![0]!.file).toMatch(/stdlib\/ps315\/basic\.deid$/);
   });
 
-  it("is quiet for what is kept, derived on purpose, a condition, a lookup key, or the rule's own attribute", () => {
+  it("judges a rule that copies its own attribute by what the layers below do with it, once per rule, and private attributes too", () => {
+    const findings = lintText(
+      header +
+        'AccessionNumber -> "A-" + AccessionNumber\n' +
+        'PatientID -> "XYZ-" + PatientID\n' +
+        'ClinicalTrialSubjectID -> create "XYZ-" + PatientID\n' +
+        "OtherPatientIDs, PatientComments -> PatientName\n" +
+        'ClinicalTrialSiteName -> create (0009,"GEMS_IDEN_01",04)\n' +
+        "ReferencedImageSequence/StudyID -> StudyID\n" +
+        'StudyID -> "S"\n',
+      rules,
+    );
+    findings.sort((a, b) => a.line - b.line);
+    expect(findings.map((f) => [f.line, f.column, f.message.replace(/ \(`.*/, "").replace(/[,:] .*/, "")])).toEqual([
+      [7, 20, "this value keeps the input's `AccessionNumber` in it"],
+      [8, 14, "this value keeps the input's `PatientID` in it"],
+      [9, 27, "this value copies the input's `PatientID`"],
+      [10, 37, "this value copies the input's `PatientName`"],
+      [11, 26, 'this value copies the input\'s `(0009,"GEMS_IDEN_01",04)`'],
+      [12, 36, "this value keeps the input's `StudyID` in it"],
+    ]);
+    expect(findings[2]!.message).toContain("whose own rule keeps the original in it too");
+    expect(findings[2]!.help).toContain("for `PatientID` and here");
+  });
+
+  it("reports a site option's copy at the profile that switches it on", () => {
+    const dir = mkdtempSync(join(tmpdir(), "deidc-copy-option-"));
+    writeFileSync(join(dir, "opt.deid"), 'deid 1\n\noption site.trial "trial" {\n  ClinicalTrialSubjectID -> create PatientID\n}\n');
+    const site = 'deid 1\n\nimport "opt.deid"\n\nprofile site.release "release"\n  based on ps315.basic\n  with site.trial\n';
+    const [f, ...rest] = lintText(site, rules, join(dir, "site.deid"));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ code: "DEID3031", line: 5, column: 9 });
+    expect(f!.message).toMatch(/^option `site\.trial`, which this profile switches on: this value copies the input's `PatientID`/);
+  });
+
+  it("is quiet for what is kept, derived on purpose, a condition or a lookup key", () => {
     expectClean(
       header +
         'PatientSex -> keep because "stratification"\n' +
         'ClinicalTrialTimePointID -> create "BL-" + PatientSex\n' +
         'ClinicalTrialSubjectID -> create "S-" + hash(key, PatientID, 8)\n' +
         'PatientName -> "P-" + initials(PatientName)\n' +
-        'AccessionNumber -> "A-" + AccessionNumber\n' +
         'ClinicalTrialSiteID -> create lookup("sites.csv", InstitutionName) else "99" when exists(PatientID)\n' +
         'StudyDescription -> "CT" when StudyDescription contains PatientID\n',
       rules,

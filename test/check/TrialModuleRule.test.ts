@@ -100,6 +100,23 @@ describe("TrialModuleRule", () => {
     expect(f!.message).toContain("without `ClinicalTrialProtocolID` (its `create` value may be empty, and it is Type 1), which");
   });
 
+  it("offers no fix that would conflict with a rule of the profile, and keeps CRLF line endings", () => {
+    const text = 'deid 1\nClinicalTrialSponsorName -> create "A"\nClinicalTrialProtocolID -> create "P"\nClinicalTrialProtocolName -> create ""\nClinicalTrialSiteID -> create ""\nClinicalTrialSiteName -> remove\nClinicalTrialSubjectID -> create "S"\n';
+    const program = loadProgram("t.deid", [], text);
+    const [d] = checkFile(program.entry, program, rules);
+    expect(d!.fix).toBeUndefined();
+    expect(d!.help).toBe("let `ClinicalTrialSiteName` be created: the rule named below decides it, and adds nothing");
+    expect(d!.related![0]!.message).toBe("a rule of this profile decides it, and adds nothing");
+    const crlf = 'deid 1\r\nClinicalTrialSponsorName -> create "A"\r\nClinicalTrialProtocolID -> create "P"\r\nClinicalTrialSubjectID -> create "S"\r\nPatientName -> "X"\r\n';
+    const p2 = loadProgram("c.deid", [], crlf);
+    const [f] = checkFile(p2.entry, p2, rules);
+    const fixed = crlf.slice(0, f!.fix!.span.start) + f!.fix!.text + crlf.slice(f!.fix!.span.end);
+    expect(fixed).toBe(
+      'deid 1\r\nClinicalTrialSponsorName -> create "A"\r\nClinicalTrialProtocolID -> create "P"\r\nClinicalTrialSubjectID -> create "S"\r\n' +
+        'ClinicalTrialProtocolName -> create ""\r\nClinicalTrialSiteID -> create ""\r\nClinicalTrialSiteName -> create ""\r\nPatientName -> "X"\r\n',
+    );
+  });
+
   it("adds the fix after the module's last create outside any block", () => {
     const text = 'deid 1\nClinicalTrialSponsorName -> create "A"\nClinicalTrialProtocolID -> create "P"\nClinicalTrialSubjectID -> create "S"\nwhen Modality == "CT" {\n  ClinicalTrialSubjectReadingID -> create "R"\n}\n';
     const program = loadProgram("t.deid", [], text);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Ajv from "ajv";
@@ -76,6 +76,32 @@ describe("deidc lint", () => {
     expect(r.code).toBe(0);
     expect(deidc(["lint", join(dir, "trial.deid"), "--fix"]).stderr).not.toContain("applied");
     expect(readdirSync(dir).filter((f) => f.includes(".tmp"))).toEqual([]);
+  });
+
+  it("--fix writes only the files named, through links, keeping their mode, and leaves alone what it cannot write back", () => {
+    const dir = mkdtempSync(join(tmpdir(), "deidc-fix-"));
+    mkdirSync(join(dir, "real"));
+    mkdirSync(join(dir, "shared"));
+    writeFileSync(join(dir, "real", "a.deid"), "deid 1\nPatientName -> kep\n", { mode: 0o600 });
+    chmodSync(join(dir, "real", "a.deid"), 0o600);
+    symlinkSync(join("real", "a.deid"), join(dir, "a.deid"));
+    writeFileSync(join(dir, "shared", "lib.deid"), "deid 1\nPatientID -> kep\n");
+    writeFileSync(join(dir, "b.deid"), 'deid 1\nimport "shared/lib.deid"\nPatientName -> kep\n');
+    writeFileSync(join(dir, "latin1.deid"), Buffer.from("deid 1\n// M\xe9decin\nPatientName -> kep\n", "latin1"));
+    const r = deidc(["lint", join(dir, "a.deid"), join(dir, "b.deid"), join(dir, "latin1.deid"), "--fix"]);
+    // The link still names the file, which was fixed and kept its mode.
+    expect(lstatSync(join(dir, "a.deid")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, "real", "a.deid"), "utf8")).toBe("deid 1\nPatientName -> keep\n");
+    expect(statSync(join(dir, "real", "a.deid")).mode & 0o777).toBe(0o600);
+    // b.deid is fixed; the library it imports is not (other profiles may share it), so its error stays.
+    expect(readFileSync(join(dir, "b.deid"), "utf8")).toContain("PatientName -> keep\n");
+    expect(readFileSync(join(dir, "shared", "lib.deid"), "utf8")).toBe("deid 1\nPatientID -> kep\n");
+    expect(r.stdout).toContain("lib.deid:2:14");
+    // A file that is not UTF-8 would lose its other characters: not written, and said so.
+    expect(readFileSync(join(dir, "latin1.deid")).includes(0xe9)).toBe(true);
+    expect(r.stderr).toContain("latin1.deid: not fixed: it is not UTF-8 text");
+    expect(r.stderr).toContain("deidc: applied 2 fixes to 2 files");
+    expect(r.code).toBe(1);
   });
 
   it("fails on warnings beyond --max-warnings", () => {

@@ -287,3 +287,23 @@ describe("deidc import ctp: global rules", () => {
     expect(findingsOf(broken, ImportCode.unreadableSource)).toHaveLength(1);
   });
 });
+
+describe("CTP scripts that add part of a Clinical Trial module", () => {
+  it("import, with findings for the module created in part and for the copied PatientID", () => {
+    const source = [
+      "<script>",
+      '<p t="SITEID">001</p>',
+      '<p t="SPONSOR">ACME</p>',
+      '<e en="T" t="00100020" n="PatientID">@hashptid(@SITEID,PatientID)</e>',
+      '<e en="T" t="00120010" n="ClinicalTrialSponsorName">@always()@param(@SPONSOR)</e>',
+      '<e en="T" t="00120040" n="ClinicalTrialSubjectID">@always()@contents(PatientID)</e>',
+      "</script>",
+    ].join("\n");
+    const result = importText("ctp", source);
+    expect(result.text).not.toBeNull();
+    const generated = (code: string) => result.findings.filter((f) => f.code === code).map((f) => f.message);
+    expect(generated(ImportCode.sourceLintWarning)).toEqual([expect.stringMatching(/^`ClinicalTrialSponsorName -> create "ACME".*`: `create` adds the Clinical Trial Subject module .*\(lint: DEID3030, line \d+\)$/)]);
+    expect(generated(ImportCode.copiesIdentifier)).toEqual([expect.stringContaining("copies the input's `PatientID`")]);
+    expect(generated(ImportCode.generatedNotClean)).toEqual([]);
+  });
+});

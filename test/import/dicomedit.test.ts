@@ -115,7 +115,7 @@ alterPixels["rectangle", "l=0, t=0, r=640, b=40", "solid", "v=0"]
     // Line 4 copies the original PatientID into PatientName, as DicomEdit does before line 5 replaces it.
     expectCanonicalAndClean(text, "imported.deid", ["DEID3031"]);
     expect(result.findings.filter((f) => f.code === ImportCode.copiesIdentifier).map((f) => f.message)).toEqual([
-      '`/PatientName -> create "ACME" + "-" + PatientID // dicomedit:4`: this value copies the input\'s `PatientID`, which the profile does not keep (`"SUBJ"`): the original PatientID reaches the output, as in the source (lint: DEID3031, line 9)',
+      '`/PatientName -> create "ACME" + "-" + PatientID // dicomedit:4`: this value copies the input\'s `PatientID`, which the profile does not keep (`"SUBJ"`): the original PatientID reaches the output (lint: DEID3031, line 9)',
     ]);
     expect(text).toContain("// ACME project: names replaced, dates moved\n");
     expect(ruleLines(text)).toEqual([

@@ -76,7 +76,7 @@ function yields(a: IrAction | IrQuarantineMiss): { value: boolean; nonEmpty: boo
 }
 
 /** How the chain treats one top-level attribute an object lacks: the rules that would decide it, in precedence order. */
-function creationOf(ir: IrProgram, tag: number): Creation | null {
+function creationOf(ir: IrProgram, tag: number, ownLayer: number): Creation | null {
   const key = { kind: "tag" as const, tag, vrs: lookupTag(tag)?.vrs ?? ["UN"] };
   const c: Creation = { always: false, withValue: false, under: new Set(), why: null, rule: null, layers: [] };
   let blocked = false;
@@ -112,7 +112,14 @@ function creationOf(ir: IrProgram, tag: number): Creation | null {
       if (!y.nonEmpty) note(isEmptyText(r.action) ? "its `create` writes an empty value" : "its `create` value may be empty");
     }
   }
-  if (c.layers.length === 0) return null;
+  if (c.layers.length === 0) {
+    // No `create` at all; but a rule of this profile that decides it would conflict with one added.
+    const own = ir.rules.find((r) => r.layer === ownLayer && selectsAttribute(r.selector, key));
+    if (!own) return null;
+    c.why = "a rule of this profile decides it, and adds nothing";
+    c.rule = own;
+    return c;
+  }
   if (!c.always && c.under.size > 0) c.why ??= "its `create` has a condition";
   return c;
 }
@@ -183,11 +190,12 @@ export function TrialModuleRule(ctx: CheckContext): Visitor {
           for (const module of TRIAL_MODULES) {
             const created = new Map<number, Creation>();
             for (const tag of module.members) {
-              const c = creationOf(ir, tag);
+              const c = creationOf(ir, tag, ir.profile.layers.length - 1);
               if (c) created.set(tag, c);
             }
             // Brought in where a member is surely created.
             if (![...created.values()].some((c) => c.always || c.under.size > 0)) continue;
+            const withCreate = (t: number): boolean => (created.get(t)?.layers.length ?? 0) > 0;
             const missing = missingOf(module, created);
             if (missing.length === 0) continue;
             const own = flat.filter((f) => f.statement.selectors.some((s) => module.members.includes(namedTag(s) ?? -1)));
@@ -209,23 +217,30 @@ export function TrialModuleRule(ctx: CheckContext): Visitor {
             const help = [
               ...(type1.length > 0 ? [`create ${listed(type1.map((m) => m.tags.map((t) => `\`${keywordOf(t)}\``).join(" or ")))} ${where}, with a value (Type 1)`] : []),
               ...(type2.length > 0 ? [`add ${listed(type2.map((m) => `\`${keywordOf(m.tags[0]!)} -> create ""\``))} ${where} (Type 2: present, and empty where unknown)`] : []),
-              ...(partial.length > 0
+              ...(partial.some((m) => m.tags.some(withCreate))
                 ? [
-                    `make the \`create\` of ${listed(partial.map((m) => m.tags.filter((t) => created.has(t)).map((t) => `\`${keywordOf(t)}\``).join(" or ")))} add a value ${where} (the notes below say why it does not)`,
+                    `make the \`create\` of ${listed(partial.filter((m) => m.tags.some(withCreate)).map((m) => m.tags.filter(withCreate).map((t) => `\`${keywordOf(t)}\``).join(" or ")))} add a value ${where} (the notes below say why it does not)`,
                   ]
+                : []),
+              ...(partial.some((m) => !m.tags.some(withCreate))
+                ? [`let ${listed(partial.filter((m) => !m.tags.some(withCreate)).map((m) => m.tags.map((t) => `\`${keywordOf(t)}\``).join(" or ")))} be created: the rule named below decides it, and adds nothing`]
                 : []),
             ].join("; ");
             const relatedRules = partial.flatMap((m) => m.tags.map((t) => created.get(t)).filter((c): c is Creation => c?.rule != null).map((c) => relatedAtIrSource(ctx.program, c.rule!.source, c.why ?? "")));
             // The fix adds the Type 2 attributes no rule creates, after the module's last `create` outside any block.
             const last = own.filter((f) => f.blockConditions.length === 0).pop()?.statement;
             const fixable = type1.length === 0 && partial.length === 0 && type2.length > 0 && last !== undefined && where === "for every object";
-            const lineEnd = last ? ctx.file.source.text.indexOf("\n", last.span.end) : -1;
-            const insertAt = lineEnd < 0 ? ctx.file.source.text.length : lineEnd;
+            const source = ctx.file.source.text;
+            const lineEnd = last ? source.indexOf("\n", last.span.end) : -1;
+            // The file's own line ending: before a CRLF's CR.
+            const crlf = lineEnd > 0 && source[lineEnd - 1] === "\r";
+            const insertAt = lineEnd < 0 ? source.length : crlf ? lineEnd - 1 : lineEnd;
+            const eol = crlf ? "\r\n" : "\n";
             ctx.report("DEID3030", span, `\`create\` adds the ${module.name} module (PS3.3 ${module.section}) to objects that lack it, without ${listed(missing.map(named))}, which the module requires`, {
               help,
               ...(relatedRules.length > 0 ? { related: relatedRules } : {}),
               ...(fixable
-                ? { fix: { description: "create the module's Type 2 attributes empty", file: ctx.file.path, span: { start: insertAt, end: insertAt }, text: type2.map((m) => `\n${keywordOf(m.tags[0]!)} -> create ""`).join("") } }
+                ? { fix: { description: "create the module's Type 2 attributes empty", file: ctx.file.path, span: { start: insertAt, end: insertAt }, text: type2.map((m) => `${eol}${keywordOf(m.tags[0]!)} -> create ""`).join("") } }
                 : {}),
             });
           }
